@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what the project needs on this machine, only where it is missing:
+#   - npm packages from package-lock.json (npm ci), when node_modules is absent or older than the lock file;
+#   - the WebAssembly kernels (npm run build:wasm), when missing or older than their sources;
+#   - with --jupyter: Debian's Jupyter (nbconvert, nbclient, jupyter-client, and with --ui also jupyter-notebook).
+# Safe to run repeatedly; says clearly what it could not install.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_jupyter=0; want_ui=0
+for arg in "$@"; do
+  case "$arg" in
+    --jupyter) want_jupyter=1 ;;
+    --ui) want_jupyter=1; want_ui=1 ;;
+    *) echo "setup.sh: unknown option $arg (allowed: --jupyter, --ui)" >&2; exit 2 ;;
+  esac
+done
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages (npm ci)" >&2
+  npm ci --no-audit --no-fund >&2
+fi
+
+if [ -f scripts/build-wasm.mjs ]; then node scripts/build-wasm.mjs --if-stale >&2; fi
+
+apt_install() {
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "setup: cannot install Debian packages $* (not root and no sudo); install them and re-run" >&2; return 1
+    fi
+  fi
+  if [ -z "${SETUP_APT_UPDATED:-}" ]; then $sudo apt-get update -qq >&2 || true; export SETUP_APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+if [ "$want_jupyter" = 1 ]; then
+  pkgs=()
+  [ -x /usr/bin/jupyter-nbconvert ] || pkgs+=(jupyter-nbconvert)
+  /usr/bin/python3 -c 'import nbclient' 2>/dev/null || pkgs+=(python3-nbclient)
+  /usr/bin/python3 -c 'import jupyter_client' 2>/dev/null || pkgs+=(jupyter-client)
+  if [ "$want_ui" = 1 ]; then [ -x /usr/bin/jupyter-notebook ] || pkgs+=(jupyter-notebook); fi
+  if [ ${#pkgs[@]} -gt 0 ]; then
+    echo "setup: installing Debian packages: ${pkgs[*]}" >&2
+    apt_install "${pkgs[@]}" || { echo "setup: could not install ${pkgs[*]}" >&2; exit 1; }
+  fi
+fi
