@@ -1,0 +1,42 @@
+/**
+ * The engine interface: the arithmetic of one GRU sequence model (forward, backpropagation through time, acting
+ * step), separate from the model object that owns the weights. Three engines implement it:
+ *
+ * - `wasm-simd`: fused AssemblyScript WebAssembly-SIMD kernels (`asm/gru.ts`, built by `scripts/build-wasm.mjs`),
+ *   the fast path;
+ * - `js`: plain TypeScript loops over Float32Array, always available, no build step;
+ * - `tfjs`: the network written with explicit `@tensorflow/tfjs` ops and differentiated by tfjs autodiff, on the
+ *   current tfjs backend (see `backend.ts`); it is the correctness reference for the other two.
+ *
+ * Every engine instance belongs to one `GruNet` and keeps the caches of that net's last `forward` for `backward`.
+ */
+import type { ParamLayout } from './layout';
+
+/** Which implementation runs the arithmetic. */
+export type EngineKind = 'wasm-simd' | 'js' | 'tfjs';
+
+/** All engine kinds, fastest first. */
+export const ENGINE_KINDS: readonly EngineKind[] = ['wasm-simd', 'js', 'tfjs'];
+
+/** The arithmetic of one network. Shapes use B = batch, T = steps, D/H/K from the layout. */
+export interface Engine {
+  readonly kind: EngineKind;
+  /**
+   * Whole sequences, batch-major `x` [B, T, D]; `h0` [B, H] or zeros. Keeps what `backward` needs.
+   * @returns outputs [B, T, K]
+   */
+  forward(params: Float32Array, x: Float32Array, batch: number, steps: number, h0: Float32Array | undefined): Float32Array;
+  /**
+   * Gradient of Σ dOut ⊙ out with respect to the parameters, through the last `forward` (with the weights it used).
+   * @param dOut [B, T, K]
+   * @returns gradients, same layout as the parameters
+   */
+  backward(dOut: Float32Array): Float32Array;
+  /** One step for B independent histories: `h` [B, H] (not modified), `x` [B, D] → new state [B, H], outputs [B, K]. */
+  step(params: Float32Array, h: Float32Array, x: Float32Array, batch: number): { h: Float32Array; out: Float32Array };
+  /** Releases caches and any wasm memory. */
+  dispose(): void;
+}
+
+/** Builds an engine for one network's layout. */
+export type EngineFactory = (layout: ParamLayout) => Engine;

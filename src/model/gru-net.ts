@@ -1,0 +1,223 @@
+/**
+ * The paper's sequence model (§4, App. A.3), one definition for both learners:
+ *
+ *   e  = W_e x + b_e                                   linear embedding, D → E (paper E = 32)
+ *   r  = σ(W_ir e + W_hr h + b_r)
+ *   z  = σ(W_iz e + W_hz h + b_z)
+ *   n  = tanh(W_in e + b_in + r ⊙ (W_hn h + b_hn))     PyTorch/Flax convention: r multiplies the recurrent term
+ *   h' = (1 − z) ⊙ n + z ⊙ h                           GRU state, H (paper 128)
+ *   y  = swish(h') = h' σ(h')
+ *   out = W_o y + b_o                                   all heads concatenated, K outputs, no nonlinearity
+ *
+ * **Per-modality embeddings.** The paper gives each modality (observation, action, reward) its own linear layer
+ * into a shared 32-d embedding. The learner realises this through its input layout: the step input x is the
+ * concatenation of all modalities' columns, zero where a modality is absent at that step. For a one-hot modality
+ * m with its own columns, W_e restricted to those columns *is* m's embedding matrix, and m's bias b_m folds into
+ * it (exactly one of its columns is 1, so adding b_m to each of its columns of W_e is the same function). A scalar
+ * modality (the reward) comes with an indicator column that is 1 on steps carrying it: the indicator's column of
+ * W_e is that modality's bias. The shared b_e is then redundant but harmless. So W_e x + b_e spans exactly the
+ * functions of the per-modality layers. Initialisation can match too: `inputGroups` gives each modality's column
+ * count so its rows get LeCun-normal with its own fan-in, as a separate layer would.
+ *
+ * **Acting vs training.** `step` advances B independent histories by one step (state passed in and returned, never
+ * hidden in the object, so rollouts can branch from a copy). `forward` + `backward` run whole sequences and
+ * backpropagate through time a loss the learner supplies as dLoss/dOut.
+ *
+ * The arithmetic runs in an engine (`engines.ts`): fused WebAssembly SIMD kernels by default, plain JS or tfjs on
+ * request (`ICL_ENGINE` or the `engine` option).
+ */
+import type { Rng } from '../rng';
+import { integer } from '../check';
+import type { Engine, EngineKind } from './engine';
+import { createEngine, resolveEngineKind } from './engines';
+import { lecunNormal, orthogonal } from './init';
+import { PARAM_NAMES, paramLayout } from './layout';
+import type { ParamLayout, ParamName } from './layout';
+
+export { Adam, ADAM_DEFAULTS, NonFiniteGradientError, checkFinite, globalNorm } from './adam';
+export type { AdamState, OptimizerConfig } from './adam';
+export type { EngineKind } from './engine';
+
+/** Sizes of the network. */
+export interface GruNetConfig {
+  /** D: per-step input width (the learner concatenates modalities; see the module comment). */
+  readonly inputSize: number;
+  /** E: embedding width. Paper: `PAPER_NET.embedSize` (32). */
+  readonly embedSize: number;
+  /** H: GRU state width. Paper: `PAPER_NET.hiddenSize` (128). */
+  readonly hiddenSize: number;
+  /** K: all heads' outputs concatenated (A2C: 2 policy logits + 1 value; PPI: 5 obs + 1 reward + 2 action). */
+  readonly outputSize: number;
+  /**
+   * Optional: column counts of the input modalities, summing to `inputSize` (e.g. PPI `[5, 2, 1, 1]`). Each
+   * group's embedding rows are initialised LeCun-normal with the group's own fan-in, as the paper's separate
+   * per-modality layers would be. Default: one group of `inputSize` columns.
+   */
+  readonly inputGroups?: readonly number[];
+}
+
+/** The paper's sizes (App. A.3): 32-d embedding, 128-d GRU state. */
+export const PAPER_NET: Pick<GruNetConfig, 'embedSize' | 'hiddenSize'> = Object.freeze({ embedSize: 32, hiddenSize: 128 });
+
+/** Options of `GruNet.create`. */
+export interface GruNetOptions {
+  /** Force an engine; default `ICL_ENGINE` or the fastest available (`engines.ts`). */
+  readonly engine?: EngineKind;
+}
+
+function validateConfig(config: GruNetConfig): GruNetConfig {
+  const where = 'GruNet';
+  for (const f of ['inputSize', 'embedSize', 'hiddenSize', 'outputSize'] as const) integer(where, f, config[f], 1, 1 << 16);
+  let groups: readonly number[] | undefined;
+  if (config.inputGroups !== undefined) {
+    groups = config.inputGroups.map((g, i) => integer(where, `inputGroups[${i}]`, g, 1));
+    const sum = groups.reduce((a, b) => a + b, 0);
+    if (sum !== config.inputSize) {
+      throw new RangeError(`${where}: inputGroups must sum to inputSize ${config.inputSize}, got ${sum}`);
+    }
+    groups = Object.freeze([...groups]);
+  }
+  const c: GruNetConfig = {
+    inputSize: config.inputSize, embedSize: config.embedSize, hiddenSize: config.hiddenSize, outputSize: config.outputSize,
+    ...(groups ? { inputGroups: groups } : {}),
+  };
+  return Object.freeze(c);
+}
+
+/** The GRU sequence model: weights in one flat Float32Array, arithmetic in an engine. */
+export class GruNet {
+  /** Sizes (frozen). */
+  readonly config: GruNetConfig;
+  /** Where each named block lives in `params`. */
+  readonly layout: ParamLayout;
+  /** All weights, one flat array (layout: `layout.ts`); optimizers update it in place. */
+  readonly params: Float32Array;
+  /** The engine kind running this network. */
+  readonly engineKind: EngineKind;
+  private engine: Engine | null = null;
+
+  private constructor(config: GruNetConfig, params: Float32Array, engineKind: EngineKind) {
+    this.config = config;
+    this.layout = paramLayout(config.inputSize, config.embedSize, config.hiddenSize, config.outputSize);
+    if (params.length !== this.layout.size) {
+      throw new RangeError(`GruNet: expected ${this.layout.size} parameters for this config, got ${params.length}`);
+    }
+    this.params = params;
+    this.engineKind = engineKind;
+  }
+
+  /**
+   * A freshly initialised network (Flax defaults, as the paper's stack): LeCun-normal embedding, GRU input and
+   * head kernels; orthogonal recurrent kernels (one H×H matrix per gate); zero biases.
+   */
+  static create(config: GruNetConfig, rng: Rng, options: GruNetOptions = {}): GruNet {
+    const c = validateConfig(config);
+    const net = new GruNet(c, new Float32Array(paramLayout(c.inputSize, c.embedSize, c.hiddenSize, c.outputSize).size),
+      resolveEngineKind(options.engine));
+    const v = net.paramViews();
+    const D = c.inputSize, E = c.embedSize, H = c.hiddenSize;
+    let row = 0;
+    for (const [gi, width] of (c.inputGroups ?? [D]).entries()) {
+      lecunNormal(v['embed.kernel'].subarray(row * E, (row + width) * E), width, rng.child(`embed-${gi}`));
+      row += width;
+    }
+    // Per gate, as Flax's GRUCell builds three Dense layers: [E, H] input kernels, [H, H] recurrent ones.
+    const wi = v['gru.inputKernel'], wh = v['gru.recurrentKernel'];
+    const block = new Float32Array(E * H);
+    for (let g = 0; g < 3; g++) {
+      lecunNormal(block, E, rng.child(`input-${g}`));
+      for (let i = 0; i < E; i++) for (let j = 0; j < H; j++) wi[i * 3 * H + g * H + j] = block[i * H + j];
+      const q = orthogonal(H, rng.child(`recurrent-${g}`));
+      for (let i = 0; i < H; i++) for (let j = 0; j < H; j++) wh[i * 3 * H + g * H + j] = q[i * H + j];
+    }
+    lecunNormal(v['head.kernel'], H, rng.child('head'));
+    return net;
+  }
+
+  /** A network with the given weights (copied), e.g. from a checkpoint. */
+  static fromParams(config: GruNetConfig, params: Float32Array, options: GruNetOptions = {}): GruNet {
+    const c = validateConfig(config);
+    return new GruNet(c, params.slice(), resolveEngineKind(options.engine));
+  }
+
+  /** Named subarray views into `params` (writes go through). */
+  paramViews(): Record<ParamName, Float32Array> {
+    const out = {} as Record<ParamName, Float32Array>;
+    for (const name of PARAM_NAMES) {
+      const b = this.layout.blocks[name];
+      out[name] = this.params.subarray(b.offset, b.offset + b.length);
+    }
+    return out;
+  }
+
+  /** Names a flat parameter index, e.g. `'gru.recurrentKernel[17]'` (for error messages). */
+  describeIndex = (index: number): string => {
+    for (const name of PARAM_NAMES) {
+      const b = this.layout.blocks[name];
+      if (index >= b.offset && index < b.offset + b.length) return `${name}[${index - b.offset}]`;
+    }
+    return `index ${index}`;
+  };
+
+  /** A deep copy with its own weights and engine (e.g. a frozen copy of an agent). */
+  clone(options: GruNetOptions = {}): GruNet {
+    return new GruNet(this.config, this.params.slice(), options.engine ?? this.engineKind);
+  }
+
+  /** The initial state for `batch` histories: zeros [B, H]. */
+  zeroState(batch: number): Float32Array {
+    integer('GruNet.zeroState', 'batch', batch, 1);
+    return new Float32Array(batch * this.config.hiddenSize);
+  }
+
+  private getEngine(): Engine {
+    if (!this.engine) this.engine = createEngine(this.engineKind, this.layout);
+    return this.engine;
+  }
+
+  /**
+   * Acting: one GRU step for `batch` independent histories.
+   * @param h state [B, H] (not modified)
+   * @param x inputs [B, D]
+   * @returns the new state `h` [B, H] and the outputs `out` [B, K] (fresh arrays)
+   */
+  step(h: Float32Array, x: Float32Array, batch: number): { h: Float32Array; out: Float32Array } {
+    const { inputSize: D, hiddenSize: H } = this.config;
+    integer('GruNet.step', 'batch', batch, 1);
+    if (h.length !== batch * H) throw new RangeError(`GruNet.step: h must have B*H = ${batch * H} entries, got ${h.length}`);
+    if (x.length !== batch * D) throw new RangeError(`GruNet.step: x must have B*D = ${batch * D} entries, got ${x.length}`);
+    return this.getEngine().step(this.params, h, x, batch);
+  }
+
+  /**
+   * Training: whole sequences, batch-major. Keeps what `backward` needs (for the weights as they are now).
+   * @param x inputs [B, T, D], index (b·T + t)·D + i
+   * @param h0 initial states [B, H]; default zeros
+   * @returns outputs [B, T, K], index (b·T + t)·K + k (a fresh array)
+   */
+  forward(x: Float32Array, batch: number, steps: number, h0?: Float32Array): Float32Array {
+    const { inputSize: D, hiddenSize: H } = this.config;
+    integer('GruNet.forward', 'batch', batch, 1);
+    integer('GruNet.forward', 'steps', steps, 1);
+    if (x.length !== batch * steps * D) {
+      throw new RangeError(`GruNet.forward: x must have B*T*D = ${batch * steps * D} entries, got ${x.length}`);
+    }
+    if (h0 && h0.length !== batch * H) throw new RangeError(`GruNet.forward: h0 must have B*H = ${batch * H} entries, got ${h0.length}`);
+    return this.getEngine().forward(this.params, x, batch, steps, h0);
+  }
+
+  /**
+   * Backpropagation through time of the last `forward`.
+   * @param dOut dLoss/dOut [B, T, K] (same layout as forward's result)
+   * @returns dLoss/dParams, same layout as `params` (a fresh array)
+   */
+  backward(dOut: Float32Array): Float32Array {
+    return this.getEngine().backward(dOut);
+  }
+
+  /** Frees the engine's caches and wasm memory; the network stays usable (a new engine is made on demand). */
+  dispose(): void {
+    if (this.engine) this.engine.dispose();
+    this.engine = null;
+  }
+}
