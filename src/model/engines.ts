@@ -54,5 +54,17 @@ export function createEngine(kind: EngineKind, layout: ParamLayout): Engine {
 /** Loads the module of an engine on first need (keeps tfjs out of processes that never use it). */
 function ensureLoaded(kind: EngineKind): void {
   if (factories[kind]) return;
-  // Later engines register themselves here.
+  if (kind === 'tfjs') {
+    const m = require('./engine-tfjs') as typeof import('./engine-tfjs');
+    registerEngine('tfjs', m.createTfjsEngine, () => true);
+  }
+}
+
+/** A one-line description of an engine kind, for start-up reports. */
+export function describeEngine(kind: EngineKind): string {
+  switch (kind) {
+    case 'wasm-simd': return 'wasm-simd (fused AssemblyScript WebAssembly-SIMD kernels)';
+    case 'js': return 'js (plain TypeScript loops)';
+    case 'tfjs': return 'tfjs (explicit tfjs ops + autodiff, on the active tfjs backend)';
+  }
 }
