@@ -2,16 +2,18 @@
 # Installs what the project needs on this machine, only where it is missing:
 #   - npm packages from package-lock.json (npm ci), when node_modules is absent or older than the lock file;
 #   - the WebAssembly kernels (npm run build:wasm), when missing or older than their sources;
-#   - with --jupyter: Debian's Jupyter (nbconvert, nbclient, jupyter-client, and with --ui also jupyter-notebook).
+#   - with --jupyter: Debian's Jupyter (nbconvert, nbclient, jupyter-client, and with --ui also jupyter-notebook);
+#   - with --png: Debian's Chromium, which renders the PNG figures (src/report/display.ts, through playwright-core).
 # Safe to run repeatedly; says clearly what it could not install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-want_jupyter=0; want_ui=0
+want_jupyter=0; want_ui=0; want_png=0
 for arg in "$@"; do
   case "$arg" in
     --jupyter) want_jupyter=1 ;;
     --ui) want_jupyter=1; want_ui=1 ;;
-    *) echo "setup.sh: unknown option $arg (allowed: --jupyter, --ui)" >&2; exit 2 ;;
+    --png) want_png=1 ;;
+    *) echo "setup.sh: unknown option $arg (allowed: --jupyter, --ui, --png)" >&2; exit 2 ;;
   esac
 done
 
@@ -43,4 +45,9 @@ if [ "$want_jupyter" = 1 ]; then
     echo "setup: installing Debian packages: ${pkgs[*]}" >&2
     apt_install "${pkgs[@]}" || { echo "setup: could not install ${pkgs[*]}" >&2; exit 1; }
   fi
+fi
+
+if [ "$want_png" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  echo "setup: installing Debian's chromium (for PNG figures)" >&2
+  apt_install chromium || { echo "setup: could not install chromium: PNG figures are unavailable (interactive HTML figures still work)" >&2; exit 1; }
 fi
