@@ -1,0 +1,367 @@
+/**
+ * Advantage actor-critic (A2C) with a GRU policy, as the paper trains its A2C agents (App. A.3.2, Table 2),
+ * following the A2C protocol of COALA-PG (App. A.4): λ-returns for the critic, GAE advantages, advantage
+ * centering per co-player type, reward rescaling for learning only.
+ *
+ * Read top to bottom: the configuration and the paper's Table 2 presets; the network's input layout; acting;
+ * the loss and its gradient; one update; the training loop over co-player matchups.
+ */
+import { Adam, GruNet, PAPER_NET } from '../model/gru-net';
+import { NUM_OUTCOMES } from '../game/ipd';
+import type { EpisodeBatch } from '../game/episode';
+import type { Actor, ActorSession } from '../agents/actor';
+import { ID_SIZE } from '../agents/actor';
+import { concatBatches, playMatch, swapSeats, type Matchup } from '../agents/match';
+import { trainPoint, type TrainPoint } from '../agents/evaluate';
+import type { IpdEnvOptions } from '../game/env';
+import { centerByGroup, gae, lambdaReturns } from './returns';
+import { Rng } from '../rng';
+import { finite, inRange, integer } from '../check';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Configuration: one field per row of the paper's Table 2, plus the network sizes and the training length.
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface A2cConfig {
+  /** Full 100-round episodes per gradient step, per learning agent. Table 2 `batch size`. */
+  readonly batchEpisodes: number;
+  /** Adam step size. Table 2 `learning_rate`. */
+  readonly learningRate: number;
+  /** Rewards are multiplied by this for the critic and the policy gradient only; metrics stay raw. Table 2 `reward_rescaling`. */
+  readonly rewardScale: number;
+  /** Discount γ of returns and advantages. Table 2 `value_discount`. */
+  readonly gamma: number;
+  /** λ of the TD(λ) value target. Table 2 `td_lambda`. */
+  readonly tdLambda: number;
+  /** λ of GAE. Table 2 `gae_lambda`. */
+  readonly gaeLambda: number;
+  /** Weight c_v of the squared value error. Table 2 `value_coefficient`. */
+  readonly valueCoef: number;
+  /** Weight c_e of the entropy bonus. Table 2 `entropy_reg`. */
+  readonly entropyCoef: number;
+  /** Subtract the mean advantage, separately for episodes against tabular and against learning co-players. Table 2 `advantages_normalization`. */
+  readonly centerAdvantages: boolean;
+  /** Adam ε. Table 2 `adam_epsilon`. */
+  readonly adamEpsilon: number;
+  /** Global gradient-norm clip. Table 2 `max_grad_norm`. */
+  readonly maxGradNorm: number;
+  /** Gradient steps to train (the x-axis of Figs. 1B and 4). Read off the paper's figures. */
+  readonly iterations: number;
+  /** Embedding width (paper 32). */
+  readonly embedSize: number;
+  /** GRU state width (paper 128). */
+  readonly hiddenSize: number;
+}
+
+const TABLE2_COMMON = {
+  gamma: 0.99,
+  valueCoef: 0.5,
+  adamEpsilon: 1e-5,
+  maxGradNorm: 1.0,
+  embedSize: PAPER_NET.embedSize,
+  hiddenSize: PAPER_NET.hiddenSize,
+} as const;
+
+/** Table 2, "Step 1": learning against the random tabular pool (Fig. 4A–B; 50k steps). */
+export const A2C_STEP1: A2cConfig = Object.freeze({
+  ...TABLE2_COMMON,
+  batchEpisodes: 2048, learningRate: 5e-3, rewardScale: 0.2, tdLambda: 0.99, gaeLambda: 0.99,
+  entropyCoef: 1e-3, centerAdvantages: true, iterations: 50_000,
+});
+/** Table 2, "Step 2": a new agent against the frozen Step-1 agent (Fig. 4C–D; 100k steps). */
+export const A2C_STEP2: A2cConfig = Object.freeze({
+  ...TABLE2_COMMON,
+  batchEpisodes: 2048, learningRate: 5e-3, rewardScale: 0.05, tdLambda: 1.0, gaeLambda: 1.0,
+  entropyCoef: 1e-3, centerAdvantages: false, iterations: 100_000,
+});
+/** Table 2, "Step 3": two extortioners trained against each other (Fig. 4E–F; 10k steps). */
+export const A2C_STEP3: A2cConfig = Object.freeze({
+  ...TABLE2_COMMON,
+  batchEpisodes: 4096, learningRate: 5e-4, rewardScale: 0.02, tdLambda: 0.95, gaeLambda: 0.95,
+  entropyCoef: 1e-3, centerAdvantages: true, iterations: 10_000,
+});
+/** Table 2, "Step 4": the mixed pool and its ablations (Fig. 1B; 200k iterations). */
+export const A2C_STEP4: A2cConfig = Object.freeze({
+  ...TABLE2_COMMON,
+  batchEpisodes: 4096, learningRate: 1e-3, rewardScale: 0.02, tdLambda: 1.0, gaeLambda: 1.0,
+  entropyCoef: 1e-2, centerAdvantages: true, iterations: 200_000,
+});
+
+/** Checks every field of an A2C configuration; errors name the field and the value. */
+export function validateA2cConfig(cfg: A2cConfig): A2cConfig {
+  const w = 'A2cConfig';
+  integer(w, 'batchEpisodes', cfg.batchEpisodes, 1);
+  inRange(w, 'learningRate', cfg.learningRate, 0, 1, true);
+  inRange(w, 'rewardScale', cfg.rewardScale, 0, Infinity, true);
+  inRange(w, 'gamma', cfg.gamma, 0, 1);
+  inRange(w, 'tdLambda', cfg.tdLambda, 0, 1);
+  inRange(w, 'gaeLambda', cfg.gaeLambda, 0, 1);
+  inRange(w, 'valueCoef', cfg.valueCoef, 0, Infinity);
+  inRange(w, 'entropyCoef', cfg.entropyCoef, 0, Infinity);
+  inRange(w, 'adamEpsilon', cfg.adamEpsilon, 0, 1, true);
+  finite(w, 'maxGradNorm', cfg.maxGradNorm === Infinity ? 0 : cfg.maxGradNorm);
+  integer(w, 'iterations', cfg.iterations, 0);
+  integer(w, 'embedSize', cfg.embedSize, 1);
+  integer(w, 'hiddenSize', cfg.hiddenSize, 1);
+  if (typeof cfg.centerAdvantages !== 'boolean') throw new TypeError(`${w}: centerAdvantages must be a boolean, got ${String(cfg.centerAdvantages)}`);
+  return cfg;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The network's input, one GRU step per round (App. A.3.2: "the GRU reads the history of observations").
+// Columns 0–4: the first-person observation one-hot (Start, CC, CD, DC, DD); it already holds both previous moves,
+// so the reward is not fed. With the Opponent-ID ablation (App. A.4) one extra step precedes round 0 carrying the
+// co-player's 10-d identity vector in columns 5–14 and an indicator in column 15 (the indicator's weights act as the
+// ID embedding's own bias, so this is exactly a separate linear embedding per modality).
+// Outputs: columns 0–1 policy logits (C, D), column 2 the value V(x).
+// ---------------------------------------------------------------------------------------------------------------
+
+const OBS_COLUMNS = NUM_OUTCOMES;
+const ID_INDICATOR = OBS_COLUMNS + ID_SIZE;
+const OUTPUTS = 3;
+
+/** Width of one input step: 5, or 16 with identity tokens. */
+export function a2cInputSize(opponentId: boolean): number {
+  return opponentId ? ID_INDICATOR + 1 : OBS_COLUMNS;
+}
+
+/** One learning agent: its network, its own optimiser, and whether it is told co-player identities. */
+export interface A2cAgent {
+  readonly net: GruNet;
+  readonly optimizer: Adam;
+  readonly opponentId: boolean;
+}
+
+/** A fresh agent with the paper's initialisation. */
+export function createA2cAgent(cfg: A2cConfig, opponentId: boolean, rng: Rng): A2cAgent {
+  validateA2cConfig(cfg);
+  const net = GruNet.create(
+    {
+      inputSize: a2cInputSize(opponentId),
+      inputGroups: opponentId ? [OBS_COLUMNS, ID_SIZE + 1] : [OBS_COLUMNS],
+      embedSize: cfg.embedSize,
+      hiddenSize: cfg.hiddenSize,
+      outputSize: OUTPUTS,
+    },
+    rng,
+  );
+  return { net, optimizer: new Adam(net.params.length, optimizerConfig(cfg)), opponentId };
+}
+
+function optimizerConfig(cfg: A2cConfig) {
+  return { learningRate: cfg.learningRate, beta1: 0.9, beta2: 0.999, epsilon: cfg.adamEpsilon, weightDecay: 0, maxGradNorm: cfg.maxGradNorm };
+}
+
+/** P(C) from the two policy logits at `offset`, computed stably. */
+function probCooperate(out: Float32Array, offset: number): number {
+  return 1 / (1 + Math.exp(out[offset + 1] - out[offset]));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Acting: sample a ~ π(·|x) each round; the GRU state is carried in the session.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The agent as a player. A frozen agent (Fixed In-Context Learner) is simply an actor that is never updated. */
+export function a2cActor(agent: A2cAgent): Actor {
+  return {
+    kind: 'learner',
+    begin(episodes: number, rng: Rng): ActorSession {
+      const net = agent.net;
+      const width = net.config.inputSize;
+      const x = new Float32Array(episodes * width);
+      let h = net.zeroState(episodes);
+      return {
+        identity: () => new Float32Array(episodes * ID_SIZE), // learners carry the zero "identity flag"
+        observeCoPlayerIdentity(ids: Float32Array) {
+          if (!agent.opponentId) return;
+          x.fill(0);
+          for (let b = 0; b < episodes; b++) {
+            x.set(ids.subarray(b * ID_SIZE, (b + 1) * ID_SIZE), b * width + OBS_COLUMNS);
+            x[b * width + ID_INDICATOR] = 1;
+          }
+          h = net.step(h, x, episodes).h;
+        },
+        act(observations: Uint8Array, _rewards: Float32Array, actions: Uint8Array) {
+          x.fill(0);
+          for (let b = 0; b < episodes; b++) x[b * width + observations[b]] = 1;
+          const step = net.step(h, x, episodes);
+          h = step.h;
+          for (let b = 0; b < episodes; b++) actions[b] = rng.uniform() < probCooperate(step.out, b * OUTPUTS) ? 0 : 1;
+        },
+      };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Training data: the agent's own side of its episodes (decentralised: nothing of the co-player but what it saw).
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Episodes of one agent, seen from its own side, with the co-player type of each episode for centering. */
+export interface A2cData {
+  readonly batch: EpisodeBatch;
+  /** [episodes] 0 = tabular or fixed-strategy co-player, 1 = learning co-player (centering groups). */
+  readonly groups: Uint8Array;
+  /** [episodes × ID_SIZE] the identities the agent was told, when it conditions on them. */
+  readonly coPlayerIds?: Float32Array;
+}
+
+/** The network inputs [B, T(+1), D] that reproduce what the agent saw while acting. */
+export function a2cInputs(agent: A2cAgent, data: A2cData): { x: Float32Array; steps: number; offset: number } {
+  const { episodes, rounds, actions, coPlayerActions } = data.batch;
+  const offset = agent.opponentId ? 1 : 0;
+  const steps = rounds + offset;
+  const width = agent.net.config.inputSize;
+  const x = new Float32Array(episodes * steps * width);
+  for (let b = 0; b < episodes; b++) {
+    const row = b * steps * width;
+    if (agent.opponentId) {
+      if (!data.coPlayerIds) throw new Error('a2cInputs: the agent conditions on co-player identities but the data has none');
+      x.set(data.coPlayerIds.subarray(b * ID_SIZE, (b + 1) * ID_SIZE), row + OBS_COLUMNS);
+      x[row + ID_INDICATOR] = 1;
+    }
+    for (let t = 0; t < rounds; t++) {
+      // Round t's observation: Start, then the previous joint move, own move first (Outcome = 1 + 2·own + other).
+      const obs = t === 0 ? 0 : 1 + 2 * actions[b * rounds + t - 1] + coPlayerActions[b * rounds + t - 1];
+      x[row + (t + offset) * width + obs] = 1;
+    }
+  }
+  return { x, steps, offset };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The loss (App. A.3.2), averaged over the B·T decisions of the batch:
+//   L = mean[ −log π(a_t|x_t)·A_t + c_v·(G^λ_t − V(x_t))² − c_e·H(π(·|x_t)) ]
+// with A_t = GAE(γ, λ_gae) of the rescaled rewards, G^λ_t the TD(λ_td) return, V = 0 after the last round,
+// and A_t centred per co-player group when configured. Returns dL/d(outputs) for backpropagation.
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface A2cLossStats {
+  readonly loss: number;
+  readonly policyLoss: number;
+  readonly valueLoss: number;
+  readonly entropy: number;
+}
+
+export function a2cLoss(
+  out: Float32Array,
+  data: A2cData,
+  cfg: A2cConfig,
+  offset: number,
+): { dOut: Float32Array; stats: A2cLossStats } {
+  const { episodes, rounds, actions, rewards } = data.batch;
+  const steps = rounds + offset;
+  const n = episodes * rounds;
+  const scaled = new Float32Array(n);
+  const values = new Float32Array(n);
+  for (let b = 0; b < episodes; b++) {
+    for (let t = 0; t < rounds; t++) {
+      scaled[b * rounds + t] = rewards[b * rounds + t] * cfg.rewardScale;
+      values[b * rounds + t] = out[(b * steps + t + offset) * OUTPUTS + 2];
+    }
+  }
+  const advantages = gae(scaled, values, episodes, rounds, cfg.gamma, cfg.gaeLambda);
+  if (cfg.centerAdvantages) centerByGroup(advantages, data.groups, episodes, rounds);
+  const returns = lambdaReturns(scaled, values, episodes, rounds, cfg.gamma, cfg.tdLambda);
+
+  const dOut = new Float32Array(out.length);
+  let policyLoss = 0, valueLoss = 0, entropy = 0;
+  for (let b = 0; b < episodes; b++) {
+    for (let t = 0; t < rounds; t++) {
+      const i = b * rounds + t;
+      const o = (b * steps + t + offset) * OUTPUTS;
+      const pC = probCooperate(out, o);
+      const pi = [pC, 1 - pC];
+      const logPi = logSoftmax2(out[o], out[o + 1]);
+      const a = actions[i];
+      const h = -(pi[0] * logPi[0] + pi[1] * logPi[1]);
+      const err = values[i] - returns[i];
+      policyLoss -= logPi[a] * advantages[i];
+      valueLoss += err * err;
+      entropy += h;
+      for (let k = 0; k < 2; k++) {
+        // d(−A·log π_a)/dz_k = −A(1[k=a] − π_k);  d(−c_e·H)/dz_k = c_e·π_k(log π_k + H)
+        dOut[o + k] = (-advantages[i] * ((k === a ? 1 : 0) - pi[k]) + cfg.entropyCoef * pi[k] * (logPi[k] + h)) / n;
+      }
+      dOut[o + 2] = (2 * cfg.valueCoef * err) / n;
+    }
+  }
+  policyLoss /= n; valueLoss /= n; entropy /= n;
+  const loss = policyLoss + cfg.valueCoef * valueLoss - cfg.entropyCoef * entropy;
+  if (!Number.isFinite(loss)) throw new Error(`a2cLoss: the loss is ${loss} (policy ${policyLoss}, value ${valueLoss}, entropy ${entropy}); stopping before the weights are corrupted`);
+  return { dOut, stats: { loss, policyLoss, valueLoss, entropy } };
+}
+
+function logSoftmax2(z0: number, z1: number): [number, number] {
+  const m = Math.max(z0, z1);
+  const lse = m + Math.log(Math.exp(z0 - m) + Math.exp(z1 - m));
+  return [z0 - lse, z1 - lse];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One update: forward over the agent's own episodes, the loss above, backpropagation through time, Adam with
+// global-norm clipping. Only this agent's network and optimiser are read or written.
+// ---------------------------------------------------------------------------------------------------------------
+
+export function a2cUpdate(agent: A2cAgent, data: A2cData, cfg: A2cConfig): A2cLossStats & { gradNorm: number } {
+  const { x, steps, offset } = a2cInputs(agent, data);
+  const out = agent.net.forward(x, data.batch.episodes, steps);
+  const { dOut, stats } = a2cLoss(out, data, cfg, offset);
+  const grads = agent.net.backward(dOut);
+  const { gradNorm } = agent.optimizer.step(agent.net.params, grads);
+  return { ...stats, gradNorm };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One training iteration: every matchup is played with the current policies (on-policy), then every learning agent
+// updates from its own side of its own episodes. Learners never see each other's gradients or states.
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface A2cIterationResult {
+  /** The training-curve points of this iteration, per learner and co-player kind (raw payoffs). */
+  readonly points: TrainPoint[];
+  /** Loss statistics per learner. */
+  readonly stats: (A2cLossStats & { gradNorm: number })[];
+}
+
+export function a2cIteration(
+  agents: readonly A2cAgent[],
+  matchups: readonly Matchup[],
+  cfg: A2cConfig,
+  rng: Rng,
+  game: IpdEnvOptions = {},
+): A2cIterationResult {
+  const identities = agents.some((a) => a.opponentId);
+  const own: { batch: EpisodeBatch; group: number; ids?: Float32Array }[][] = agents.map(() => []);
+  const points: TrainPoint[] = [];
+  matchups.forEach((m, k) => {
+    const b = 'learner' in m.coPlayer ? a2cActor(agents[m.coPlayer.learner]) : m.coPlayer.actor;
+    const played = playMatch(a2cActor(agents[m.learner]), b, m.episodes, rng.child(`match-${k}`), { ...game, identities });
+    const group = b.kind === 'learner' ? 1 : 0;
+    own[m.learner].push({ batch: played.batch, group, ids: played.idsOfB });
+    points.push(trainPoint(played.batch, m.learner, b.kind));
+    if ('learner' in m.coPlayer) {
+      const mirrored = swapSeats(played.batch);
+      own[m.coPlayer.learner].push({ batch: mirrored, group: 1, ids: played.idsOfA });
+      points.push(trainPoint(mirrored, m.coPlayer.learner, 'learner'));
+    }
+  });
+  const stats = agents.map((agent, i) => {
+    const parts = own[i];
+    if (parts.length === 0) throw new Error(`a2cIteration: learner ${i} played no episodes this iteration`);
+    const batch = concatBatches(parts.map((p) => p.batch));
+    const groups = new Uint8Array(batch.episodes);
+    let at = 0;
+    for (const p of parts) groups.fill(p.group, at, (at += p.batch.episodes));
+    const coPlayerIds = agent.opponentId ? concatFloat(parts.map((p) => p.ids!)) : undefined;
+    return a2cUpdate(agent, { batch, groups, coPlayerIds }, cfg);
+  });
+  return { points, stats };
+}
+
+function concatFloat(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}

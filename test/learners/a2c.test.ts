@@ -1,0 +1,119 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  A2C_STEP1, A2C_STEP2, A2C_STEP3, A2C_STEP4, a2cActor, a2cInputs, a2cIteration, a2cLoss, a2cUpdate, createA2cAgent,
+  validateA2cConfig, type A2cAgent, type A2cConfig,
+} from '../../src/learners/a2c';
+import { memoryOneActor, tabularPoolActor } from '../../src/agents/tabular';
+import { playMatch, swapSeats } from '../../src/agents/match';
+import { ALLC, ALLD, TFT, memoryOneLogProbs } from '../../src/game/memory-one';
+import { Adam, GruNet } from '../../src/model/gru-net';
+import { seeded } from '../../src/rng';
+
+const TINY: A2cConfig = { ...A2C_STEP1, batchEpisodes: 32, hiddenSize: 16, embedSize: 8, learningRate: 1e-2, gamma: 0.9 };
+
+function trainAgainst(policy: typeof ALLC, kind: 'allc' | 'alld' | 'tft', iterations: number) {
+  const rng = seeded(`a2c-${kind}`);
+  const agent = createA2cAgent(TINY, false, rng.child('init'));
+  const co = memoryOneActor(policy, kind);
+  let last = { reward: 0, cooperation: 0 };
+  for (let i = 0; i < iterations; i++) {
+    const r = a2cIteration([agent], [{ learner: 0, coPlayer: { actor: co }, episodes: TINY.batchEpisodes }], TINY, rng.child(i), { rounds: 10 });
+    last = r.points[0];
+  }
+  return last;
+}
+
+test('a tiny agent learns within seconds to defect against ALLC and ALLD and to cooperate with TFT (10-round episodes)', () => {
+  const allc = trainAgainst(ALLC, 'allc', 120);
+  assert.ok(allc.cooperation < 0.05 && allc.reward > 1.9, `vs ALLC: cooperation ${allc.cooperation}, reward ${allc.reward}`);
+  const alld = trainAgainst(ALLD, 'alld', 120);
+  assert.ok(alld.cooperation < 0.05, `vs ALLD: cooperation ${alld.cooperation}`);
+  const tft = trainAgainst(TFT, 'tft', 120);
+  assert.ok(tft.cooperation > 0.9 && tft.reward > 0.9, `vs TFT: cooperation ${tft.cooperation}, reward ${tft.reward}`);
+});
+
+test('the policy gradient of the loss matches finite differences in the logits', () => {
+  const cfg: A2cConfig = { ...TINY, entropyCoef: 0.05 };
+  const rng = seeded('fd');
+  const agent = createA2cAgent(cfg, false, rng.child('init'));
+  const { batch } = playMatch(a2cActor(agent), tabularPoolActor(), 3, rng.child('play'), { rounds: 4 });
+  const data = { batch, groups: Uint8Array.from([0, 1, 0]) };
+  const { x, steps } = a2cInputs(agent, data);
+  const out = Float32Array.from(agent.net.forward(x, 3, steps));
+  const { dOut } = a2cLoss(out, data, cfg, 0);
+  const eps = 1e-3;
+  for (const i of [0, 1, 3, 7, 12, 22]) {
+    if (i % 3 === 2) continue; // value column: semi-gradient (targets are constants), checked below
+    const plus = Float32Array.from(out); plus[i] += eps;
+    const minus = Float32Array.from(out); minus[i] -= eps;
+    const fd = (a2cLoss(plus, data, cfg, 0).stats.loss - a2cLoss(minus, data, cfg, 0).stats.loss) / (2 * eps);
+    assert.ok(Math.abs(fd - dOut[i]) < 2e-4, `output ${i}: finite difference ${fd} vs analytic ${dOut[i]}`);
+  }
+});
+
+test('the value gradient is 2·c_v·(V − G)/N with the TD(λ) target held fixed', () => {
+  const cfg: A2cConfig = { ...TINY, tdLambda: 1, gaeLambda: 1, gamma: 1, rewardScale: 1, centerAdvantages: false };
+  const batch = {
+    episodes: 1, rounds: 2,
+    actions: Uint8Array.from([0, 1]), coPlayerActions: Uint8Array.from([0, 0]),
+    rewards: Float32Array.from([1, 2]), coPlayerRewards: Float32Array.from([1, -1]),
+  };
+  // outputs per round: logits 0, 0 and values 0.5 and 1.5; G = (3, 2); N = 2
+  const out = Float32Array.from([0, 0, 0.5, 0, 0, 1.5]);
+  const { dOut, stats } = a2cLoss(out, { batch, groups: new Uint8Array(1) }, cfg, 0);
+  assert.ok(Math.abs(dOut[2] - (2 * 0.5 * (0.5 - 3)) / 2) < 1e-6);
+  assert.ok(Math.abs(dOut[5] - (2 * 0.5 * (1.5 - 2)) / 2) < 1e-6);
+  // advantages (λ = γ = 1, no centering) = G − V = (2.5, 0.5); policy loss = −mean(log ½ · A)
+  assert.ok(Math.abs(stats.policyLoss - Math.log(2) * 1.5) < 1e-6);
+  assert.ok(Math.abs(stats.valueLoss - (2.5 * 2.5 + 0.5 * 0.5) / 2) < 1e-6);
+});
+
+function cloneAgent(a: A2cAgent): A2cAgent {
+  const net = GruNet.fromParams(a.net.config, a.net.params);
+  return { net, optimizer: Adam.restore(a.optimizer.state()), opponentId: a.opponentId };
+}
+
+test('decentralised: a learner\'s update is a function of its own side of the episodes only', () => {
+  const cfg: A2cConfig = { ...TINY, batchEpisodes: 8 };
+  const rng = seeded('decentral');
+  const a = createA2cAgent(cfg, false, rng.child('a'));
+  const b = createA2cAgent(cfg, false, rng.child('b'));
+  const a0 = cloneAgent(a), b0 = cloneAgent(b);
+  const iterRng = rng.child('iteration');
+  a2cIteration([a, b], [{ learner: 0, coPlayer: { learner: 1 }, episodes: 8 }], cfg, iterRng, { rounds: 6 });
+  // Replay the same episodes with the initial weights, then update B alone from its own view.
+  const { batch } = playMatch(a2cActor(a0), a2cActor(b0), 8, iterRng.child('match-0'), { rounds: 6 });
+  a2cUpdate(b0, { batch: swapSeats(batch), groups: new Uint8Array(8).fill(1) }, cfg);
+  assert.deepEqual(Array.from(b.net.params), Array.from(b0.net.params));
+  // A's update happened too, and changed A's weights (not B's).
+  assert.notDeepEqual(Array.from(a.net.params), Array.from(a0.net.params));
+});
+
+test('Opponent ID: the agent is told exactly the tabular co-player\'s log-probabilities, and zeros for a learner', () => {
+  const rng = seeded('ids');
+  const agent = createA2cAgent(TINY, true, rng.child('init'));
+  const vsTft = playMatch(a2cActor(agent), memoryOneActor(TFT, 'tft'), 3, rng.child('t'), { rounds: 3, identities: true });
+  const expected = Array.from(memoryOneLogProbs(TFT), (v) => Math.fround(v));
+  for (let e = 0; e < 3; e++) assert.deepEqual(Array.from(vsTft.idsOfB!.subarray(e * 10, e * 10 + 10)), expected);
+  const { x, steps, offset } = a2cInputs(agent, { batch: vsTft.batch, groups: new Uint8Array(3), coPlayerIds: vsTft.idsOfB });
+  assert.equal(offset, 1);
+  assert.equal(steps, 4);
+  const width = agent.net.config.inputSize;
+  assert.deepEqual(Array.from(x.subarray(5, 15)), expected);          // the ID token of episode 0
+  assert.equal(x[15], 1);                                               // its indicator
+  assert.deepEqual(Array.from(x.subarray(width, width + 5)), [1, 0, 0, 0, 0]); // then Start
+  const vsLearner = playMatch(a2cActor(agent), a2cActor(agent), 2, rng.child('l'), { rounds: 3, identities: true });
+  assert.ok(vsLearner.idsOfB!.every((v) => v === 0));
+  // the pool: a fresh tabular agent per episode, each with its own vector
+  const vsPool = playMatch(a2cActor(agent), tabularPoolActor(), 2, rng.child('p'), { rounds: 3, identities: true });
+  assert.notDeepEqual(Array.from(vsPool.idsOfB!.subarray(0, 10)), Array.from(vsPool.idsOfB!.subarray(10, 20)));
+});
+
+test('the paper\'s Table 2 presets are valid and bad settings are named in the error', () => {
+  for (const c of [A2C_STEP1, A2C_STEP2, A2C_STEP3, A2C_STEP4]) validateA2cConfig(c);
+  assert.equal(A2C_STEP3.batchEpisodes, 4096);
+  assert.equal(A2C_STEP2.centerAdvantages, false);
+  assert.throws(() => validateA2cConfig({ ...A2C_STEP1, learningRate: -1 }), /learningRate must lie in \(0, 1\), got -1/);
+  assert.throws(() => validateA2cConfig({ ...A2C_STEP1, batchEpisodes: 1.5 }), /batchEpisodes must be an integer >= 1, got 1\.5/);
+});
