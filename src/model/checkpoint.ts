@@ -45,7 +45,8 @@ function sha256(a: Float32Array): string {
 function writeSynced(path: string, data: string | Uint8Array): void {
   const fd = openSync(path, 'w');
   try {
-    writeSync(fd, data);
+    if (typeof data === 'string') writeSync(fd, data);
+    else writeSync(fd, data);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
