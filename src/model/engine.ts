@@ -34,6 +34,8 @@ export interface Engine {
   backward(dOut: Float32Array): Float32Array;
   /** One step for B independent histories: `h` [B, H] (not modified), `x` [B, D] → new state [B, H], outputs [B, K]. */
   step(params: Float32Array, h: Float32Array, x: Float32Array, batch: number): { h: Float32Array; out: Float32Array };
+  /** Bytes of WebAssembly linear memory this engine holds (0 for engines without any). */
+  memoryBytes?(): number;
   /** Releases caches and any wasm memory. */
   dispose(): void;
 }

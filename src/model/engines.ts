@@ -32,7 +32,11 @@ export function resolveEngineKind(preferred?: EngineKind): EngineKind {
   const kind = preferred ?? (fromEnv ? parseEngineKind(fromEnv) : undefined);
   if (kind) {
     ensureLoaded(kind);
-    if (!factories[kind]) throw new Error(`engine '${kind}' is not available`);
+    const probe = probes[kind];
+    if (kind === 'wasm-simd' && probe && !probe()) {
+      // Surfaces the reason (e.g. the build failed) instead of silently running a slower engine.
+      (require('./engine-wasm') as typeof import('./engine-wasm')).wasmModule();
+    }
     return kind;
   }
   for (const k of ['wasm-simd', 'js'] as const) {
@@ -54,7 +58,10 @@ export function createEngine(kind: EngineKind, layout: ParamLayout): Engine {
 /** Loads the module of an engine on first need (keeps tfjs out of processes that never use it). */
 function ensureLoaded(kind: EngineKind): void {
   if (factories[kind]) return;
-  if (kind === 'tfjs') {
+  if (kind === 'wasm-simd') {
+    const m = require('./engine-wasm') as typeof import('./engine-wasm');
+    registerEngine('wasm-simd', m.createWasmEngine, m.wasmAvailable);
+  } else if (kind === 'tfjs') {
     const m = require('./engine-tfjs') as typeof import('./engine-tfjs');
     registerEngine('tfjs', m.createTfjsEngine, () => true);
   }

@@ -215,6 +215,11 @@ export class GruNet {
     return this.getEngine().backward(dOut);
   }
 
+  /** Bytes of WebAssembly linear memory the engine holds now (0 for the js and tfjs engines). */
+  memoryBytes(): number {
+    return this.engine?.memoryBytes?.() ?? 0;
+  }
+
   /** Frees the engine's caches and wasm memory; the network stays usable (a new engine is made on demand). */
   dispose(): void {
     if (this.engine) this.engine.dispose();

@@ -1,0 +1,364 @@
+// Fused WebAssembly-SIMD kernels for the GRU sequence model (src/model/gru-net.ts), in AssemblyScript.
+// Built by scripts/build-wasm.mjs: asc asm/gru.ts -O3 --runtime stub --noAssert --enable simd -> build/gru.wasm.
+//
+// The host (src/model/engine-wasm.ts) owns the memory layout: it writes the (padded) weights and inputs above
+// heapBase(), calls one of the three exported entry points, and reads the results back. Nothing here allocates.
+//
+// Sizes: B rows (histories), T steps, D input width, Hp = hidden size padded to a multiple of 8, G = 3·Hp,
+// K outputs. Padded hidden units have zero weights and biases, so they stay exactly 0 and receive zero gradient.
+// All pointers are byte addresses; all arrays are f32 and row-major; every row of width Hp or G is 16-byte aligned.
+//
+// Weights as the kernels use them (prepared by the host):
+//   wf  [D][G]   fused input kernel W_e·W_i (the embedding is linear, so x ↦ (xW_e + b_e)W_i + b_i is one affine map)
+//   bf  [G]      fused bias b_e·W_i + [b_r | b_z | b_in]
+//   wh  [Hp][G]  recurrent kernel [W_hr | W_hz | W_hn];   whT [G][Hp] its transpose (backward)
+//   bhn [Hp]     b_hn;   woT [K][Hp] head kernel, transposed;   bo [K]
+// Caches of the training forward, per (t, b): h_t in hs [(T+1)][B][Hp] (hs[0] = h0) and the gates
+// r, z, n and hn = W_hn h + b_hn in cache [T][B][4·Hp].
+
+// ---------------------------------------------------------------- constants (kept in memory: V8 rebuilds
+// v128.const values through a general register, a load is cheaper)
+
+const C_ONE = 0;
+const C_LOG2E = 1;
+const C_LN2HI = 2;
+const C_LN2LO = 3;
+const C_P2 = 4;
+const C_P3 = 5;
+const C_P4 = 6;
+const C_P5 = 7;
+const C_P6 = 8;
+const C_XMIN = 9;
+const C_XMAX = 10;
+const C_TWO = 11;
+const C_BIAS = 12; // i32 127 in every lane (exponent bias)
+
+const CONSTS: usize = memory.data<u32>([
+  0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000, // 1
+  0x3fb8aa3b, 0x3fb8aa3b, 0x3fb8aa3b, 0x3fb8aa3b, // log2(e)
+  0x3f318000, 0x3f318000, 0x3f318000, 0x3f318000, // ln2, high part (0.693359375, exact in few bits)
+  0xb95e8083, 0xb95e8083, 0xb95e8083, 0xb95e8083, // ln2, low part (-2.12194440e-4)
+  0x3f000000, 0x3f000000, 0x3f000000, 0x3f000000, // 1/2
+  0x3e2aaaab, 0x3e2aaaab, 0x3e2aaaab, 0x3e2aaaab, // 1/6
+  0x3d2aaaab, 0x3d2aaaab, 0x3d2aaaab, 0x3d2aaaab, // 1/24
+  0x3c088889, 0x3c088889, 0x3c088889, 0x3c088889, // 1/120
+  0x3ab60b61, 0x3ab60b61, 0x3ab60b61, 0x3ab60b61, // 1/720
+  0xc2ae0000, 0xc2ae0000, 0xc2ae0000, 0xc2ae0000, // -87
+  0x42b00000, 0x42b00000, 0x42b00000, 0x42b00000, // 88
+  0x40000000, 0x40000000, 0x40000000, 0x40000000, // 2
+  127, 127, 127, 127,
+], 16);
+
+// @ts-ignore: decorator
+@inline function cst(i: i32): v128 {
+  return v128.load(CONSTS + (<usize>i << 4));
+}
+
+/** The first byte above the module's static data: the host lays out its arrays from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// ---------------------------------------------------------------- activations
+
+/**
+ * e^x per lane: x = n·ln2 + r with |r| ≤ ln2/2, e^r by its degree-6 Taylor polynomial (error ≤ 1.2e-7 relative),
+ * 2^n through the exponent bits. x is clamped to [-87, 88], where float32 stays normal and finite.
+ */
+// @ts-ignore: decorator
+@inline function vexp(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, cst(C_XMIN)), cst(C_XMAX));
+  const n = f32x4.nearest(f32x4.mul(x, cst(C_LOG2E)));
+  let r = f32x4.sub(x, f32x4.mul(n, cst(C_LN2HI)));
+  r = f32x4.sub(r, f32x4.mul(n, cst(C_LN2LO)));
+  let p = f32x4.add(f32x4.mul(cst(C_P6), r), cst(C_P5));
+  p = f32x4.add(f32x4.mul(p, r), cst(C_P4));
+  p = f32x4.add(f32x4.mul(p, r), cst(C_P3));
+  p = f32x4.add(f32x4.mul(p, r), cst(C_P2));
+  p = f32x4.add(f32x4.mul(p, r), cst(C_ONE));
+  p = f32x4.add(f32x4.mul(p, r), cst(C_ONE));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), cst(C_BIAS)), 23);
+  return f32x4.mul(p, scale);
+}
+
+/** σ(x) = 1 / (1 + e^−x) per lane. */
+// @ts-ignore: decorator
+@inline function vsigmoid(x: v128): v128 {
+  return f32x4.div(cst(C_ONE), f32x4.add(cst(C_ONE), vexp(f32x4.neg(x))));
+}
+
+/** tanh(x) = 2σ(2x) − 1 per lane (absolute error ~1e-7). */
+// @ts-ignore: decorator
+@inline function vtanh(x: v128): v128 {
+  const s = vsigmoid(f32x4.add(x, x));
+  return f32x4.sub(f32x4.add(s, s), cst(C_ONE));
+}
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+// ---------------------------------------------------------------- matrix products
+
+/**
+ * Four rows of C (+)= A·B, over all N columns (N a multiple of 8), in 4×8 register tiles (8 accumulators: V8 has 16
+ * vector registers, larger tiles spill). Row i of A starts at a + i·sam; consecutive k are sak bytes apart, so the
+ * same kernel reads A row-major (sak = 4) or transposed (sam = 4). B and C are row-major with byte strides ldb, ldc.
+ */
+function gemm4(a: usize, sam: usize, sak: usize, kd: i32, b: usize, ldb: usize, n: i32, c: usize, ldc: usize, accumulate: bool): void {
+  const a1 = a + sam, a2 = a + 2 * sam, a3 = a + 3 * sam;
+  const c1 = c + ldc, c2 = c + 2 * ldc, c3 = c + 3 * ldc;
+  for (let j: usize = 0; j < <usize>n << 2; j += 32) {
+    let x00 = f32x4.splat(0), x01 = f32x4.splat(0), x10 = f32x4.splat(0), x11 = f32x4.splat(0);
+    let x20 = f32x4.splat(0), x21 = f32x4.splat(0), x30 = f32x4.splat(0), x31 = f32x4.splat(0);
+    if (accumulate) {
+      x00 = v128.load(c + j); x01 = v128.load(c + j, 16);
+      x10 = v128.load(c1 + j); x11 = v128.load(c1 + j, 16);
+      x20 = v128.load(c2 + j); x21 = v128.load(c2 + j, 16);
+      x30 = v128.load(c3 + j); x31 = v128.load(c3 + j, 16);
+    }
+    let pb = b + j;
+    let o: usize = 0;
+    const end = <usize>kd * sak;
+    while (o < end) {
+      const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+      let s = v128.load32_splat(a + o);
+      x00 = f32x4.add(x00, f32x4.mul(s, b0)); x01 = f32x4.add(x01, f32x4.mul(s, b1));
+      s = v128.load32_splat(a1 + o);
+      x10 = f32x4.add(x10, f32x4.mul(s, b0)); x11 = f32x4.add(x11, f32x4.mul(s, b1));
+      s = v128.load32_splat(a2 + o);
+      x20 = f32x4.add(x20, f32x4.mul(s, b0)); x21 = f32x4.add(x21, f32x4.mul(s, b1));
+      s = v128.load32_splat(a3 + o);
+      x30 = f32x4.add(x30, f32x4.mul(s, b0)); x31 = f32x4.add(x31, f32x4.mul(s, b1));
+      o += sak;
+      pb += ldb;
+    }
+    v128.store(c + j, x00); v128.store(c + j, x01, 16);
+    v128.store(c1 + j, x10); v128.store(c1 + j, x11, 16);
+    v128.store(c2 + j, x20); v128.store(c2 + j, x21, 16);
+    v128.store(c3 + j, x30); v128.store(c3 + j, x31, 16);
+  }
+}
+
+/** One row of C (+)= A·B (the tail when the row count is not a multiple of 4); arguments as gemm4. */
+function gemm1(a: usize, sak: usize, kd: i32, b: usize, ldb: usize, n: i32, c: usize, accumulate: bool): void {
+  for (let j: usize = 0; j < <usize>n << 2; j += 32) {
+    let x0 = f32x4.splat(0), x1 = f32x4.splat(0);
+    if (accumulate) { x0 = v128.load(c + j); x1 = v128.load(c + j, 16); }
+    let pb = b + j;
+    let o: usize = 0;
+    const end = <usize>kd * sak;
+    while (o < end) {
+      const s = v128.load32_splat(a + o);
+      x0 = f32x4.add(x0, f32x4.mul(s, v128.load(pb)));
+      x1 = f32x4.add(x1, f32x4.mul(s, v128.load(pb, 16)));
+      o += sak;
+      pb += ldb;
+    }
+    v128.store(c + j, x0); v128.store(c + j, x1, 16);
+  }
+}
+
+// ---------------------------------------------------------------- sparse-aware input rows
+
+/**
+ * Lists the nonzero entries of one input row x[0..D) as (byte offset of row d in a [D][G] matrix, value) pairs in
+ * `nz` (8 bytes per entry); returns their count. A one-hot input has one, so the input path costs one row of wf.
+ */
+// @ts-ignore: decorator
+@inline function nonzeros(x: usize, d: i32, g4: usize, nz: usize): i32 {
+  let cnt = 0;
+  for (let i = 0; i < d; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    if (v != 0) {
+      store<u32>(nz + (<usize>cnt << 3), <u32>(<usize>i * g4));
+      store<f32>(nz + (<usize>cnt << 3), v, 4);
+      cnt++;
+    }
+  }
+  return cnt;
+}
+
+// ---------------------------------------------------------------- forward
+
+/**
+ * The gates, new state and heads of one row, from gh = h_prev·W_h (already computed).
+ * Writes h' (and, when cacheRow ≠ 0, r z n hn) and the K outputs at outRow. y is scratch [Hp].
+ */
+function forwardRow(
+  hp: i32, k: i32, gh: usize, nz: usize, nnz: i32, wf: usize, bf: usize, bhn: usize,
+  hPrev: usize, hNext: usize, cacheRow: usize, woT: usize, bo: usize, outRow: usize, y: usize,
+): void {
+  const h4 = <usize>hp << 2;
+  for (let j: usize = 0; j < h4; j += 16) {
+    let ir = v128.load(bf + j), iz = v128.load(bf + h4 + j), inn = v128.load(bf + 2 * h4 + j);
+    for (let q = 0; q < nnz; q++) {
+      const row = wf + <usize>load<u32>(nz + (<usize>q << 3));
+      const v = v128.load32_splat(nz + (<usize>q << 3), 4);
+      ir = f32x4.add(ir, f32x4.mul(v, v128.load(row + j)));
+      iz = f32x4.add(iz, f32x4.mul(v, v128.load(row + h4 + j)));
+      inn = f32x4.add(inn, f32x4.mul(v, v128.load(row + 2 * h4 + j)));
+    }
+    const r = vsigmoid(f32x4.add(ir, v128.load(gh + j)));
+    const z = vsigmoid(f32x4.add(iz, v128.load(gh + h4 + j)));
+    const hn = f32x4.add(v128.load(gh + 2 * h4 + j), v128.load(bhn + j));
+    const n = vtanh(f32x4.add(inn, f32x4.mul(r, hn)));
+    const h = f32x4.add(n, f32x4.mul(z, f32x4.sub(v128.load(hPrev + j), n)));
+    v128.store(hNext + j, h);
+    if (cacheRow != 0) {
+      v128.store(cacheRow + j, r);
+      v128.store(cacheRow + h4 + j, z);
+      v128.store(cacheRow + 2 * h4 + j, n);
+      v128.store(cacheRow + 3 * h4 + j, hn);
+    }
+    v128.store(y + j, f32x4.mul(h, vsigmoid(h)));
+  }
+  for (let q = 0; q < k; q++) {
+    const w = woT + <usize>q * h4;
+    let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
+    let j: usize = 0;
+    for (; j + 32 <= h4; j += 32) {
+      acc0 = f32x4.add(acc0, f32x4.mul(v128.load(y + j), v128.load(w + j)));
+      acc1 = f32x4.add(acc1, f32x4.mul(v128.load(y + j, 16), v128.load(w + j, 16)));
+    }
+    for (; j < h4; j += 16) acc0 = f32x4.add(acc0, f32x4.mul(v128.load(y + j), v128.load(w + j)));
+    store<f32>(outRow + (<usize>q << 2), hsum(f32x4.add(acc0, acc1)) + load<f32>(bo + (<usize>q << 2)));
+  }
+}
+
+/**
+ * Runs T steps for B histories (training forward when cache ≠ 0; one acting step when T = 1 and cache = 0).
+ * x [B][T][D] and out [B][T][K] are batch-major as the host passes them; hs [(T+1)][B][Hp] holds h0 in hs[0]
+ * on entry and every h_t on return. scratch: 4·G + Hp floats + 8·D bytes.
+ */
+export function forward(
+  b: i32, t: i32, d: i32, hp: i32, k: i32,
+  x: usize, hs: usize, cache: usize, out: usize,
+  wf: usize, bf: usize, wh: usize, bhn: usize, woT: usize, bo: usize, scratch: usize,
+): void {
+  const g = 3 * hp, g4 = <usize>g << 2, h4 = <usize>hp << 2;
+  const gh = scratch, y = scratch + 4 * g4, nz = y + h4;
+  const layer = <usize>b * h4;
+  for (let s = 0; s < t; s++) {
+    const hPrev = hs + <usize>s * layer, hNext = hPrev + layer;
+    for (let m = 0; m < b; m += 4) {
+      const rows = min(4, b - m);
+      const hm = hPrev + <usize>m * h4;
+      if (rows == 4) gemm4(hm, h4, 4, hp, wh, g4, g, gh, g4, false);
+      else for (let i = 0; i < rows; i++) gemm1(hm + <usize>i * h4, 4, hp, wh, g4, g, gh + <usize>i * g4, false);
+      for (let i = 0; i < rows; i++) {
+        const row = m + i;
+        const bt = <usize>row * <usize>t + <usize>s;
+        const nnz = nonzeros(x + bt * <usize>d * 4, d, g4, nz);
+        const cacheRow: usize = cache == 0 ? 0 : cache + (<usize>s * <usize>b + <usize>row) * 4 * h4;
+        forwardRow(hp, k, gh + <usize>i * g4, nz, nnz, wf, bf, bhn,
+          hPrev + <usize>row * h4, hNext + <usize>row * h4, cacheRow, woT, bo, out + bt * <usize>k * 4, y);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- backward
+
+/**
+ * Backward through the heads and gates of one row at one step. Reads dh_next (from step t+1) and dOut; writes
+ * dG = [dr̃ | dz̃ | dñ·r] (the recurrent pre-activation gradients) and dhPrev = dh ⊙ z (the direct path; the host's
+ * matrix product adds dG·W_hᵀ); accumulates the head, bias and input-path gradients. dk is scratch [K] v128.
+ */
+function backwardRow(
+  hp: i32, k: i32, dOutRow: usize, hRow: usize, hPrevRow: usize, cacheRow: usize, dhNext: usize,
+  dG: usize, dhPrev: usize, woT: usize, gWoT: usize, gBo: usize, gGi: usize, gHn: usize,
+  gX: usize, nz: usize, nnz: i32, dk: usize,
+): void {
+  const h4 = <usize>hp << 2;
+  for (let q = 0; q < k; q++) {
+    const v = load<f32>(dOutRow + (<usize>q << 2));
+    v128.store(dk + (<usize>q << 4), f32x4.splat(v));
+    store<f32>(gBo + (<usize>q << 2), load<f32>(gBo + (<usize>q << 2)) + v);
+  }
+  for (let j: usize = 0; j < h4; j += 16) {
+    const h = v128.load(hRow + j);
+    const sg = vsigmoid(h);
+    const y = f32x4.mul(h, sg);
+    let dy = f32x4.splat(0);
+    for (let q = 0; q < k; q++) {
+      const off = <usize>q * h4 + j;
+      const dq = v128.load(dk + (<usize>q << 4));
+      dy = f32x4.add(dy, f32x4.mul(dq, v128.load(woT + off)));
+      v128.store(gWoT + off, f32x4.add(v128.load(gWoT + off), f32x4.mul(dq, y)));
+    }
+    // swish'(h) = σ(h)·(1 + h·(1 − σ(h)))
+    const dsw = f32x4.mul(sg, f32x4.add(cst(C_ONE), f32x4.mul(h, f32x4.sub(cst(C_ONE), sg))));
+    const dh = f32x4.add(v128.load(dhNext + j), f32x4.mul(dy, dsw));
+    const r = v128.load(cacheRow + j), z = v128.load(cacheRow + h4 + j);
+    const n = v128.load(cacheRow + 2 * h4 + j), hn = v128.load(cacheRow + 3 * h4 + j);
+    const one = cst(C_ONE);
+    const dn = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
+    const dz = f32x4.mul(f32x4.mul(dh, f32x4.sub(v128.load(hPrevRow + j), n)), f32x4.mul(z, f32x4.sub(one, z)));
+    const dr = f32x4.mul(f32x4.mul(dn, hn), f32x4.mul(r, f32x4.sub(one, r)));
+    const dnr = f32x4.mul(dn, r);
+    v128.store(dG + j, dr);
+    v128.store(dG + h4 + j, dz);
+    v128.store(dG + 2 * h4 + j, dnr);
+    v128.store(dhPrev + j, f32x4.mul(dh, z));
+    v128.store(gGi + j, f32x4.add(v128.load(gGi + j), dr));
+    v128.store(gGi + h4 + j, f32x4.add(v128.load(gGi + h4 + j), dz));
+    v128.store(gGi + 2 * h4 + j, f32x4.add(v128.load(gGi + 2 * h4 + j), dn));
+    v128.store(gHn + j, f32x4.add(v128.load(gHn + j), dnr));
+    for (let q = 0; q < nnz; q++) {
+      const row = gX + <usize>load<u32>(nz + (<usize>q << 3));
+      const v = v128.load32_splat(nz + (<usize>q << 3), 4);
+      v128.store(row + j, f32x4.add(v128.load(row + j), f32x4.mul(v, dr)));
+      v128.store(row + h4 + j, f32x4.add(v128.load(row + h4 + j), f32x4.mul(v, dz)));
+      v128.store(row + 2 * h4 + j, f32x4.add(v128.load(row + 2 * h4 + j), f32x4.mul(v, dn)));
+    }
+  }
+}
+
+/**
+ * Backpropagation through time of the last training forward. dOut [B][T][K] batch-major. Gradient accumulators
+ * (zeroed here): gWh [Hp][G], gX [D][G] = Σ xᵀ·dgi (the host turns it into the embedding and input-kernel
+ * gradients), gGi [G] = Σ dgi, gHn [Hp] = Σ dgh_n, gWoT [K][Hp], gBo [K]. Work: dG [B][G], dhA, dhB [B][Hp];
+ * on return the gradient with respect to h0 is in dhA when T is even, else dhB. scratch: 8·D bytes + 16·K bytes.
+ */
+export function backward(
+  b: i32, t: i32, d: i32, hp: i32, k: i32,
+  x: usize, hs: usize, cache: usize, dOut: usize,
+  whT: usize, woT: usize,
+  dG: usize, dhA: usize, dhB: usize,
+  gWh: usize, gX: usize, gGi: usize, gHn: usize, gWoT: usize, gBo: usize, scratch: usize,
+): void {
+  const g = 3 * hp, g4 = <usize>g << 2, h4 = <usize>hp << 2;
+  const nz = scratch, dk = (scratch + 8 * <usize>d + 15) & ~<usize>15;
+  memory.fill(gWh, 0, <usize>hp * g4);
+  memory.fill(gX, 0, <usize>d * g4);
+  memory.fill(gGi, 0, g4);
+  memory.fill(gHn, 0, h4);
+  memory.fill(gWoT, 0, <usize>k * h4);
+  memory.fill(gBo, 0, <usize>k << 2);
+  memory.fill(dhA, 0, <usize>b * h4);
+  const layer = <usize>b * h4;
+  let dhNext = dhA, dhPrev = dhB;
+  for (let s = t - 1; s >= 0; s--) {
+    const hPrev = hs + <usize>s * layer, hCur = hPrev + layer;
+    for (let m = 0; m < b; m += 4) {
+      const rows = min(4, b - m);
+      for (let i = 0; i < rows; i++) {
+        const row = m + i;
+        const bt = <usize>row * <usize>t + <usize>s;
+        const nnz = nonzeros(x + bt * <usize>d * 4, d, g4, nz);
+        backwardRow(hp, k, dOut + bt * <usize>k * 4, hCur + <usize>row * h4, hPrev + <usize>row * h4,
+          cache + (<usize>s * <usize>b + <usize>row) * 4 * h4, dhNext + <usize>row * h4,
+          dG + <usize>row * g4, dhPrev + <usize>row * h4, woT, gWoT, gBo, gGi, gHn, gX, nz, nnz, dk);
+      }
+      // dh_{t-1} += dG·W_hᵀ for these rows, while they are in cache.
+      const dm = dG + <usize>m * g4, pm = dhPrev + <usize>m * h4;
+      if (rows == 4) gemm4(dm, g4, 4, g, whT, h4, hp, pm, h4, true);
+      else for (let i = 0; i < rows; i++) gemm1(dm + <usize>i * g4, 4, g, whT, h4, hp, pm + <usize>i * h4, true);
+    }
+    // dW_h += h_{t-1}ᵀ·dG: rows of the product are hidden units (A read transposed: sam = 4, sak = Hp·4).
+    for (let m = 0; m < hp; m += 4) gemm4(hPrev + (<usize>m << 2), 4, h4, b, dG, g4, g, gWh + <usize>m * g4, g4, true);
+    const tmp = dhNext; dhNext = dhPrev; dhPrev = tmp;
+  }
+}

@@ -1,0 +1,329 @@
+/**
+ * The `wasm-simd` engine: the host side of the fused AssemblyScript kernels in `asm/gru.ts`.
+ *
+ * The kernels run the whole training forward (all T steps), the whole backpropagation through time, and the
+ * acting step, each in one call, with 4×8 register-tiled f32x4 matrix products and the gates, swish and heads
+ * fused per row. This module owns their memory: each engine instance (one per `GruNet`) has its own
+ * `WebAssembly.Instance` and linear memory, laid out in three regions that are reused across calls and grow only
+ * when a larger batch arrives (so memory is flat over repeated updates of one size):
+ *   params: the weights in the kernels' padded layout (H rounded up to a multiple of 8);
+ *   train:  inputs, the forward's caches (every h_t and the gates) and the backward's work and gradient arrays;
+ *   act:    one acting step's state, inputs and outputs (separate, so acting between `forward` and `backward`
+ *           leaves the training caches intact).
+ * The embedding is folded into the GRU's input kernel (W_f = W_e·W_i, both linear), so a one-hot input costs one
+ * row lookup instead of two matrix products; the host turns the kernels' Σ xᵀ·dgi back into the gradients of
+ * W_e, b_e and W_i in float64 (a few hundred thousand multiply-adds per update).
+ *
+ * The module `build/gru.wasm` is compiled from `asm/` by `scripts/build-wasm.mjs`; it loads lazily on first use
+ * and is built then if missing or older than its sources.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Engine } from './engine';
+import type { ParamLayout } from './layout';
+
+/** Project root (this file is src/model/engine-wasm.ts). */
+const ROOT = resolve(__dirname, '..', '..');
+/** The compiled kernels. */
+export const WASM_PATH = join(ROOT, 'build', 'gru.wasm');
+
+/**
+ * The few WebAssembly JS-API members used here. Node provides the `WebAssembly` global, but its types come only
+ * with TypeScript's DOM library, which this project must not use (tslab compiles without it): so it is read from
+ * `globalThis` with a local type.
+ */
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, unknown>) => { readonly exports: Record<string, unknown> };
+}
+const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface Kernels {
+  memory: WasmMemory;
+  heapBase(): number;
+  forward(
+    b: number, t: number, d: number, hp: number, k: number, x: number, hs: number, cache: number, out: number,
+    wf: number, bf: number, wh: number, bhn: number, woT: number, bo: number, scratch: number,
+  ): void;
+  backward(
+    b: number, t: number, d: number, hp: number, k: number, x: number, hs: number, cache: number, dOut: number,
+    whT: number, woT: number, dG: number, dhA: number, dhB: number,
+    gWh: number, gX: number, gGi: number, gHn: number, gWoT: number, gBo: number, scratch: number,
+  ): void;
+}
+
+let compiled: object | null = null;
+let loadFailure: string | null = null;
+
+function stale(): boolean {
+  if (!existsSync(WASM_PATH)) return true;
+  const dir = join(ROOT, 'asm');
+  if (!existsSync(dir)) return false;
+  const built = statSync(WASM_PATH).mtimeMs;
+  return readdirSync(dir).some((f) => f.endsWith('.ts') && statSync(join(dir, f)).mtimeMs > built);
+}
+
+/**
+ * The compiled kernel module, loading it on first call (and building it first when missing or stale).
+ * @throws with the reason when it can neither be built nor loaded
+ */
+export function wasmModule(): object {
+  if (compiled) return compiled;
+  if (loadFailure) throw new Error(loadFailure);
+  try {
+    if (stale()) {
+      try {
+        execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-wasm.mjs'), '--if-stale', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      } catch (e) {
+        const why = (e as { stderr?: Buffer }).stderr?.toString().trim() || String(e);
+        if (!existsSync(WASM_PATH)) throw new Error(`cannot build ${WASM_PATH}: ${why}`);
+        process.emitWarning(`wasm-simd: ${WASM_PATH} is older than asm/ and rebuilding failed (${why}); using it anyway`);
+      }
+    }
+    compiled = new WASM.Module(readFileSync(WASM_PATH));
+    return compiled;
+  } catch (e) {
+    loadFailure = `wasm-simd engine unavailable: ${e instanceof Error ? e.message : String(e)}`;
+    throw new Error(loadFailure);
+  }
+}
+
+/** True when the kernels load (building them if needed); false (never an exception) otherwise. */
+export function wasmAvailable(): boolean {
+  try {
+    wasmModule();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const align16 = (n: number): number => (n + 15) & ~15;
+const pad8 = (n: number): number => (n + 7) & ~7;
+
+/** Named byte offsets inside one region, each array 16-byte aligned. */
+function plan(sizes: Record<string, number>): { offsets: Record<string, number>; bytes: number } {
+  let at = 0;
+  const offsets: Record<string, number> = {};
+  for (const [name, floats] of Object.entries(sizes)) {
+    offsets[name] = at;
+    at += align16(floats * 4);
+  }
+  return { offsets, bytes: at };
+}
+
+/** Creates a `wasm-simd` engine for one network (its own instance and memory). */
+export function createWasmEngine(layout: ParamLayout): Engine {
+  const D = layout.inputSize, E = layout.embedSize, H = layout.hiddenSize, K = layout.outputSize;
+  const Hp = pad8(H), G = 3 * Hp;
+  let kernels: Kernels | null = null;
+  let top = 0;
+  const regions: Record<string, { offset: number; capacity: number }> = {};
+
+  const off = (name: string) => layout.blocks[name as keyof ParamLayout['blocks']].offset;
+  const paramPlan = plan({ wf: D * G, bf: G, wh: Hp * G, whT: G * Hp, bhn: Hp, woT: K * Hp, bo: K });
+  /** The weights currently in wasm memory (a private copy; replaced, never mutated). */
+  let prepared: Float32Array | null = null;
+  let last: { batch: number; steps: number; params: Float32Array; offsets: Record<string, number>; base: number } | null = null;
+
+  function k(): Kernels {
+    if (!kernels) {
+      const instance = new WASM.Instance(wasmModule(), {});
+      kernels = instance.exports as unknown as Kernels;
+      top = align16(kernels.heapBase());
+    }
+    return kernels;
+  }
+
+  /** A region of at least `bytes`, reused when large enough; memory grows only for a larger request. */
+  function reserve(name: string, bytes: number): number {
+    const kk = k();
+    const r = regions[name];
+    if (r && r.capacity >= bytes) return r.offset;
+    const capacity = align16(Math.ceil(bytes * 1.125));
+    let offset: number;
+    if (r && r.offset + r.capacity === top) {
+      offset = r.offset;                         // the topmost region grows in place
+      top = offset + capacity;
+    } else {
+      offset = top;
+      top += capacity;
+    }
+    regions[name] = { offset, capacity };
+    const need = top - kk.memory.buffer.byteLength;
+    if (need > 0) kk.memory.grow(Math.ceil(need / 65536));
+    return offset;
+  }
+
+  function f32(byteOffset: number, length: number): Float32Array {
+    return new Float32Array(k().memory.buffer, byteOffset, length);
+  }
+
+  /** Writes `params` into wasm memory in the kernels' layout, unless those exact weights are already there. */
+  function prepare(params: Float32Array): Float32Array {
+    if (prepared && prepared.length === params.length &&
+      Buffer.from(prepared.buffer, prepared.byteOffset, prepared.byteLength).equals(
+        Buffer.from(params.buffer, params.byteOffset, params.byteLength))) {
+      return prepared;
+    }
+    const copy = params.slice(0, layout.size);
+    const base = reserve('params', paramPlan.bytes);
+    const o = paramPlan.offsets;
+    const we = off('embed.kernel'), be = off('embed.bias'), wi = off('gru.inputKernel'), whSrc = off('gru.recurrentKernel');
+    const bi = off('gru.bias'), bhnSrc = off('gru.hnBias'), wo = off('head.kernel'), boSrc = off('head.bias');
+    const wf = new Float32Array(D * G), bf = new Float32Array(G), wh = new Float32Array(Hp * G), whT = new Float32Array(G * Hp);
+    const woT = new Float32Array(K * Hp), bhn = new Float32Array(Hp);
+    for (let g = 0; g < 3; g++) {
+      for (let j = 0; j < H; j++) {
+        const src = g * H + j, dst = g * Hp + j;
+        let s = copy[bi + src];
+        for (let e = 0; e < E; e++) s += copy[be + e] * copy[wi + e * 3 * H + src];
+        bf[dst] = s;
+        for (let d = 0; d < D; d++) {
+          let acc = 0;
+          for (let e = 0; e < E; e++) acc += copy[we + d * E + e] * copy[wi + e * 3 * H + src];
+          wf[d * G + dst] = acc;
+        }
+        for (let i = 0; i < H; i++) {
+          const v = copy[whSrc + i * 3 * H + src];
+          wh[i * G + dst] = v;
+          whT[dst * Hp + i] = v;
+        }
+      }
+    }
+    for (let j = 0; j < H; j++) {
+      bhn[j] = copy[bhnSrc + j];
+      for (let q = 0; q < K; q++) woT[q * Hp + j] = copy[wo + j * K + q];
+    }
+    f32(base + o.wf, wf.length).set(wf);
+    f32(base + o.bf, G).set(bf);
+    f32(base + o.wh, wh.length).set(wh);
+    f32(base + o.whT, whT.length).set(whT);
+    f32(base + o.bhn, Hp).set(bhn);
+    f32(base + o.woT, woT.length).set(woT);
+    f32(base + o.bo, K).set(copy.subarray(boSrc, boSrc + K));
+    prepared = copy;
+    return copy;
+  }
+
+  function paramPtr(name: string): number {
+    return regions.params.offset + paramPlan.offsets[name];
+  }
+
+  /** Copies an [B][H] state into an [B][Hp] array in wasm memory (zero padding), or zeros. */
+  function putState(dst: number, h: Float32Array | undefined, batch: number): void {
+    const view = f32(dst, batch * Hp);
+    if (!h) view.fill(0);
+    else if (Hp === H) view.set(h.subarray(0, batch * H));
+    else {
+      view.fill(0);
+      for (let b = 0; b < batch; b++) view.set(h.subarray(b * H, (b + 1) * H), b * Hp);
+    }
+  }
+
+  function getState(src: number, batch: number): Float32Array {
+    const view = f32(src, batch * Hp);
+    if (Hp === H) return view.slice();
+    const h = new Float32Array(batch * H);
+    for (let b = 0; b < batch; b++) h.set(view.subarray(b * Hp, b * Hp + H), b * H);
+    return h;
+  }
+
+  const scratchFloats = 4 * G + Hp + 2 * D + 4 * K + 8;
+
+  return {
+    kind: 'wasm-simd',
+
+    forward(params, x, B, T, h0) {
+      const used = prepare(params);
+      const p = plan({
+        x: B * T * D, hs: (T + 1) * B * Hp, cache: T * B * 4 * Hp, out: B * T * K, dOut: B * T * K,
+        dG: B * G, dhA: B * Hp, dhB: B * Hp, gWh: Hp * G, gX: D * G, gGi: G, gHn: Hp, gWoT: K * Hp, gBo: K,
+        scratch: scratchFloats,
+      });
+      const base = reserve('train', p.bytes);
+      const o = p.offsets;
+      f32(base + o.x, B * T * D).set(x.subarray(0, B * T * D));
+      putState(base + o.hs, h0, B);
+      k().forward(B, T, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.out,
+        paramPtr('wf'), paramPtr('bf'), paramPtr('wh'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.scratch);
+      last = { batch: B, steps: T, params: used, offsets: o, base };
+      return f32(base + o.out, B * T * K).slice();
+    },
+
+    backward(dOut) {
+      if (!last) throw new Error('GruNet.backward: call forward first (backward differentiates the last forward)');
+      const { batch: B, steps: T, offsets: o, base } = last;
+      if (dOut.length !== B * T * K) {
+        throw new RangeError(`GruNet.backward: dOut must have B*T*K = ${B * T * K} entries, got ${dOut.length}`);
+      }
+      const w = prepare(last.params);          // a no-op unless an acting step with other weights came between
+      f32(base + o.dOut, B * T * K).set(dOut);
+      k().backward(B, T, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.dOut,
+        paramPtr('whT'), paramPtr('woT'), base + o.dG, base + o.dhA, base + o.dhB,
+        base + o.gWh, base + o.gX, base + o.gGi, base + o.gHn, base + o.gWoT, base + o.gBo, base + o.scratch);
+      const gWh = f32(base + o.gWh, Hp * G), gX = f32(base + o.gX, D * G), gGi = f32(base + o.gGi, G);
+      const gHn = f32(base + o.gHn, Hp), gWoT = f32(base + o.gWoT, K * Hp), gBo = f32(base + o.gBo, K);
+      const grads = new Float32Array(layout.size);
+      const we = off('embed.kernel'), be = off('embed.bias'), wi = off('gru.inputKernel'), wh = off('gru.recurrentKernel');
+      const bi = off('gru.bias'), bhn = off('gru.hnBias'), wo = off('head.kernel'), bo = off('head.bias');
+      for (let g = 0; g < 3; g++) {
+        for (let j = 0; j < H; j++) {
+          const c = g * H + j, cp = g * Hp + j;
+          grads[bi + c] = gGi[cp];
+          for (let i = 0; i < H; i++) grads[wh + i * 3 * H + c] = gWh[i * G + cp];
+          // dW_i[e][c] = Σ_d W_e[d][e]·gX[d][c] + b_e[e]·Σ dgi[c]
+          for (let e = 0; e < E; e++) {
+            let s = w[be + e] * gGi[cp];
+            for (let d = 0; d < D; d++) s += w[we + d * E + e] * gX[d * G + cp];
+            grads[wi + e * 3 * H + c] = s;
+          }
+        }
+      }
+      // dW_e[d][e] = Σ_c gX[d][c]·W_i[e][c];  db_e[e] = Σ_c Σdgi[c]·W_i[e][c]
+      for (let e = 0; e < E; e++) {
+        const row = wi + e * 3 * H;
+        let sb = 0;
+        for (let g = 0; g < 3; g++) for (let j = 0; j < H; j++) sb += gGi[g * Hp + j] * w[row + g * H + j];
+        grads[be + e] = sb;
+        for (let d = 0; d < D; d++) {
+          let s = 0;
+          for (let g = 0; g < 3; g++) for (let j = 0; j < H; j++) s += gX[d * G + g * Hp + j] * w[row + g * H + j];
+          grads[we + d * E + e] = s;
+        }
+      }
+      for (let j = 0; j < H; j++) {
+        grads[bhn + j] = gHn[j];
+        for (let q = 0; q < K; q++) grads[wo + j * K + q] = gWoT[q * Hp + j];
+      }
+      for (let q = 0; q < K; q++) grads[bo + q] = gBo[q];
+      return grads;
+    },
+
+    step(params, h, x, B) {
+      prepare(params);
+      const p = plan({ x: B * D, hs: 2 * B * Hp, out: B * K, scratch: scratchFloats });
+      const base = reserve('act', p.bytes);
+      const o = p.offsets;
+      f32(base + o.x, B * D).set(x.subarray(0, B * D));
+      putState(base + o.hs, h, B);
+      k().forward(B, 1, D, Hp, K, base + o.x, base + o.hs, 0, base + o.out,
+        paramPtr('wf'), paramPtr('bf'), paramPtr('wh'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.scratch);
+      return { h: getState(base + o.hs + B * Hp * 4, B), out: f32(base + o.out, B * K).slice() };
+    },
+
+    memoryBytes() {
+      return kernels ? kernels.memory.buffer.byteLength : 0;
+    },
+
+    dispose() {
+      kernels = null;
+      prepared = null;
+      last = null;
+      top = 0;
+      for (const name of Object.keys(regions)) delete regions[name];
+    },
+  };
+}
