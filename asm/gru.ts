@@ -13,8 +13,8 @@
 //   bf  [G]      fused bias b_e·W_i + [b_r | b_z | b_in]
 //   wh  [Hp][G]  recurrent kernel [W_hr | W_hz | W_hn];   whT [G][Hp] its transpose (backward)
 //   bhn [Hp]     b_hn;   woT [K][Hp] head kernel, transposed;   bo [K]
-// Caches of the training forward, per (t, b): h_t in hs [(T+1)][B][Hp] (hs[0] = h0) and the gates
-// r, z, n and hn = W_hn h + b_hn in cache [T][B][4·Hp].
+// Caches of the training forward, per (t, b): h_t in hs [(T+1)][B][Hp] (hs[0] = h0) and, in cache [T][B][5·Hp],
+// the gates r, z, n, hn = W_hn h + b_hn, and σ(h_t) (swish's sigmoid, so the backward needs no exp at all).
 
 // ---------------------------------------------------------------- constants (kept in memory: V8 rebuilds
 // v128.const values through a general register, a load is cheaper)
@@ -32,6 +32,7 @@ const C_XMIN = 9;
 const C_XMAX = 10;
 const C_TWO = 11;
 const C_BIAS = 12; // i32 127 in every lane (exponent bias)
+const C_MAGIC = 13; // 1.5·2²³: adding it rounds a float of magnitude < 2²² to an integer
 
 const CONSTS: usize = memory.data<u32>([
   0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000, // 1
@@ -47,6 +48,7 @@ const CONSTS: usize = memory.data<u32>([
   0x42b00000, 0x42b00000, 0x42b00000, 0x42b00000, // 88
   0x40000000, 0x40000000, 0x40000000, 0x40000000, // 2
   127, 127, 127, 127,
+  0x4b400000, 0x4b400000, 0x4b400000, 0x4b400000, // 1.5·2²³
 ], 16);
 
 // @ts-ignore: decorator
@@ -63,12 +65,16 @@ export function heapBase(): usize {
 
 /**
  * e^x per lane: x = n·ln2 + r with |r| ≤ ln2/2, e^r by its degree-6 Taylor polynomial (error ≤ 1.2e-7 relative),
- * 2^n through the exponent bits. x is clamped to [-87, 88], where float32 stays normal and finite.
+ * 2^n through the exponent bits. x is clamped to [-87, 88], where float32 stays normal and finite (NaN stays NaN
+ * through pmin/pmax only if it is the first operand: a NaN input gives NaN, so a diverged net still shows up).
  */
 // @ts-ignore: decorator
 @inline function vexp(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, cst(C_XMIN)), cst(C_XMAX));
-  const n = f32x4.nearest(f32x4.mul(x, cst(C_LOG2E)));
+  // pmin/pmax are single instructions on x64 (min/max with NaN semantics are not); rounding to an integer happens
+  // in the add of 1.5·2²³, whose low mantissa bits then hold n (cheaper than nearest + trunc_sat).
+  x = f32x4.pmin(f32x4.pmax(x, cst(C_XMIN)), cst(C_XMAX));
+  const kf = f32x4.add(f32x4.mul(x, cst(C_LOG2E)), cst(C_MAGIC));
+  const n = f32x4.sub(kf, cst(C_MAGIC));
   let r = f32x4.sub(x, f32x4.mul(n, cst(C_LN2HI)));
   r = f32x4.sub(r, f32x4.mul(n, cst(C_LN2LO)));
   let p = f32x4.add(f32x4.mul(cst(C_P6), r), cst(C_P5));
@@ -77,7 +83,8 @@ export function heapBase(): usize {
   p = f32x4.add(f32x4.mul(p, r), cst(C_P2));
   p = f32x4.add(f32x4.mul(p, r), cst(C_ONE));
   p = f32x4.add(f32x4.mul(p, r), cst(C_ONE));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), cst(C_BIAS)), 23);
+  // kf's bits are 0x4B400000 + n; adding 127 and shifting left by 23 drops the 0x4B400000 (its low 9 bits are 0).
+  const scale = i32x4.shl(i32x4.add(kf, cst(C_BIAS)), 23);
   return f32x4.mul(p, scale);
 }
 
@@ -141,6 +148,33 @@ function gemm4(a: usize, sam: usize, sak: usize, kd: i32, b: usize, ldb: usize, 
   }
 }
 
+/**
+ * dst[c][r] = src[r][c] for an R×C row-major src (C a multiple of 4) into dst with row stride ldd bytes, in 4×4
+ * blocks of shuffles. Used to give dW_h += h_{t-1}ᵀ·dG a row-major left operand: read in place (a column of h
+ * per k) it pulled a new cache line of h per multiply-add step and was L2-bandwidth bound, 30% slower.
+ */
+function transpose(src: usize, r: i32, c: i32, dst: usize, ldd: usize): void {
+  const c4 = <usize>c << 2;
+  let i = 0;
+  for (; i + 4 <= r; i += 4) {
+    const s0 = src + <usize>i * c4, s1 = s0 + c4, s2 = s1 + c4, s3 = s2 + c4;
+    const d0 = dst + (<usize>i << 2);
+    for (let j: usize = 0; j < c4; j += 16) {
+      const r0 = v128.load(s0 + j), r1 = v128.load(s1 + j), r2 = v128.load(s2 + j), r3 = v128.load(s3 + j);
+      const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+      const d = d0 + (j >> 2) * ldd;
+      v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+      v128.store(d + ldd, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+      v128.store(d + 2 * ldd, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+      v128.store(d + 3 * ldd, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+    }
+  }
+  for (; i < r; i++) {
+    for (let j = 0; j < c; j++) store<f32>(dst + <usize>j * ldd + (<usize>i << 2), load<f32>(src + <usize>i * c4 + (<usize>j << 2)));
+  }
+}
+
 /** One row of C (+)= A·B (the tail when the row count is not a multiple of 4); arguments as gemm4. */
 function gemm1(a: usize, sak: usize, kd: i32, b: usize, ldb: usize, n: i32, c: usize, accumulate: bool): void {
   for (let j: usize = 0; j < <usize>n << 2; j += 32) {
@@ -183,14 +217,18 @@ function gemm1(a: usize, sak: usize, kd: i32, b: usize, ldb: usize, n: i32, c: u
 // ---------------------------------------------------------------- forward
 
 /**
- * The gates, new state and heads of one row, from gh = h_prev·W_h (already computed).
- * Writes h' (and, when cacheRow ≠ 0, r z n hn) and the K outputs at outRow. y is scratch [Hp].
+ * The gates, new state and heads of one row, from gh = h_prev·W_h (already computed). Writes h' at hNext, the
+ * gates r z n hn and σ(h') into w (the cache row when training, scratch when acting) and the K outputs at outRow.
+ * y is scratch [Hp]. The work is split into short passes, each with one exp chain per iteration and no
+ * dependence between iterations: the CPU then overlaps many iterations, where one long fused body was bound by
+ * the latency of its chain of dependent activations (measured: 40 → 20 ms per A2C-shaped forward).
  */
 function forwardRow(
   hp: i32, k: i32, gh: usize, nz: usize, nnz: i32, wf: usize, bf: usize, bhn: usize,
-  hPrev: usize, hNext: usize, cacheRow: usize, woT: usize, bo: usize, outRow: usize, y: usize,
+  hPrev: usize, hNext: usize, w: usize, woT: usize, bo: usize, outRow: usize, y: usize,
 ): void {
   const h4 = <usize>hp << 2;
+  // Pre-activations: r, z (input + recurrent, biases folded), the input part of n, and hn = W_hn h + b_hn.
   for (let j: usize = 0; j < h4; j += 16) {
     let ir = v128.load(bf + j), iz = v128.load(bf + h4 + j), inn = v128.load(bf + 2 * h4 + j);
     for (let q = 0; q < nnz; q++) {
@@ -200,29 +238,36 @@ function forwardRow(
       iz = f32x4.add(iz, f32x4.mul(v, v128.load(row + h4 + j)));
       inn = f32x4.add(inn, f32x4.mul(v, v128.load(row + 2 * h4 + j)));
     }
-    const r = vsigmoid(f32x4.add(ir, v128.load(gh + j)));
-    const z = vsigmoid(f32x4.add(iz, v128.load(gh + h4 + j)));
-    const hn = f32x4.add(v128.load(gh + 2 * h4 + j), v128.load(bhn + j));
-    const n = vtanh(f32x4.add(inn, f32x4.mul(r, hn)));
-    const h = f32x4.add(n, f32x4.mul(z, f32x4.sub(v128.load(hPrev + j), n)));
+    v128.store(w + j, f32x4.add(ir, v128.load(gh + j)));
+    v128.store(w + h4 + j, f32x4.add(iz, v128.load(gh + h4 + j)));
+    v128.store(w + 2 * h4 + j, inn);
+    v128.store(w + 3 * h4 + j, f32x4.add(v128.load(gh + 2 * h4 + j), v128.load(bhn + j)));
+  }
+  // r = σ(·), z = σ(·): one contiguous run of 2·Hp.
+  for (let j: usize = 0; j < 2 * h4; j += 16) v128.store(w + j, vsigmoid(v128.load(w + j)));
+  // n = tanh(W_in e + b_in + r ⊙ hn)
+  for (let j: usize = 0; j < h4; j += 16) {
+    const pre = f32x4.add(v128.load(w + 2 * h4 + j), f32x4.mul(v128.load(w + j), v128.load(w + 3 * h4 + j)));
+    v128.store(w + 2 * h4 + j, vtanh(pre));
+  }
+  // h' = n + z ⊙ (h − n);  y = swish(h')
+  for (let j: usize = 0; j < h4; j += 16) {
+    const n = v128.load(w + 2 * h4 + j);
+    const h = f32x4.add(n, f32x4.mul(v128.load(w + h4 + j), f32x4.sub(v128.load(hPrev + j), n)));
     v128.store(hNext + j, h);
-    if (cacheRow != 0) {
-      v128.store(cacheRow + j, r);
-      v128.store(cacheRow + h4 + j, z);
-      v128.store(cacheRow + 2 * h4 + j, n);
-      v128.store(cacheRow + 3 * h4 + j, hn);
-    }
-    v128.store(y + j, f32x4.mul(h, vsigmoid(h)));
+    const sg = vsigmoid(h);
+    v128.store(w + 4 * h4 + j, sg);
+    v128.store(y + j, f32x4.mul(h, sg));
   }
   for (let q = 0; q < k; q++) {
-    const w = woT + <usize>q * h4;
+    const wq = woT + <usize>q * h4;
     let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
     let j: usize = 0;
     for (; j + 32 <= h4; j += 32) {
-      acc0 = f32x4.add(acc0, f32x4.mul(v128.load(y + j), v128.load(w + j)));
-      acc1 = f32x4.add(acc1, f32x4.mul(v128.load(y + j, 16), v128.load(w + j, 16)));
+      acc0 = f32x4.add(acc0, f32x4.mul(v128.load(y + j), v128.load(wq + j)));
+      acc1 = f32x4.add(acc1, f32x4.mul(v128.load(y + j, 16), v128.load(wq + j, 16)));
     }
-    for (; j < h4; j += 16) acc0 = f32x4.add(acc0, f32x4.mul(v128.load(y + j), v128.load(w + j)));
+    for (; j < h4; j += 16) acc0 = f32x4.add(acc0, f32x4.mul(v128.load(y + j), v128.load(wq + j)));
     store<f32>(outRow + (<usize>q << 2), hsum(f32x4.add(acc0, acc1)) + load<f32>(bo + (<usize>q << 2)));
   }
 }
@@ -230,7 +275,7 @@ function forwardRow(
 /**
  * Runs T steps for B histories (training forward when cache ≠ 0; one acting step when T = 1 and cache = 0).
  * x [B][T][D] and out [B][T][K] are batch-major as the host passes them; hs [(T+1)][B][Hp] holds h0 in hs[0]
- * on entry and every h_t on return. scratch: 4·G + Hp floats + 8·D bytes.
+ * on entry and every h_t on return. scratch: 4·G + 6·Hp floats + 8·D bytes.
  */
 export function forward(
   b: i32, t: i32, d: i32, hp: i32, k: i32,
@@ -238,7 +283,7 @@ export function forward(
   wf: usize, bf: usize, wh: usize, bhn: usize, woT: usize, bo: usize, scratch: usize,
 ): void {
   const g = 3 * hp, g4 = <usize>g << 2, h4 = <usize>hp << 2;
-  const gh = scratch, y = scratch + 4 * g4, nz = y + h4;
+  const gh = scratch, y = scratch + 4 * g4, work = y + h4, nz = work + 5 * h4;
   const layer = <usize>b * h4;
   for (let s = 0; s < t; s++) {
     const hPrev = hs + <usize>s * layer, hNext = hPrev + layer;
@@ -251,7 +296,7 @@ export function forward(
         const row = m + i;
         const bt = <usize>row * <usize>t + <usize>s;
         const nnz = nonzeros(x + bt * <usize>d * 4, d, g4, nz);
-        const cacheRow: usize = cache == 0 ? 0 : cache + (<usize>s * <usize>b + <usize>row) * 4 * h4;
+        const cacheRow: usize = cache == 0 ? work : cache + (<usize>s * <usize>b + <usize>row) * 5 * h4;
         forwardRow(hp, k, gh + <usize>i * g4, nz, nnz, wf, bf, bhn,
           hPrev + <usize>row * h4, hNext + <usize>row * h4, cacheRow, woT, bo, out + bt * <usize>k * 4, y);
       }
@@ -279,7 +324,7 @@ function backwardRow(
   }
   for (let j: usize = 0; j < h4; j += 16) {
     const h = v128.load(hRow + j);
-    const sg = vsigmoid(h);
+    const sg = v128.load(cacheRow + 4 * h4 + j);
     const y = f32x4.mul(h, sg);
     let dy = f32x4.splat(0);
     for (let q = 0; q < k; q++) {
@@ -320,17 +365,19 @@ function backwardRow(
  * Backpropagation through time of the last training forward. dOut [B][T][K] batch-major. Gradient accumulators
  * (zeroed here): gWh [Hp][G], gX [D][G] = Σ xᵀ·dgi (the host turns it into the embedding and input-kernel
  * gradients), gGi [G] = Σ dgi, gHn [Hp] = Σ dgh_n, gWoT [K][Hp], gBo [K]. Work: dG [B][G], dhA, dhB [B][Hp];
- * on return the gradient with respect to h0 is in dhA when T is even, else dhB. scratch: 8·D bytes + 16·K bytes.
+ * on return the gradient with respect to h0 is in dhA when T is even, else dhB. hT: Hp·B floats of work.
+ * scratch: 8·D bytes + 16·K bytes.
  */
 export function backward(
   b: i32, t: i32, d: i32, hp: i32, k: i32,
   x: usize, hs: usize, cache: usize, dOut: usize,
   whT: usize, woT: usize,
-  dG: usize, dhA: usize, dhB: usize,
+  dG: usize, dhA: usize, dhB: usize, hT: usize,
   gWh: usize, gX: usize, gGi: usize, gHn: usize, gWoT: usize, gBo: usize, scratch: usize,
 ): void {
   const g = 3 * hp, g4 = <usize>g << 2, h4 = <usize>hp << 2;
   const nz = scratch, dk = (scratch + 8 * <usize>d + 15) & ~<usize>15;
+  const ldt = <usize>b << 2;
   memory.fill(gWh, 0, <usize>hp * g4);
   memory.fill(gX, 0, <usize>d * g4);
   memory.fill(gGi, 0, g4);
@@ -349,7 +396,7 @@ export function backward(
         const bt = <usize>row * <usize>t + <usize>s;
         const nnz = nonzeros(x + bt * <usize>d * 4, d, g4, nz);
         backwardRow(hp, k, dOut + bt * <usize>k * 4, hCur + <usize>row * h4, hPrev + <usize>row * h4,
-          cache + (<usize>s * <usize>b + <usize>row) * 4 * h4, dhNext + <usize>row * h4,
+          cache + (<usize>s * <usize>b + <usize>row) * 5 * h4, dhNext + <usize>row * h4,
           dG + <usize>row * g4, dhPrev + <usize>row * h4, woT, gWoT, gBo, gGi, gHn, gX, nz, nnz, dk);
       }
       // dh_{t-1} += dG·W_hᵀ for these rows, while they are in cache.
@@ -358,7 +405,16 @@ export function backward(
       else for (let i = 0; i < rows; i++) gemm1(dm + <usize>i * g4, 4, g, whT, h4, hp, pm + <usize>i * h4, true);
     }
     // dW_h += h_{t-1}ᵀ·dG: rows of the product are hidden units (A read transposed: sam = 4, sak = Hp·4).
-    for (let m = 0; m < hp; m += 4) gemm4(hPrev + (<usize>m << 2), 4, h4, b, dG, g4, g, gWh + <usize>m * g4, g4, true);
+    transpose(hPrev, b, hp, hT, ldt);
+    for (let m = 0; m < hp; m += 4) gemm4(hT + <usize>m * ldt, ldt, 4, b, dG, g4, g, gWh + <usize>m * g4, g4, true);
     const tmp = dhNext; dhNext = dhPrev; dhPrev = tmp;
   }
+}
+
+/** C[M][N] = A[M][Kd]·B[Kd][N], all row-major (N a multiple of 8): the tiled product alone, for benchmarks and tests. */
+export function matmul(m: i32, kd: i32, n: i32, a: usize, b: usize, c: usize): void {
+  const a4 = <usize>kd << 2, n4 = <usize>n << 2;
+  let i = 0;
+  for (; i + 4 <= m; i += 4) gemm4(a + <usize>i * a4, a4, 4, kd, b, n4, n, c + <usize>i * n4, n4, false);
+  for (; i < m; i++) gemm1(a + <usize>i * a4, 4, kd, b, n4, n, c + <usize>i * n4, false);
 }

@@ -49,7 +49,7 @@ interface Kernels {
   ): void;
   backward(
     b: number, t: number, d: number, hp: number, k: number, x: number, hs: number, cache: number, dOut: number,
-    whT: number, woT: number, dG: number, dhA: number, dhB: number,
+    whT: number, woT: number, dG: number, dhA: number, dhB: number, hT: number,
     gWh: number, gX: number, gGi: number, gHn: number, gWoT: number, gBo: number, scratch: number,
   ): void;
 }
@@ -231,7 +231,7 @@ export function createWasmEngine(layout: ParamLayout): Engine {
     return h;
   }
 
-  const scratchFloats = 4 * G + Hp + 2 * D + 4 * K + 8;
+  const scratchFloats = 4 * G + 6 * Hp + 2 * D + 4 * K + 8;
 
   return {
     kind: 'wasm-simd',
@@ -239,8 +239,8 @@ export function createWasmEngine(layout: ParamLayout): Engine {
     forward(params, x, B, T, h0) {
       const used = prepare(params);
       const p = plan({
-        x: B * T * D, hs: (T + 1) * B * Hp, cache: T * B * 4 * Hp, out: B * T * K, dOut: B * T * K,
-        dG: B * G, dhA: B * Hp, dhB: B * Hp, gWh: Hp * G, gX: D * G, gGi: G, gHn: Hp, gWoT: K * Hp, gBo: K,
+        x: B * T * D, hs: (T + 1) * B * Hp, cache: T * B * 5 * Hp, out: B * T * K, dOut: B * T * K,
+        dG: B * G, dhA: B * Hp, dhB: B * Hp, hT: Hp * B, gWh: Hp * G, gX: D * G, gGi: G, gHn: Hp, gWoT: K * Hp, gBo: K,
         scratch: scratchFloats,
       });
       const base = reserve('train', p.bytes);
@@ -262,7 +262,7 @@ export function createWasmEngine(layout: ParamLayout): Engine {
       const w = prepare(last.params);          // a no-op unless an acting step with other weights came between
       f32(base + o.dOut, B * T * K).set(dOut);
       k().backward(B, T, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.dOut,
-        paramPtr('whT'), paramPtr('woT'), base + o.dG, base + o.dhA, base + o.dhB,
+        paramPtr('whT'), paramPtr('woT'), base + o.dG, base + o.dhA, base + o.dhB, base + o.hT,
         base + o.gWh, base + o.gX, base + o.gGi, base + o.gHn, base + o.gWoT, base + o.gBo, base + o.scratch);
       const gWh = f32(base + o.gWh, Hp * G), gX = f32(base + o.gX, D * G), gGi = f32(base + o.gGi, G);
       const gHn = f32(base + o.gHn, Hp), gWoT = f32(base + o.gWoT, K * Hp), gBo = f32(base + o.gBo, K);
