@@ -1,0 +1,22 @@
+/**
+ * Figures, tables and notebook display: `import { ... } from './src/report'` in notebooks and scripts.
+ * Kept apart from src/index.ts so the library's CLI and tests do not load danfo, tslab or playwright.
+ */
+export {
+  AXIS, PALETTE, meanStd, axisTitle, colorScale, withAlpha, lineBandFigure, metricPanels, trainingFigure,
+  episodeFigure, payoffMatrixFigure, zdRelationFigure, groupedBarFigure,
+} from './figures';
+export type {
+  AxisName, Band, BandSeries, Curve, Figure, Layout, LineBandSpec, MetricFigureSpec, MetricSeries, Panel,
+  PaperMetricOverlay, PaperOverlay, PayoffValues, ReferenceLine, Trace, ZdPoint,
+} from './figures';
+export { dfd, DataFrame, Series, concat, merge, toFrame, frameRecords, parseCsv, readCsvFrame } from './frames';
+export type { Cell, TableRecord } from './frames';
+export {
+  figureMode, inKernel, plotlyBundlePath, plotlyBundleHtml, figureHtml, standaloneHtml, CHROMIUM_FLAGS, renderPng,
+  closeFigureRenderer, exportFigure, loadPlotly, showFigure, frameHtml, showFrame, progressFields, progressPosition,
+  showProgress,
+} from './display';
+export type { FigureMode, PngOptions, ProgressDisplay, ProgressReport } from './display';
+export { notebookSettings } from './settings';
+export type { NotebookSettings } from './settings';

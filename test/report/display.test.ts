@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  closeFigureRenderer, exportFigure, figureHtml, figureMode, frameHtml, inKernel, progressFields, progressPosition, showFigure,
+} from '../../src/report/display';
+import { lineBandFigure } from '../../src/report/figures';
+import { toFrame } from '../../src/report/frames';
+
+const fig = lineBandFigure({ x: 'round', panels: [{ y: 'reward', series: [{ name: '</script><b>x', curves: [[1, 2], [2, 3]] }] }] });
+
+test('figureHtml: the spec is embedded as script-safe JSON in a sized div with the given id', () => {
+  const html = figureHtml(fig, 'fig-1');
+  assert.match(html, /<div id="fig-1" class="icl-figure" style="width:460px;height:440px;">/);
+  assert.equal(html.match(/<\/script>/g)?.length, 1, 'a series name cannot close the script element');
+  const json = /var fig = (.*);\n/.exec(html)?.[1] ?? '';
+  assert.equal(JSON.parse(json).data[1].name, '</script><b>x');
+});
+
+test('figureMode reads ICL_FIGURES; outside a kernel showFigure says to use exportFigure', async () => {
+  const saved = process.env.ICL_FIGURES;
+  try {
+    process.env.ICL_FIGURES = 'png';
+    assert.equal(figureMode(), 'png');
+    process.env.ICL_FIGURES = 'svg';
+    assert.throws(() => figureMode(), /ICL_FIGURES must be "html" or "png", got "svg"/);
+  } finally {
+    if (saved === undefined) delete process.env.ICL_FIGURES;
+    else process.env.ICL_FIGURES = saved;
+  }
+  assert.equal(inKernel(), false);
+  await assert.rejects(showFigure(fig, { mode: 'html' }), /no tslab kernel here; in scripts use exportFigure/);
+});
+
+test('frameHtml: escapes text, rounds numbers, keeps integers', () => {
+  const html = frameHtml(toFrame([{ name: 'a<b', v: 0.123456, n: 3 }]), { digits: 2 });
+  assert.match(html, /<td>a&lt;b<\/td><td>0.12<\/td><td>3<\/td>/);
+});
+
+test('progress reports: step and total are recognised by name; nested numbers are flattened one level', () => {
+  assert.deepEqual(progressPosition({ iteration: 40, iterations: 200, reward: 0.1 }), { step: 40, total: 200 });
+  assert.deepEqual(progressPosition({ phase: 3 }), { step: 3, total: null });
+  assert.deepEqual(progressFields({ phase: 3, metrics: { reward: 0.5, deep: { x: 1 } }, curve: [1, 2] }), [['phase', 3], ['metrics.reward', 0.5]]);
+});
+
+const chromium = process.env.ICL_CHROMIUM ?? '/usr/bin/chromium';
+test('exportFigure writes a PNG (rendered in Chromium) and a standalone HTML file', { skip: !existsSync(chromium) && `no Chromium at ${chromium}` }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'icl-display-'));
+  try {
+    const png = await exportFigure(fig, join(dir, 'sub', 'f.png'), { scale: 1 });
+    const bytes = readFileSync(png);
+    assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'PNG signature');
+    assert.equal(bytes.readUInt32BE(16), 460, 'the layout width');
+    const html = await exportFigure(fig, join(dir, 'f.html'));
+    assert.ok(statSync(html).size > 1_000_000, 'plotly is inlined');
+    await assert.rejects(exportFigure(fig, join(dir, 'f.svg')), /must end in .png or .html/);
+  } finally {
+    await closeFigureRenderer();
+  }
+});
