@@ -83,12 +83,12 @@ function ensureTools(figures) {
 
 const indent = (text, prefix = '    ') => text.replace(/\n$/, '').split('\n').map((l) => prefix + l).join('\n');
 
-function report(result) {
+function report(result, inplace) {
   const name = relative(root, result.path);
   if (result.ok) {
     const size = result.bytes !== undefined ? `, ${(result.bytes / 1024).toFixed(0)} KB written to ${relative(root, result.written)}` : '';
     console.log(`notebooks: ok     ${name} (${result.seconds.toFixed(1)} s${size})`);
-    if (result.bytes > BIG_NOTEBOOK) {
+    if (inplace && result.bytes > BIG_NOTEBOOK) {
       console.log(`notebooks: warning: ${relative(root, result.written)} is ${(result.bytes / 1e6).toFixed(1)} MB; ` +
         'committed notebooks should carry PNG figures (--figures png), not the inlined plotly bundle');
     }
@@ -144,7 +144,7 @@ async function main() {
       let result;
       try { result = JSON.parse(line); } catch { console.log(line); continue; }
       results.push(result);
-      report(result);
+      report(result, opts.inplace);
     }
   });
   const code = await new Promise((done) => child.on('close', done));

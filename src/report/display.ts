@@ -295,7 +295,10 @@ export function frameHtml(df: DataFrame, opts: { readonly digits?: number; reado
   const esc = (v: unknown): string =>
     String(v).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
   const cell = (v: unknown): string => {
-    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Number.isFinite(v) ? v.toFixed(digits) : String(v);
+    if (typeof v === 'number') {
+      if (Number.isInteger(v) || !Number.isFinite(v)) return String(v === 0 ? 0 : v);
+      return v.toFixed(digits).replace(/^-(0\.?0*)$/, '$1'); // no "-0.000" for a tiny negative
+    }
     return v === null || v === undefined ? '' : esc(v);
   };
   const head = (showIndex ? '<th></th>' : '') + cols.map((c) => `<th>${esc(c)}</th>`).join('');

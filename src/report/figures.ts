@@ -7,8 +7,8 @@
  * `lineBandFigure` draws any such row of panels; `trainingFigure` and `episodeFigure` are the two shapes every
  * figure of the paper takes; the rest are the few special figures of notebook 00 (the payoff matrix, the ZD relation).
  *
- * Conventions: one colour per series name across all panels, the legend entry shown once; exact ceilings are dotted
- * grey reference lines; values read off the paper's figures are dashed lines with markers named "<series> (paper)".
+ * Conventions: one colour per series name across all panels, the legend entry shown once; exact ceilings are grey
+ * reference lines (dotted, then dash-dot, long-dash); values read off the paper's figures are dashed lines with markers named "<series> (paper)".
  */
 
 /** Any plotly trace attributes (a spec is plain JSON: it goes to the browser as it is). */
@@ -45,6 +45,10 @@ export const PALETTE: readonly string[] = [
   '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
 ];
 const REFERENCE_COLOR = '#555555';
+/** Reference lines of one panel, in order: dotted dark grey, then dash-dot and long-dash in lighter greys. */
+const REFERENCE_STYLES: readonly { readonly color: string; readonly dash: string }[] = [
+  { color: REFERENCE_COLOR, dash: 'dot' }, { color: '#888888', dash: 'dashdot' }, { color: '#aaaaaa', dash: 'longdash' },
+];
 
 /** A number sequence: a plain array or a typed array (the game's exact curves are Float64Arrays). */
 export type Curve = ArrayLike<number>;
@@ -257,14 +261,14 @@ export function lineBandFigure(spec: LineBandSpec): Figure {
       xMin = 0;
       xMax = 1;
     }
-    for (const r of panel.references ?? []) {
-      const c = r.color ?? REFERENCE_COLOR;
+    (panel.references ?? []).forEach((r, k) => {
+      const style = REFERENCE_STYLES[k % REFERENCE_STYLES.length];
       data.push({
         type: 'scatter', mode: 'lines', name: r.label, legendgroup: `ref:${r.label}`, showlegend: showOnce(`ref:${r.label}`),
-        x: [xMin, xMax], y: [r.y, r.y], line: { color: c, width: 1.5, dash: 'dot' },
+        x: [xMin, xMax], y: [r.y, r.y], line: { color: r.color ?? style.color, width: 1.5, dash: style.dash },
         hovertemplate: `${r.label}: ${r.y}<extra></extra>`, xaxis: xref, yaxis: yref,
       });
-    }
+    });
 
     const left = i * (widthEach + gap);
     layout[`xaxis${axisSuffix}`] = {
