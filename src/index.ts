@@ -20,5 +20,10 @@ export { emptyEpisodeBatch } from './game/episode';
 export type { EpisodeBatch } from './game/episode';
 export { IpdEnv, tabularActions, playMemoryOne } from './game/env';
 export type { IpdEnvOptions, PlayOptions } from './game/env';
+export {
+  markovChain, finiteHorizon, longRunDistribution, longRun, discounted, bestResponse, gaussLegendre, POOL_DEFAULT_NODES,
+  expectedAgainstPool, bestResponseToPool, BAYES_MAX_ROUNDS, bayesOptimalAgainstPool,
+} from './game/exact';
+export type { HorizonOptions, MarkovChain, FiniteHorizon, BestResponse, PoolOptions, PoolCeiling } from './game/exact';
 export { averageReward, averageRewardWithSe, cooperationRate, cooperationRateWithSe, perRoundCurves } from './game/metrics';
-export type { MeanSe, Player, RoundCurves } from './game/metrics';
+export type { MeanSe, PlayerIndex, RoundCurves } from './game/metrics';

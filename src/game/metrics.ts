@@ -13,9 +13,9 @@ export interface MeanSe {
 }
 
 /** Which player of a batch: 0 = "own" (`actions`, `rewards`), 1 = the co-player. */
-export type Player = 0 | 1;
+export type PlayerIndex = 0 | 1;
 
-function columns(batch: EpisodeBatch, player: Player): { actions: Uint8Array; rewards: Float32Array } {
+function columns(batch: EpisodeBatch, player: PlayerIndex): { actions: Uint8Array; rewards: Float32Array } {
   if (player === 0) return { actions: batch.actions, rewards: batch.rewards };
   if (player === 1) return { actions: batch.coPlayerActions, rewards: batch.coPlayerRewards };
   throw new RangeError(`metrics: player must be 0 or 1, got ${String(player)}`);
@@ -39,24 +39,24 @@ function episodeMeanSe(batch: EpisodeBatch, value: (i: number) => number): MeanS
 }
 
 /** "Avg. Reward": the mean reward per round of `player`, over all rounds and episodes (unscaled), with its standard error. */
-export function averageRewardWithSe(batch: EpisodeBatch, player: Player): MeanSe {
+export function averageRewardWithSe(batch: EpisodeBatch, player: PlayerIndex): MeanSe {
   const { rewards } = columns(batch, player);
   return episodeMeanSe(batch, (i) => rewards[i]);
 }
 
 /** "Cooperation Rate": the fraction of rounds in which `player` cooperated, over all episodes, with its standard error. */
-export function cooperationRateWithSe(batch: EpisodeBatch, player: Player): MeanSe {
+export function cooperationRateWithSe(batch: EpisodeBatch, player: PlayerIndex): MeanSe {
   const { actions } = columns(batch, player);
   return episodeMeanSe(batch, (i) => (actions[i] === C ? 1 : 0));
 }
 
 /** "Avg. Reward" of `player`: mean reward per round (see `averageRewardWithSe`). */
-export function averageReward(batch: EpisodeBatch, player: Player): number {
+export function averageReward(batch: EpisodeBatch, player: PlayerIndex): number {
   return averageRewardWithSe(batch, player).mean;
 }
 
 /** "Cooperation Rate" of `player`: fraction of rounds played C (see `cooperationRateWithSe`). */
-export function cooperationRate(batch: EpisodeBatch, player: Player): number {
+export function cooperationRate(batch: EpisodeBatch, player: PlayerIndex): number {
   return cooperationRateWithSe(batch, player).mean;
 }
 
