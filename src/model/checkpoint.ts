@@ -8,7 +8,9 @@
  *
  * Written atomically: everything goes to a temporary sibling directory, is flushed, and is renamed into place; an
  * existing checkpoint is moved aside first and removed only after the new one is in place, so a crash at any
- * moment leaves either the old or the new checkpoint (`loadCheckpoint` falls back to the moved-aside one).
+ * moment leaves either the old or the new checkpoint (`loadCheckpoint` falls back to the moved-aside one). Files
+ * and directories are fsynced before each rename, so the renames cannot reach the disk before the data.
+ * JSON has no Infinity: an optimiser's `maxGradNorm = Infinity` (no clipping) is stored as null and restored.
  * A checkpoint whose checksums, sizes or configuration do not match gets a clear error, never silent garbage.
  */
 import { createHash } from 'node:crypto';
@@ -43,10 +45,21 @@ function sha256(a: Float32Array): string {
 }
 
 function writeSynced(path: string, data: string | Uint8Array): void {
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const fd = openSync(path, 'w');
   try {
-    if (typeof data === 'string') writeSync(fd, data);
-    else writeSync(fd, data);
+    let at = 0;
+    while (at < buf.byteLength) at += writeSync(fd, buf, at, buf.byteLength - at);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Flushes a directory's entries (the renames and new files in it) to disk. */
+function fsyncDir(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -75,6 +88,7 @@ export function saveCheckpoint(dir: string, ck: { net: GruNet; optimizer?: Adam;
     writeSynced(join(tmp, 'adam-m.bin'), bytes(s.m));
     writeSynced(join(tmp, 'adam-v.bin'), bytes(s.v));
     optimizer = {
+      // JSON.stringify turns Infinity into null; loadCheckpoint maps null back to Infinity.
       config: s.config, step: s.step,
       m: { length: s.m.length, sha256: sha256(s.m) },
       v: { length: s.v.length, sha256: sha256(s.v) },
@@ -89,10 +103,15 @@ export function saveCheckpoint(dir: string, ck: { net: GruNet; optimizer?: Adam;
   };
   // The manifest is written last: a temporary directory without one is never mistaken for a checkpoint.
   writeSynced(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1));
+  fsyncDir(tmp);
   const old = join(parent, `.${basename(dir)}.old`);
-  rmSync(old, { recursive: true, force: true });
-  if (existsSync(dir)) renameSync(dir, old);
+  if (existsSync(dir)) {
+    rmSync(old, { recursive: true, force: true });
+    renameSync(dir, old);
+  }
+  // (When dir is missing, a moved-aside checkpoint from an interrupted save is kept until the new one is in place.)
   renameSync(tmp, dir);
+  fsyncDir(parent);
   rmSync(old, { recursive: true, force: true });
 }
 
@@ -146,7 +165,8 @@ export function loadCheckpoint(dir: string, expect?: Partial<GruNetConfig>, opti
     const o = manifest.optimizer;
     const m = readFloats(join(where, 'adam-m.bin'), o.m.length, o.m.sha256, 'the first moments', where);
     const v = readFloats(join(where, 'adam-v.bin'), o.v.length, o.v.sha256, 'the second moments', where);
-    optimizer = Adam.restore({ config: o.config, step: o.step, m, v });
+    const maxGradNorm = (o.config.maxGradNorm as number | null) ?? Infinity;
+    optimizer = Adam.restore({ config: { ...o.config, maxGradNorm }, step: o.step, m, v });
   }
   return { net, optimizer, extra: manifest.extra };
 }

@@ -63,3 +63,29 @@ test('a save interrupted after moving the old checkpoint aside still loads the o
   assert.ok(hasCheckpoint(a));
   assert.deepEqual(Array.from(loadCheckpoint(a).net.params), Array.from(net.params));
 });
+
+test('an optimiser without clipping (maxGradNorm = Infinity) round-trips, and continues exactly', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'ck-')), 'inf');
+  const net = GruNet.create(CONFIG, seeded('inf'));
+  const opt = new Adam(net.params.length, { learningRate: 1e-2, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01, maxGradNorm: Infinity });
+  const g = new Float32Array(net.params.length).map((_, i) => Math.cos(i));
+  opt.step(net.params, g);
+  saveCheckpoint(dir, { net, optimizer: opt });
+  const back = loadCheckpoint(dir);
+  assert.equal(back.optimizer!.config.maxGradNorm, Infinity);
+  opt.step(net.params, g);
+  back.optimizer!.step(back.net.params, g);
+  assert.deepEqual(Array.from(back.net.params), Array.from(net.params));
+});
+
+test('a save after an interrupted one keeps the moved-aside checkpoint until the new one is in place', () => {
+  const root = mkdtempSync(join(tmpdir(), 'ck-'));
+  const { net } = trained();
+  const a = join(root, 'a');
+  saveCheckpoint(a, { net });
+  renameSync(a, join(root, '.a.old'));
+  net.params[0] += 1;
+  saveCheckpoint(a, { net });
+  assert.equal(loadCheckpoint(a).net.params[0], net.params[0]);
+  assert.ok(!existsSync(join(root, '.a.old')));
+});
