@@ -20,3 +20,8 @@ export {
 export type { FigureMode, PngOptions, ProgressDisplay, ProgressReport } from './display';
 export { notebookSettings } from './settings';
 export type { NotebookSettings } from './settings';
+export {
+  extortioner, namedStrategies, strategyRecords, pairRecords, horizonSeries, bestResponseRecords, POOL_NAME, roundRobinRecords, zdRelation, exactCeilings,
+  ceilingLines,
+} from './game-tables';
+export type { Ceilings, ExactOptions, NamedPolicy } from './game-tables';
