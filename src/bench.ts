@@ -6,13 +6,14 @@
  *   (b) acting: one GRU step + heads + softmax + sampling (in JS, from `Rng`) at B=256 and B=4096;
  *   (c) PPI-shaped update: B=256 sequences × 300 tokens, 9 input columns → 32 → 128 → 8 outputs
  *       (5 observation logits, 1 reward, 2 action logits), cross-entropy + MSE + cross-entropy;
+ *   (e) (a) and (b) at B=4096 split over the main thread and a worker thread (`DataParallelGruNet`, two cores);
  *   (d) (a) with `tf.layers.gru` and `model.trainOnBatch` on the active tfjs backend, the naive baseline (same sizes
  *       and work; Keras's reset-before GRU variant and an MSE loss, which do not change its cost);
  * Each is the median over several runs, with token-steps per second; then peak RSS and wasm memory. When
  * `/usr/bin/python3` has torch, ../shared/bench/torch_gru_bench.py runs too (one thread: OMP/OpenBLAS/MKL
  * threads = 1) and the ratios PyTorch-time / our-time are printed for (a) and (b).
  *
- * Flags: --runs N (default 7), --skip-naive, --skip-torch, --engine wasm-simd|js|tfjs.
+ * Flags: --runs N (default 7), --skip-naive, --skip-torch, --skip-workers, --engine wasm-simd|js|tfjs.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { Adam, GruNet, PAPER_NET } from './model/gru-net';
 import type { EngineKind, OptimizerConfig } from './model/gru-net';
 import { describeBackend, initBackend } from './model/backend';
 import { parseEngineKind } from './model/engines';
+import { DataParallelGruNet } from './model/parallel';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -85,9 +87,20 @@ export function a2cLossGrad(out: Float32Array, actions: Uint8Array, returns: Flo
   return { loss: loss / n, dOut };
 }
 
-function benchA2c(B: number, T: number): { ms: number; net: GruNet } {
+/** The part of `GruNet` the A2C and acting benchmarks use (`DataParallelGruNet` has it too). */
+interface Trainable {
+  readonly params: Float32Array;
+  forward(x: Float32Array, batch: number, steps: number): Float32Array;
+  backward(dOut: Float32Array): Float32Array;
+  step(h: Float32Array, x: Float32Array, batch: number): { h: Float32Array; out: Float32Array };
+}
+
+function a2cNet(): GruNet {
+  return GruNet.create({ inputSize: 5, ...PAPER_NET, outputSize: 3 }, seeded('bench-a2c').child('net'), ENGINE ? { engine: ENGINE } : {});
+}
+
+function benchA2c(B: number, T: number, net: Trainable = a2cNet()): number {
   const rng = seeded('bench-a2c');
-  const net = GruNet.create({ inputSize: 5, ...PAPER_NET, outputSize: 3 }, rng.child('net'), ENGINE ? { engine: ENGINE } : {});
   const adam = new Adam(net.params.length, OPT);
   const x = oneHot(B, T, 5, rng.child('x'));
   const actions = new Uint8Array(B * T).map(() => rng.int(2));
@@ -96,15 +109,15 @@ function benchA2c(B: number, T: number): { ms: number; net: GruNet } {
     const out = net.forward(x, B, T);
     const { dOut } = a2cLossGrad(out, actions, returns);
     adam.step(net.params, net.backward(dOut));
-  }, RUNS, 2, net);
-  return { ms, net };
+  }, RUNS, 2, net instanceof GruNet ? net : undefined);
+  return ms;
 }
 
-function benchAct(net: GruNet, B: number): number {
+function benchAct(net: Trainable, B: number): number {
   const rng = seeded(`bench-act-${B}`);
   const x = new Float32Array(B * 5);
   for (let b = 0; b < B; b++) x[b * 5 + rng.int(5)] = 1;
-  let h = net.zeroState(B);
+  let h: Float32Array = new Float32Array(B * PAPER_NET.hiddenSize);
   const actions = new Uint8Array(B);
   return time(() => {
     const r = net.step(h, x, B);
@@ -113,7 +126,7 @@ function benchAct(net: GruNet, B: number): number {
       actions[b] = rng.uniform() < p0 ? 0 : 1;
     }
     h = r.h;
-  }, Math.max(RUNS, 50), 5, net);
+  }, Math.max(RUNS, 50), 5, net instanceof GruNet ? net : undefined);
 }
 
 function benchPpi(B: number, T: number): number {
@@ -179,7 +192,7 @@ async function benchNaive(B: number, T: number): Promise<number> {
 
 interface TorchFigures { version: string; trainMs: number; act: Record<number, number> }
 
-function runTorch(): TorchFigures | string {
+function runTorch(threads: number): TorchFigures | string {
   const script = resolve(__dirname, '..', '..', 'shared', 'bench', 'torch_gru_bench.py');
   if (!existsSync('/usr/bin/python3')) return 'no /usr/bin/python3';
   try {
@@ -188,8 +201,9 @@ function runTorch(): TorchFigures | string {
     return 'torch is not installed for /usr/bin/python3 (apt-get install -y python3-torch)';
   }
   if (!existsSync(script)) return `${script} not found`;
-  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const out = execFileSync('/usr/bin/python3', [script, '1', '256', '100'], { env, encoding: 'utf8' });
+  const n = String(threads);
+  const env = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
+  const out = execFileSync('/usr/bin/python3', [script, n, '256', '100'], { env, encoding: 'utf8' });
   process.stdout.write(out.split('\n').filter(Boolean).map((l) => `  | ${l}`).join('\n') + '\n');
   const train = /torch (\S+) threads=\d+ train .*?: ([\d.]+) ms\/update/.exec(out);
   const act: Record<number, number> = {};
@@ -205,15 +219,24 @@ async function main(): Promise<void> {
   console.log(describeBackend());
   console.log(`runs: median of ${RUNS} (acting: ${Math.max(RUNS, 50)}); tfjs backend for (d): ${backend}\n`);
 
-  const a = benchA2c(256, 100);
-  line(`(a) A2C update B=256 T=100 [${a.net.engineKind}]`, a.ms, 256 * 100);
-  const act256 = benchAct(a.net, 256);
+  const net = a2cNet();
+  const a = { ms: benchA2c(256, 100, net) };
+  line(`(a) A2C update B=256 T=100 [${net.engineKind}]`, a.ms, 256 * 100);
+  const act256 = benchAct(net, 256);
   line('(b) acting step B=256', act256, 256);
-  const act4096 = benchAct(a.net, 4096);
+  const act4096 = benchAct(net, 4096);
   line('(b) acting step B=4096', act4096, 4096);
-  a.net.dispose();
+  net.dispose();
   const ppi = benchPpi(256, 300);
   line('(c) PPI update B=256 × 300 tokens, K=8', ppi, 256 * 300);
+  let workers: { train: number; act: number } | undefined;
+  if (!flag('--skip-workers')) {
+    const par = DataParallelGruNet.create(a2cNet());
+    workers = { train: benchA2c(256, 100, par), act: benchAct(par, 4096) };
+    await par.dispose();
+    line('(e) (a) on two threads (DataParallelGruNet)', workers.train, 256 * 100);
+    line('(e) (b) B=4096 on two threads', workers.act, 4096);
+  }
   let naive: number | undefined;
   if (!flag('--skip-naive')) {
     naive = await benchNaive(256, 100);
@@ -224,13 +247,22 @@ async function main(): Promise<void> {
 
   if (flag('--skip-torch')) return;
   console.log('\nPyTorch reference (same machine, same run, one thread):');
-  const t = runTorch();
+  const t = runTorch(1);
   if (typeof t === 'string') {
     console.log(`  skipped: ${t}`);
     return;
   }
   const ratio = (torchMs: number, ours: number) => (torchMs / ours).toFixed(2);
   console.log(`  ratio PyTorch-time / our-time: (a) A2C update ${ratio(t.trainMs, a.ms)}; (b) acting B=256 ${ratio(t.act[256], act256)}, B=4096 ${ratio(t.act[4096], act4096)}`);
+  if (workers) {
+    console.log('PyTorch on two threads, against (e):');
+    const t2 = runTorch(2);
+    if (typeof t2 === 'string') console.log(`  skipped: ${t2}`);
+    else {
+      const best = { train: Math.min(t.trainMs, t2.trainMs), act: Math.min(t.act[4096], t2.act[4096]) };
+      console.log(`  ratio PyTorch-time (its faster of 1 and 2 threads) / our two-thread time: (a) ${ratio(best.train, workers.train)}; (b) B=4096 ${ratio(best.act, workers.act)}`);
+    }
+  }
   console.log(`  targets (issue 3): ≥ 0.5, moonshot ≥ 1.0. torch ${t.version}: ${t.trainMs} ms/update, act ${t.act[256]?.toFixed(3)} / ${t.act[4096]?.toFixed(3)} ms`);
 }
 

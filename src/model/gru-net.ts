@@ -134,6 +134,12 @@ export class GruNet {
     return net;
   }
 
+  /** Number of parameters of a network of this configuration (the length of `params`). */
+  static paramCount(config: GruNetConfig): number {
+    const c = validateConfig(config);
+    return paramLayout(c.inputSize, c.embedSize, c.hiddenSize, c.outputSize).size;
+  }
+
   /** A network with the given weights (copied), e.g. from a checkpoint. */
   static fromParams(config: GruNetConfig, params: Float32Array, options: GruNetOptions = {}): GruNet {
     const c = validateConfig(config);
