@@ -100,7 +100,8 @@ export function wasmAvailable(): boolean {
   }
 }
 
-const align16 = (n: number): number => (n + 15) & ~15;
+/** n rounded up to a multiple of 16 (arithmetic, not bit operations: offsets may exceed 2³¹). */
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 const pad8 = (n: number): number => (n + 7) & ~7;
 
 /** Named byte offsets inside one region, each array 16-byte aligned. */
@@ -153,7 +154,13 @@ export function createWasmEngine(layout: ParamLayout): Engine {
     }
     regions[name] = { offset, capacity };
     const need = top - kk.memory.buffer.byteLength;
-    if (need > 0) kk.memory.grow(Math.ceil(need / 65536));
+    if (need > 0) {
+      if (top > 4 * 2 ** 30) {
+        throw new RangeError(`wasm-simd: this call needs ${(top / 2 ** 30).toFixed(2)} GiB of wasm memory, over the 4 GiB a ` +
+          'wasm32 instance can address; split the batch (the training caches take ~3 KiB per token at H = 128)');
+      }
+      kk.memory.grow(Math.ceil(need / 65536));
+    }
     return offset;
   }
 

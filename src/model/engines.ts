@@ -26,6 +26,8 @@ export function parseEngineKind(name: string, where = 'ICL_ENGINE'): EngineKind 
   throw new RangeError(`${where}: unknown engine '${name}' (allowed: ${ENGINE_KINDS.join(', ')})`);
 }
 
+let warnedFallback = false;
+
 /** The engine a new network gets: `preferred`, else `ICL_ENGINE`, else the fastest available. */
 export function resolveEngineKind(preferred?: EngineKind): EngineKind {
   const fromEnv = process.env.ICL_ENGINE;
@@ -39,10 +41,17 @@ export function resolveEngineKind(preferred?: EngineKind): EngineKind {
     }
     return kind;
   }
-  for (const k of ['wasm-simd', 'js'] as const) {
-    ensureLoaded(k);
-    const probe = probes[k];
-    if (probe && probe()) return k;
+  ensureLoaded('wasm-simd');
+  if (probes['wasm-simd']?.()) return 'wasm-simd';
+  if (!warnedFallback) {
+    warnedFallback = true;
+    let why = '';
+    try {
+      (require('./engine-wasm') as typeof import('./engine-wasm')).wasmModule();
+    } catch (e) {
+      why = e instanceof Error ? e.message : String(e);
+    }
+    process.emitWarning(`falling back to the js engine, ~100x slower: ${why}`, 'IclEngineWarning');
   }
   return 'js';
 }
