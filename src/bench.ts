@@ -9,7 +9,7 @@
  *   (e) (a) and (b) at B=4096 split over the main thread and a worker thread (`DataParallelGruNet`, two cores);
  *   (d) (a) with `tf.layers.gru` and `model.trainOnBatch` on the active tfjs backend, the naive baseline (same sizes
  *       and work; Keras's reset-before GRU variant and an MSE loss, which do not change its cost);
- * Each is the median over several runs, with token-steps per second; then peak RSS and wasm memory. When
+ * First the raw throughput of the kernels' matrix product. Each is the median over several runs, with token-steps per second; then peak RSS and wasm memory. When
  * `/usr/bin/python3` has torch, ../shared/bench/torch_gru_bench.py runs too (one thread: OMP/OpenBLAS/MKL
  * threads = 1) and the ratios PyTorch-time / our-time are printed for (a) and (b).
  *
@@ -27,6 +27,7 @@ import type { EngineKind, OptimizerConfig } from './model/gru-net';
 import { describeBackend, initBackend } from './model/backend';
 import { parseEngineKind } from './model/engines';
 import { DataParallelGruNet } from './model/parallel';
+import { wasmMatmul } from './model/engine-wasm';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -219,6 +220,13 @@ async function main(): Promise<void> {
   console.log(describeBackend());
   console.log(`runs: median of ${RUNS} (acting: ${Math.max(RUNS, 50)}); tfjs backend for (d): ${backend}\n`);
 
+  {
+    const r = seeded('bench-mm'), [m, kd, n] = [256, 128, 384];
+    const a = new Float32Array(m * kd).map(() => r.normal()), b = new Float32Array(kd * n).map(() => r.normal());
+    wasmMatmul(a, b, m, kd, n, 50);                      // warm-up: lets V8 tier the kernel up to TurboFan
+    const { seconds } = wasmMatmul(a, b, m, kd, n, 300);
+    console.log(`raw kernel: tiled f32x4 product 256×128×384 (the recurrent product of one step) ${(seconds * 1e3).toFixed(3)} ms, ${(2 * m * kd * n / seconds / 1e9).toFixed(1)} GFLOP/s\n`);
+  }
   const net = a2cNet();
   const a = { ms: benchA2c(256, 100, net) };
   line(`(a) A2C update B=256 T=100 [${net.engineKind}]`, a.ms, 256 * 100);

@@ -47,6 +47,7 @@ interface Kernels {
     b: number, t: number, d: number, hp: number, k: number, x: number, hs: number, cache: number, out: number,
     wf: number, bf: number, wh: number, bhn: number, woT: number, bo: number, scratch: number,
   ): void;
+  matmul(m: number, kd: number, n: number, a: number, b: number, c: number): void;
   backward(
     b: number, t: number, d: number, hp: number, k: number, x: number, hs: number, cache: number, dOut: number,
     whT: number, woT: number, dG: number, dhA: number, dhB: number, hT: number,
@@ -333,4 +334,24 @@ export function createWasmEngine(layout: ParamLayout): Engine {
       for (const name of Object.keys(regions)) delete regions[name];
     },
   };
+}
+
+/**
+ * The kernels' tiled matrix product alone, C = A·B for row-major A [M, Kd] and B [Kd, N] (N a multiple of 8), on a
+ * fresh instance: for the kernel's unit test and the bench's raw-throughput line.
+ * @param repeats run the product this many times (for timing)
+ * @returns C [M, N] and the mean seconds per product
+ */
+export function wasmMatmul(a: Float32Array, b: Float32Array, m: number, kd: number, n: number, repeats = 1): { c: Float32Array; seconds: number } {
+  if (n % 8 !== 0) throw new RangeError(`wasmMatmul: N must be a multiple of 8, got ${n}`);
+  const k = new WASM.Instance(wasmModule(), {}).exports as unknown as Kernels;
+  const base = align16(k.heapBase()), pb = base + align16(m * kd * 4), pc = pb + align16(kd * n * 4);
+  const need = pc + m * n * 4 - k.memory.buffer.byteLength;
+  if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+  new Float32Array(k.memory.buffer, base, m * kd).set(a);
+  new Float32Array(k.memory.buffer, pb, kd * n).set(b);
+  const t0 = performance.now();
+  for (let i = 0; i < repeats; i++) k.matmul(m, kd, n, base, pb, pc);
+  const seconds = (performance.now() - t0) / 1000 / repeats;
+  return { c: new Float32Array(k.memory.buffer, pc, m * n).slice(), seconds };
 }
