@@ -19,20 +19,8 @@
 // ---------------------------------------------------------------- constants (kept in memory: V8 rebuilds
 // v128.const values through a general register, a load is cheaper)
 
-const C_ONE = 0;
-const C_LOG2E = 1;
-const C_LN2HI = 2;
-const C_LN2LO = 3;
-const C_P2 = 4;
-const C_P3 = 5;
-const C_P4 = 6;
-const C_P5 = 7;
-const C_P6 = 8;
-const C_XMIN = 9;
-const C_XMAX = 10;
-const C_TWO = 11;
-const C_BIAS = 12; // i32 127 in every lane (exponent bias)
-const C_MAGIC = 13; // 1.5·2²³: adding it rounds a float of magnitude < 2²² to an integer
+/** Index of each constant in CONSTS (one 16-byte row of four equal lanes each). */
+enum C { ONE, LOG2E, LN2HI, LN2LO, P2, P3, P4, P5, P6, XMIN, XMAX, TWO, BIAS /* i32 127 */, MAGIC /* 1.5·2²³ */ }
 
 const CONSTS: usize = memory.data<u32>([
   0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000, // 1
@@ -52,7 +40,7 @@ const CONSTS: usize = memory.data<u32>([
 ], 16);
 
 // @ts-ignore: decorator
-@inline function cst(i: i32): v128 {
+@inline function cst(i: C): v128 {
   return v128.load(CONSTS + (<usize>i << 4));
 }
 
@@ -72,33 +60,33 @@ export function heapBase(): usize {
 @inline function vexp(x: v128): v128 {
   // pmin/pmax are single instructions on x64 (min/max with NaN semantics are not); rounding to an integer happens
   // in the add of 1.5·2²³, whose low mantissa bits then hold n (cheaper than nearest + trunc_sat).
-  x = f32x4.pmin(f32x4.pmax(x, cst(C_XMIN)), cst(C_XMAX));
-  const kf = f32x4.add(f32x4.mul(x, cst(C_LOG2E)), cst(C_MAGIC));
-  const n = f32x4.sub(kf, cst(C_MAGIC));
-  let r = f32x4.sub(x, f32x4.mul(n, cst(C_LN2HI)));
-  r = f32x4.sub(r, f32x4.mul(n, cst(C_LN2LO)));
-  let p = f32x4.add(f32x4.mul(cst(C_P6), r), cst(C_P5));
-  p = f32x4.add(f32x4.mul(p, r), cst(C_P4));
-  p = f32x4.add(f32x4.mul(p, r), cst(C_P3));
-  p = f32x4.add(f32x4.mul(p, r), cst(C_P2));
-  p = f32x4.add(f32x4.mul(p, r), cst(C_ONE));
-  p = f32x4.add(f32x4.mul(p, r), cst(C_ONE));
+  x = f32x4.pmin(f32x4.pmax(x, cst(C.XMIN)), cst(C.XMAX));
+  const kf = f32x4.add(f32x4.mul(x, cst(C.LOG2E)), cst(C.MAGIC));
+  const n = f32x4.sub(kf, cst(C.MAGIC));
+  let r = f32x4.sub(x, f32x4.mul(n, cst(C.LN2HI)));
+  r = f32x4.sub(r, f32x4.mul(n, cst(C.LN2LO)));
+  let p = f32x4.add(f32x4.mul(cst(C.P6), r), cst(C.P5));
+  p = f32x4.add(f32x4.mul(p, r), cst(C.P4));
+  p = f32x4.add(f32x4.mul(p, r), cst(C.P3));
+  p = f32x4.add(f32x4.mul(p, r), cst(C.P2));
+  p = f32x4.add(f32x4.mul(p, r), cst(C.ONE));
+  p = f32x4.add(f32x4.mul(p, r), cst(C.ONE));
   // kf's bits are 0x4B400000 + n; adding 127 and shifting left by 23 drops the 0x4B400000 (its low 9 bits are 0).
-  const scale = i32x4.shl(i32x4.add(kf, cst(C_BIAS)), 23);
+  const scale = i32x4.shl(i32x4.add(kf, cst(C.BIAS)), 23);
   return f32x4.mul(p, scale);
 }
 
 /** σ(x) = 1 / (1 + e^−x) per lane. */
 // @ts-ignore: decorator
 @inline function vsigmoid(x: v128): v128 {
-  return f32x4.div(cst(C_ONE), f32x4.add(cst(C_ONE), vexp(f32x4.neg(x))));
+  return f32x4.div(cst(C.ONE), f32x4.add(cst(C.ONE), vexp(f32x4.neg(x))));
 }
 
 /** tanh(x) = 2σ(2x) − 1 per lane (absolute error ~1e-7). */
 // @ts-ignore: decorator
 @inline function vtanh(x: v128): v128 {
   const s = vsigmoid(f32x4.add(x, x));
-  return f32x4.sub(f32x4.add(s, s), cst(C_ONE));
+  return f32x4.sub(f32x4.add(s, s), cst(C.ONE));
 }
 
 // @ts-ignore: decorator
@@ -334,11 +322,11 @@ function backwardRow(
       v128.store(gWoT + off, f32x4.add(v128.load(gWoT + off), f32x4.mul(dq, y)));
     }
     // swish'(h) = σ(h)·(1 + h·(1 − σ(h)))
-    const dsw = f32x4.mul(sg, f32x4.add(cst(C_ONE), f32x4.mul(h, f32x4.sub(cst(C_ONE), sg))));
+    const dsw = f32x4.mul(sg, f32x4.add(cst(C.ONE), f32x4.mul(h, f32x4.sub(cst(C.ONE), sg))));
     const dh = f32x4.add(v128.load(dhNext + j), f32x4.mul(dy, dsw));
     const r = v128.load(cacheRow + j), z = v128.load(cacheRow + h4 + j);
     const n = v128.load(cacheRow + 2 * h4 + j), hn = v128.load(cacheRow + 3 * h4 + j);
-    const one = cst(C_ONE);
+    const one = cst(C.ONE);
     const dn = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
     const dz = f32x4.mul(f32x4.mul(dh, f32x4.sub(v128.load(hPrevRow + j), n)), f32x4.mul(z, f32x4.sub(one, z)));
     const dr = f32x4.mul(f32x4.mul(dn, hn), f32x4.mul(r, f32x4.sub(one, r)));

@@ -12,11 +12,11 @@
  * `describeBackend()` is the one-line report the CLI and the bench print at start-up.
  */
 import * as tf from '@tensorflow/tfjs';
-import { resolveEngineKind } from './engines';
-import { describeEngine } from './engines';
+import { describeEngine, resolveEngineKind } from './engines';
 
 /** The tfjs backends this project knows, fastest first. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+/** The order `initBackend` tries them in. */
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 const notes: string[] = [];

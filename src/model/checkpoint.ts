@@ -34,6 +34,7 @@ interface Manifest {
   readonly extra?: unknown;
 }
 
+/** A loaded checkpoint: the network, its optimiser when one was saved, and the caller's `extra` JSON. */
 export interface Checkpoint {
   readonly net: GruNet;
   readonly optimizer?: Adam;

@@ -38,6 +38,7 @@ export const PARAM_NAMES = [
   'head.kernel',
   'head.bias',
 ] as const;
+/** The name of one parameter block (`paramViews()` keys). */
 export type ParamName = (typeof PARAM_NAMES)[number];
 
 /** The layout for sizes D (input), E (embedding), H (hidden), K (outputs). */

@@ -65,6 +65,16 @@ export class DataParallelGruNet {
     return this.net.params;
   }
 
+  /** The network's sizes. */
+  get config(): GruNet['config'] {
+    return this.net.config;
+  }
+
+  /** Zeros [B, H], as `GruNet.zeroState`. */
+  zeroState(batch: number): Float32Array {
+    return this.net.zeroState(batch);
+  }
+
   private send(req: WorkerRequest, transfer: ArrayBuffer[]): void {
     this.port.postMessage(req, transfer);
     this.seq++;
