@@ -1,0 +1,202 @@
+/**
+ * `npm run experiment -- <experiment> [options]`: runs experiments of the paper, one child process per seed on
+ * all cores, with a progress display, resumable results under data/runs/ (see src/experiments/run.ts).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ALGOS, EXPERIMENT_SPECS, EXPERIMENTS, experimentSpec, type Algo, type ExperimentName } from './experiments/experiments';
+import { allowedSettings, PRESETS, type PresetName } from './experiments/presets';
+import { runExperiment, type Progress, type RunOptions } from './experiments/run';
+import { describeEngine, resolveEngineKind } from './model/engines';
+
+const HELP = `Usage: npm run experiment -- <experiment> [options]
+
+Runs one experiment of the paper for one or more seeds. Results go to
+data/runs/<experiment>/<algo>/<preset>/seed-<n>/ (config.json, train.csv, episode.csv, final/).
+
+Experiments:
+${EXPERIMENTS.map((e) => `  ${e.padEnd(18)} ${EXPERIMENT_SPECS[e].figure}: ${EXPERIMENT_SPECS[e].description}`).join('\n')}
+
+Options:
+  --algo a2c|ppi       learning algorithm (default a2c)
+  --preset NAME        paper | reduced | smoke (default reduced)
+                         paper:   the paper's settings, unchanged
+                         reduced: one seed of one experiment in about 30 minutes on one core
+                         smoke:   seconds, for tests
+  --seeds LIST         seeds, e.g. 0-4 or 0,2,5 (default 0)
+  --jobs N             seeds run in parallel, one process each (default: number of cores)
+  --set NAME=VALUE     override a setting (repeatable); see the list below
+  --resume             continue unfinished runs from their last checkpoint
+  --force              discard existing results of these runs and start again
+  --root DIR           results root (default data/runs)
+  --help               this text
+
+Steps 2 and 3 start from Step 1 / Step 2 of the same seed (run first if missing).
+A finished run is not re-run unless --force is given. Ctrl-C (or SIGTERM) stops after a checkpoint;
+--resume continues to the same end with identical numbers.
+
+Settings (--set NAME=VALUE):
+  a2c: ${allowedSettings('a2c').join(', ')}
+  ppi: ${ALGOS.includes('ppi') ? safeAllowed('ppi') : ''}
+`;
+
+function safeAllowed(algo: Algo): string {
+  try {
+    return allowedSettings(algo).join(', ') || '(not available yet)';
+  } catch {
+    return '(not available yet)';
+  }
+}
+
+function parseSeeds(text: string): number[] {
+  const seeds = new Set<number>();
+  for (const part of text.split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) throw new RangeError(`--seeds: '${part}' is not a seed or a range like 0-4`);
+    const a = Number(m[1]), b = m[2] === undefined ? a : Number(m[2]);
+    if (b < a) throw new RangeError(`--seeds: range ${part} is empty`);
+    for (let s = a; s <= b; s++) seeds.add(s);
+  }
+  return [...seeds];
+}
+
+function pick<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new RangeError(`${flag}: '${value}' is not one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function formatDuration(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = Math.floor(s % 60);
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(sec).padStart(2, '0')}s`;
+}
+
+function progressLine(p: Progress): string {
+  const latest = p.latest.map((t) => `${t.coPlayer} r=${t.reward.toFixed(3)} c=${t.cooperation.toFixed(2)}`).join(' | ');
+  return `${p.experiment}/${p.algo} seed ${p.seed}: ${p.unit} ${p.done}/${p.total} ${p.rate.toFixed(2)}/s ETA ${formatDuration(p.eta)}  ${latest}`;
+}
+
+/** Child mode: one seed, progress to the parent over IPC. */
+async function child(options: RunOptions): Promise<void> {
+  let stop = false;
+  process.on('SIGINT', () => (stop = true));
+  process.on('SIGTERM', () => (stop = true));
+  process.on('disconnect', () => (stop = true)); // the parent is gone: checkpoint and stop
+  const send = (m: unknown) => { if (process.connected) process.send?.(m); };
+  const result = await runExperiment(options, {
+    onProgress: (p) => send({ type: 'progress', progress: p }),
+    shouldStop: () => stop,
+    log: (message) => send({ type: 'log', seed: options.seed, message }),
+  });
+  send({ type: 'result', seed: options.seed, result });
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      algo: { type: 'string', default: 'a2c' },
+      preset: { type: 'string', default: 'reduced' },
+      seeds: { type: 'string', default: '0' },
+      jobs: { type: 'string' },
+      set: { type: 'string', multiple: true, default: [] },
+      resume: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+      root: { type: 'string' },
+      child: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(HELP);
+    return values.help ? 0 : 2;
+  }
+  if (positionals.length > 1) throw new RangeError(`one experiment at a time, got ${positionals.join(' ')}`);
+  const experiment = experimentSpec(positionals[0]).name as ExperimentName;
+  const algo = pick(values.algo!, ALGOS, '--algo');
+  const preset = pick(values.preset!, PRESETS, '--preset') as PresetName;
+  const seeds = parseSeeds(values.seeds!);
+  const base = {
+    experiment, algo, preset, overrides: values.set!, resume: values.resume!, force: values.force!,
+    root: values.root ? resolve(values.root) : undefined,
+  };
+  if (values.child) {
+    await child({ ...base, seed: seeds[0] });
+    return 0;
+  }
+  const jobs = Math.max(1, Math.min(seeds.length, values.jobs ? Number(values.jobs) : cpus().length));
+  console.log(`engine: ${describeEngine(resolveEngineKind())}; ${experiment} --algo ${algo} --preset ${preset}, seeds ${seeds.join(',')}, ${jobs} in parallel`);
+
+  const tty = process.stdout.isTTY === true;
+  const lines = new Map<number, string>();
+  let drawn = 0;
+  let lastPrint = 0;
+  const redraw = (force = false) => {
+    if (tty) {
+      if (drawn > 0) process.stdout.write(`\x1b[${drawn}A\x1b[J`);
+      const out = [...lines.values()];
+      process.stdout.write(out.map((l) => l.slice(0, process.stdout.columns ?? 200)).join('\n') + (out.length ? '\n' : ''));
+      drawn = out.length;
+    } else if (force || Date.now() - lastPrint > 15000) {
+      for (const l of lines.values()) console.log(l);
+      lastPrint = Date.now();
+    }
+  };
+  const say = (text: string) => {
+    if (tty && drawn > 0) { process.stdout.write(`\x1b[${drawn}A\x1b[J`); drawn = 0; }
+    console.log(text);
+    redraw(true);
+  };
+
+  const children = new Set<ChildProcess>();
+  const forward = (sig: NodeJS.Signals) => { for (const c of children) c.kill(sig); };
+  process.on('SIGINT', () => forward('SIGINT'));
+  process.on('SIGTERM', () => forward('SIGTERM'));
+
+  let failures = 0;
+  const queue = [...seeds];
+  const runOne = (seed: number) =>
+    new Promise<void>((done) => {
+      const args = [experiment, '--algo', algo, '--preset', preset, '--seeds', String(seed), '--child',
+        ...(base.resume ? ['--resume'] : []), ...(base.force ? ['--force'] : []), ...(base.root ? ['--root', base.root] : []),
+        ...base.overrides.flatMap((s) => ['--set', s])];
+      const c = fork(__filename, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+      children.add(c);
+      let stderr = '';
+      c.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+      c.on('message', (m: { type: string; progress?: Progress; message?: string; seed?: number; result?: { status: string; dir: string } }) => {
+        if (m.type === 'progress' && m.progress) { lines.set(seed, progressLine(m.progress)); redraw(); }
+        else if (m.type === 'log') say(`seed ${m.seed}: ${m.message}`);
+        else if (m.type === 'result' && m.result) say(`seed ${seed}: ${m.result.status} (${m.result.dir})`);
+      });
+      c.on('exit', (code, signal) => {
+        children.delete(c);
+        if (code !== 0) {
+          failures++;
+          say(`seed ${seed}: failed (${signal ?? `exit ${code}`})\n${stderr.trim()}`);
+        }
+        done();
+      });
+    });
+  const workers = Array.from({ length: jobs }, async () => {
+    while (queue.length > 0) await runOne(queue.shift()!);
+  });
+  await Promise.all(workers);
+  redraw(true);
+  return failures > 0 ? 1 : 0;
+}
+
+main()
+  .then(
+    (code) => { process.exitCode = code; },
+    (e: Error) => {
+      console.error(`experiment: ${e.message}`);
+      process.exitCode = 2;
+    },
+  )
+  .finally(() => {
+    // A per-seed child stays alive while its IPC channel is open.
+    if (process.connected) setImmediate(() => process.disconnect());
+  });

@@ -1,0 +1,144 @@
+/**
+ * Presets: the paper's settings (`paper`), a reduced scale that runs one seed of one experiment in about half an
+ * hour on one core of a 2-core machine (`reduced`), and seconds-long runs for tests and CI (`smoke`).
+ * Smaller presets scale the batch and the training length, never the algorithm.
+ *
+ * Overrides: any field of the learner configuration or of the run settings can be changed by name
+ * (`--set learningRate=1e-3`); unknown names and ill-typed values are rejected with the list of allowed names.
+ */
+import { z } from 'zod';
+import { A2C_STEP1, A2C_STEP2, A2C_STEP3, A2C_STEP4, validateA2cConfig, type A2cConfig } from '../learners/a2c';
+import type { Algo, ExperimentName } from './experiments';
+
+export const PRESETS = ['paper', 'reduced', 'smoke'] as const;
+export type PresetName = (typeof PRESETS)[number];
+
+/** How a run is driven and recorded, whatever the learner. */
+export interface RunSettings {
+  /** Episodes per co-player in each per-round evaluation (the paper does not say; ≥ 1000 at the paper preset). */
+  readonly evalEpisodes: number;
+  /** Training units (A2C iterations, PPI phases) averaged into one row of train.csv. */
+  readonly logEvery: number;
+  /** Units between resumable checkpoints (a multiple of logEvery is not required). */
+  readonly checkpointEvery: number;
+  /** Fractions of training after which the per-round evaluation is also recorded (Fig. 3's snapshot before convergence); 1 is always included. */
+  readonly evalAt: readonly number[];
+}
+
+export const RUN_SETTINGS: Readonly<Record<PresetName, RunSettings>> = Object.freeze({
+  paper: { evalEpisodes: 1000, logEvery: 100, checkpointEvery: 500, evalAt: [0.35, 1] },
+  reduced: { evalEpisodes: 512, logEvery: 20, checkpointEvery: 100, evalAt: [0.35, 1] },
+  smoke: { evalEpisodes: 8, logEvery: 1, checkpointEvery: 2, evalAt: [0.5, 1] },
+});
+
+/** The paper's Table 2 column for each experiment ("Step 4" = the mixed pool and its ablations). */
+export function a2cTable2(experiment: ExperimentName): A2cConfig {
+  switch (experiment) {
+    case 'step1': return A2C_STEP1;
+    case 'step2': return A2C_STEP2;
+    case 'step3': return A2C_STEP3;
+    default: return A2C_STEP4;
+  }
+}
+
+/**
+ * Reduced A2C: batch 256 episodes per learner (the paper: 2048–4096), lengths sized by the measured speed of this
+ * machine (see README "Results"); everything else as Table 2.
+ */
+const A2C_REDUCED_ITERATIONS: Readonly<Record<ExperimentName, number>> = Object.freeze({
+  step1: 5000,
+  step2: 3000,
+  step3: 2000,
+  mixed: 3000,
+  'mixed-opponent-id': 3000,
+  'mixed-no-tabular': 3000,
+});
+
+export function a2cPreset(experiment: ExperimentName, preset: PresetName): A2cConfig {
+  const base = a2cTable2(experiment);
+  switch (preset) {
+    case 'paper': return base;
+    case 'reduced': return { ...base, batchEpisodes: 256, iterations: A2C_REDUCED_ITERATIONS[experiment] };
+    case 'smoke': return { ...base, batchEpisodes: 8, iterations: 4 };
+  }
+}
+
+const positiveInt = z.coerce.number().int().positive();
+const nonNegative = z.coerce.number().nonnegative();
+const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
+
+const A2C_SCHEMA = z
+  .object({
+    batchEpisodes: positiveInt,
+    learningRate: z.coerce.number().positive().lt(1),
+    rewardScale: z.coerce.number().positive(),
+    gamma: z.coerce.number().min(0).max(1),
+    tdLambda: z.coerce.number().min(0).max(1),
+    gaeLambda: z.coerce.number().min(0).max(1),
+    valueCoef: nonNegative,
+    entropyCoef: nonNegative,
+    centerAdvantages: bool,
+    adamEpsilon: z.coerce.number().positive(),
+    maxGradNorm: z.coerce.number().positive(),
+    iterations: z.coerce.number().int().nonnegative(),
+    embedSize: positiveInt,
+    hiddenSize: positiveInt,
+  })
+  .strict();
+
+const RUN_SCHEMA = z
+  .object({
+    evalEpisodes: positiveInt,
+    logEvery: positiveInt,
+    checkpointEvery: positiveInt,
+    evalAt: z.union([
+      z.array(z.coerce.number().gt(0).max(1)),
+      z.string().transform((s) => s.split(',').map(Number)).pipe(z.array(z.number().gt(0).max(1))),
+    ]),
+  })
+  .strict();
+
+/** The learner-configuration schema of an algorithm (PPI registers its own in `learnerSchemas`). */
+export const learnerSchemas: Record<Algo, z.ZodObject<z.ZodRawShape> | undefined> = { a2c: A2C_SCHEMA, ppi: undefined };
+
+/** Settings a user may override, per algorithm, for `--help` and error messages. */
+export function allowedSettings(algo: Algo): string[] {
+  const learner = learnerSchemas[algo];
+  return [...(learner ? Object.keys(learner.shape) : []), ...Object.keys(RUN_SCHEMA.shape)];
+}
+
+/**
+ * Applies `key=value` overrides to a learner configuration and the run settings. Each key must name a field of
+ * one of the two; values are parsed and validated by the field's type.
+ */
+export function applyOverrides<C extends object>(
+  algo: Algo,
+  learner: C,
+  run: RunSettings,
+  overrides: readonly string[],
+): { learner: C; run: RunSettings } {
+  const schema = learnerSchemas[algo];
+  if (!schema) throw new Error(`no settings schema registered for algo '${algo}'`);
+  const learnerPatch: Record<string, unknown> = {};
+  const runPatch: Record<string, unknown> = {};
+  for (const o of overrides) {
+    const eq = o.indexOf('=');
+    if (eq <= 0) throw new RangeError(`override '${o}' must look like name=value; allowed names: ${allowedSettings(algo).join(', ')}`);
+    const key = o.slice(0, eq), value = o.slice(eq + 1);
+    if (key in schema.shape) learnerPatch[key] = value;
+    else if (key in RUN_SCHEMA.shape) runPatch[key] = value;
+    else throw new RangeError(`unknown setting '${key}' for ${algo}; allowed: ${allowedSettings(algo).join(', ')}`);
+  }
+  const parse = <T>(s: z.ZodTypeAny, base: object, patch: Record<string, unknown>, what: string): T => {
+    const r = s.safeParse({ ...base, ...patch });
+    if (!r.success) {
+      const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      throw new RangeError(`invalid ${what} settings: ${issues}`);
+    }
+    return r.data as T;
+  };
+  const resolvedLearner = parse<C>(schema, learner, learnerPatch, algo);
+  const resolvedRun = parse<RunSettings>(RUN_SCHEMA, run, runPatch, 'run');
+  if (algo === 'a2c') validateA2cConfig(resolvedLearner as unknown as A2cConfig);
+  return { learner: resolvedLearner, run: resolvedRun };
+}

@@ -1,0 +1,279 @@
+/**
+ * Running one seed of one experiment, resumably, with its results under
+ * `data/runs/<experiment>/<algo>/<preset>/seed-<n>/`:
+ *
+ *   config.json    the resolved configuration, code version, engine/backend, and the checkpoints it started from
+ *   train.csv      training curves: unit (iteration/phase), learner, co-player, reward and cooperation of both sides, loss stats
+ *   episode.csv    per-round evaluation curves: unit, learner, co-player, round, reward and cooperation of both sides
+ *   final/         the learners' final weights (learner-<i>/), read by later steps and notebooks
+ *   resume/        the last resumable checkpoint (weights, optimiser state, data; git-ignored), removed when done
+ *   status.json    running / done, units done
+ *
+ * Everything a unit does is a function of (seed, unit index), so a run resumed from a checkpoint continues with
+ * exactly the numbers an uninterrupted run would have produced.
+ */
+import { execSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Actor } from '../agents/actor';
+import { evaluateEpisodes, mergePoints, type TrainPoint } from '../agents/evaluate';
+import { memoryOneActor, tabularPoolActor } from '../agents/tabular';
+import { ALLC, ALLD, TFT } from '../game/memory-one';
+import { describeEngine, resolveEngineKind } from '../model/engines';
+import { seeded } from '../rng';
+import { a2cTrainerFactory } from './a2c-trainer';
+import { experimentSpec, type Algo, type ExperimentName, type ExperimentSpec } from './experiments';
+import { appendCsv, filterCsv, readJson, writeJsonAtomic, type CsvRow } from './files';
+import { a2cPreset, applyOverrides, RUN_SETTINGS, type PresetName, type RunSettings } from './presets';
+import type { Trainer, TrainerDeps, TrainerFactory } from './trainer';
+
+/** The trainer factory and the preset of each algorithm. PPI registers itself here. */
+export const ALGORITHMS: Record<Algo, { factory: TrainerFactory<any>; preset(e: ExperimentName, p: PresetName): object } | undefined> = {
+  a2c: { factory: a2cTrainerFactory, preset: a2cPreset },
+  ppi: undefined,
+};
+
+export const DEFAULT_ROOT = resolve(__dirname, '..', '..', 'data', 'runs');
+
+export interface RunOptions {
+  readonly experiment: ExperimentName;
+  readonly algo: Algo;
+  readonly preset: PresetName;
+  readonly seed: number;
+  /** `name=value` overrides of learner or run settings. */
+  readonly overrides?: readonly string[];
+  /** Root of the results tree (default data/runs). */
+  readonly root?: string;
+  /** Continue from the last checkpoint of an interrupted run. */
+  readonly resume?: boolean;
+  /** Discard an existing run (finished or not) and start again. */
+  readonly force?: boolean;
+}
+
+export interface Progress {
+  readonly experiment: ExperimentName;
+  readonly algo: Algo;
+  readonly seed: number;
+  readonly unit: 'iteration' | 'phase';
+  readonly done: number;
+  readonly total: number;
+  /** Units per second over this session of the run. */
+  readonly rate: number;
+  /** Seconds to go at that rate. */
+  readonly eta: number;
+  /** The latest training points of learner 0, per co-player. */
+  readonly latest: readonly TrainPoint[];
+  readonly message?: string;
+}
+
+export interface RunHooks {
+  onProgress?(p: Progress): void;
+  /** Polled between units; true stops the run after a checkpoint (SIGINT/SIGTERM, a time budget). */
+  shouldStop?(): boolean;
+  /** Messages for the user (which checkpoint a step depends on, skipping a finished run, ...). */
+  log?(message: string): void;
+}
+
+export interface RunResult {
+  readonly dir: string;
+  readonly status: 'done' | 'stopped' | 'already-done';
+  readonly unitsDone: number;
+}
+
+interface Status {
+  readonly state: 'running' | 'done';
+  readonly unitsDone: number;
+  readonly totalUnits: number;
+  readonly updatedAt: string;
+}
+
+interface ResumeExtra {
+  readonly unitsDone: number;
+  /** Training points of the log window still open at the checkpoint. */
+  readonly window: TrainPoint[];
+  readonly windowStats: Record<string, number>[][];
+}
+
+export function runDir(o: Pick<RunOptions, 'experiment' | 'algo' | 'preset' | 'seed' | 'root'>): string {
+  return join(o.root ?? DEFAULT_ROOT, o.experiment, o.algo, o.preset, `seed-${o.seed}`);
+}
+
+/** The resolved learner configuration and run settings of a run. */
+export function resolveSettings(o: RunOptions): { spec: ExperimentSpec; learner: object; run: RunSettings } {
+  const spec = experimentSpec(o.experiment);
+  const algo = ALGORITHMS[o.algo];
+  if (!algo) throw new Error(`algorithm '${o.algo}' is not available yet`);
+  const { learner, run } = applyOverrides(o.algo, algo.preset(o.experiment, o.preset), RUN_SETTINGS[o.preset], o.overrides ?? []);
+  return { spec, learner, run };
+}
+
+function codeVersion(): { commit: string; dirty: boolean; package: string } {
+  const root = resolve(__dirname, '..', '..');
+  let commit = 'unknown', dirty = false;
+  try {
+    commit = execSync('git rev-parse HEAD', { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    dirty = execSync('git status --porcelain -- src', { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() !== '';
+  } catch {
+    /* not a git checkout */
+  }
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  return { commit, dirty, package: pkg.version };
+}
+
+export function readStatus(dir: string): Status | undefined {
+  return existsSync(join(dir, 'status.json')) ? readJson<Status>(join(dir, 'status.json')) : undefined;
+}
+
+const TRAIN_COLUMNS = ['learner', 'coplayer', 'reward', 'cooperation', 'coplayer_reward', 'coplayer_cooperation', 'episodes'];
+const EPISODE_COLUMNS = ['learner', 'coplayer', 'round', 'reward', 'cooperation', 'coplayer_reward', 'coplayer_cooperation'];
+
+/** Co-players of the per-round evaluation: the paper's fixed strategies, the random pool, and the learning/frozen one. */
+function evaluationCoPlayers(trainer: Trainer, learner: number, frozen: Actor | undefined): Actor[] {
+  const list: Actor[] = [memoryOneActor(ALLC, 'allc'), memoryOneActor(ALLD, 'alld'), memoryOneActor(TFT, 'tft'), tabularPoolActor()];
+  const actors = trainer.actors();
+  if (actors.length > 1) list.push(actors[(learner + 1) % actors.length]);
+  else if (frozen) list.push(frozen);
+  return list;
+}
+
+/**
+ * Runs (or resumes, or skips if finished) one seed of one experiment. Depends-on steps of the same seed are run
+ * first when their results are missing.
+ */
+export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promise<RunResult> {
+  const log = hooks.log ?? (() => {});
+  const dir = runDir(o);
+  const status = readStatus(dir);
+  if (status?.state === 'done' && !o.force) {
+    log(`${o.experiment}/${o.algo}/${o.preset}/seed-${o.seed}: already done (${dir}); use --force to run it again`);
+    return { dir, status: 'already-done', unitsDone: status.unitsDone };
+  }
+  if (o.force) rmSync(dir, { recursive: true, force: true });
+  else if (status && !o.resume) {
+    throw new Error(`${dir} holds an unfinished run (${status.unitsDone}/${status.totalUnits}); continue it with --resume or discard it with --force`);
+  }
+  const { spec, learner, run } = resolveSettings(o);
+  const algo = ALGORITHMS[o.algo]!;
+
+  // Steps 2 and 3 start from an earlier step of the same seed; run it first when it is missing.
+  const deps: { -readonly [K in keyof TrainerDeps]: TrainerDeps[K] } = {};
+  let dependency: { experiment: string; dir: string } | undefined;
+  if (spec.dependsOn) {
+    const depOptions: RunOptions = { ...o, experiment: spec.dependsOn.experiment, overrides: [], resume: true, force: false };
+    const depDir = runDir(depOptions);
+    if (readStatus(depDir)?.state !== 'done') {
+      log(`${o.experiment} needs ${spec.dependsOn.experiment} of seed ${o.seed}: running it first (${depDir})`);
+      const r = await runExperiment(depOptions, hooks);
+      if (r.status === 'stopped') return { dir, status: 'stopped', unitsDone: 0 };
+    }
+    const finalDir = join(depDir, 'final');
+    log(`${o.experiment} seed ${o.seed}: using the ${spec.dependsOn.experiment} agent at ${finalDir}`);
+    if (spec.dependsOn.use === 'frozen-opponent') deps.frozenFrom = finalDir;
+    else deps.initialiseFrom = finalDir;
+    dependency = { experiment: spec.dependsOn.experiment, dir: finalDir };
+  }
+
+  const rng = seeded(`${o.experiment}/${o.algo}/seed-${o.seed}`);
+  const trainer = algo.factory.create(spec, learner, rng.child('init'), deps);
+  const frozen = deps.frozenFrom ? algo.factory.loadActor(deps.frozenFrom, 0) : undefined;
+  const total = trainer.totalUnits;
+  const unitCol = trainer.unit;
+  const trainPath = join(dir, 'train.csv'), episodePath = join(dir, 'episode.csv'), resumeDir = join(dir, 'resume');
+
+  let unitsDone = 0;
+  let window: TrainPoint[] = [];
+  let windowStats: Record<string, number>[][] = [];
+  if (o.resume && existsSync(join(resumeDir, 'state.json'))) {
+    const extra = readJson<ResumeExtra>(join(resumeDir, 'state.json'));
+    trainer.loadState(resumeDir);
+    ({ unitsDone, window, windowStats } = extra);
+    log(`resuming ${dir} from ${unitCol} ${unitsDone}/${total}`);
+  } else if (o.resume && status) {
+    log(`${dir}: no checkpoint yet, starting from the beginning`);
+  }
+  // Rows written after the checkpoint are recomputed identically below: drop them (and any line cut by a crash).
+  filterCsv(trainPath, (r) => Number(r[unitCol]) <= unitsDone);
+  filterCsv(episodePath, (r) => unitsDone > 0 && Number(r[unitCol]) <= unitsDone); // evaluations up to the checkpoint were written before it
+
+  const engineKind = resolveEngineKind();
+  writeJsonAtomic(join(dir, 'config.json'), {
+    experiment: o.experiment, algo: o.algo, preset: o.preset, seed: o.seed,
+    figure: spec.figure, description: spec.description,
+    [o.algo]: learner, run, overrides: o.overrides ?? [],
+    dependsOn: dependency ?? null,
+    code: codeVersion(), engine: describeEngine(engineKind), node: process.version,
+    startedAt: new Date().toISOString(),
+  });
+  const writeStatus = (state: Status['state']) =>
+    writeJsonAtomic(join(dir, 'status.json'), { state, unitsDone, totalUnits: total, updatedAt: new Date().toISOString() } satisfies Status);
+  writeStatus('running');
+
+  const evalUnits = new Set(run.evalAt.map((f) => Math.round(f * total)));
+  evalUnits.add(total);
+  const evaluate = (atUnit: number) => {
+    const rows: CsvRow[] = [];
+    trainer.actors().forEach((actor, i) => {
+      const points = evaluateEpisodes(i, actor, evaluationCoPlayers(trainer, i, frozen), run.evalEpisodes, rng.child(`eval-${atUnit}-${i}`), {
+        identities: trainer.identities,
+      });
+      for (const p of points) {
+        rows.push({ [unitCol]: atUnit, learner: p.learner, coplayer: p.coPlayer, round: p.round, reward: p.reward, cooperation: p.cooperation, coplayer_reward: p.coplayerReward, coplayer_cooperation: p.coplayerCooperation });
+      }
+    });
+    appendCsv(episodePath, [unitCol, ...EPISODE_COLUMNS], rows);
+  };
+  const checkpoint = () => {
+    trainer.saveState(resumeDir);
+    writeJsonAtomic(join(resumeDir, 'state.json'), { unitsDone, window, windowStats } satisfies ResumeExtra);
+    writeStatus('running');
+  };
+
+  if (unitsDone === 0 && evalUnits.has(0)) evaluate(0);
+  const started = Date.now(), startUnits = unitsDone;
+  let latest: TrainPoint[] = [];
+  let stopped = false;
+  while (unitsDone < total) {
+    const result = trainer.runUnit(unitsDone, rng.child(`unit-${unitsDone}`));
+    unitsDone++;
+    window.push(...result.points);
+    windowStats.push(result.stats.map((s) => ({ ...s })));
+    latest = mergePoints(result.points.filter((p) => p.learner === 0));
+    if (unitsDone % run.logEvery === 0 || unitsDone === total) {
+      const merged = mergePoints(window);
+      const rows = merged.map((p) => {
+        const stats: Record<string, number> = {};
+        for (const name of trainer.statNames) {
+          const vals = windowStats.map((s) => s[p.learner]?.[name]).filter((v): v is number => v !== undefined);
+          stats[name] = vals.reduce((a, b) => a + b, 0) / Math.max(1, vals.length);
+        }
+        return {
+          [unitCol]: unitsDone, learner: p.learner, coplayer: p.coPlayer, reward: p.reward, cooperation: p.cooperation,
+          coplayer_reward: p.coplayerReward, coplayer_cooperation: p.coplayerCooperation, episodes: p.episodes, ...stats,
+        };
+      });
+      appendCsv(trainPath, [unitCol, ...TRAIN_COLUMNS, ...trainer.statNames], rows);
+      window = [];
+      windowStats = [];
+    }
+    if (evalUnits.has(unitsDone)) evaluate(unitsDone);
+    stopped = unitsDone < total && (hooks.shouldStop?.() ?? false);
+    if (unitsDone % run.checkpointEvery === 0 || stopped) checkpoint();
+    const rate = (unitsDone - startUnits) / Math.max(1e-3, (Date.now() - started) / 1000);
+    hooks.onProgress?.({
+      experiment: o.experiment, algo: o.algo, seed: o.seed, unit: unitCol, done: unitsDone, total, rate,
+      eta: (total - unitsDone) / Math.max(rate, 1e-9), latest,
+    });
+    if (stopped) break;
+    await new Promise((r) => setImmediate(r)); // let signals and progress through between units
+  }
+  if (stopped) {
+    trainer.dispose();
+    log(`stopped ${dir} at ${unitCol} ${unitsDone}/${total}; continue with --resume`);
+    return { dir, status: 'stopped', unitsDone };
+  }
+  trainer.saveFinal(join(dir, 'final'));
+  writeStatus('done');
+  rmSync(resumeDir, { recursive: true, force: true });
+  trainer.dispose();
+  return { dir, status: 'done', unitsDone };
+}

@@ -1,0 +1,51 @@
+/**
+ * What the runner needs of a learning algorithm, so one runner drives A2C and PPI alike: run one training unit
+ * (an A2C iteration, a PPI phase), expose the learners as players, and save/restore them.
+ */
+import type { Actor } from '../agents/actor';
+import type { EpisodePoint, TrainPoint } from '../agents/evaluate';
+import type { Rng } from '../rng';
+import type { ExperimentSpec } from './experiments';
+
+export interface UnitResult {
+  /** Training-curve points of this unit (per learner and co-player kind). */
+  readonly points: readonly TrainPoint[];
+  /** Per learner: loss statistics and the like, averaged into train.csv as extra columns. */
+  readonly stats: readonly Readonly<Record<string, number>>[];
+}
+
+export interface Trainer {
+  /** What one unit is called on the x-axis: A2C 'iteration', PPI 'phase'. */
+  readonly unit: 'iteration' | 'phase';
+  readonly totalUnits: number;
+  /** Names of the per-learner statistics `runUnit` reports, in column order. */
+  readonly statNames: readonly string[];
+  /** Runs unit `index` (0-based) with its own random stream. */
+  runUnit(index: number, rng: Rng): UnitResult;
+  /** The current learners as players (for evaluation); learner i at index i. */
+  actors(): Actor[];
+  /** Whether co-players' identities are given (Opponent-ID ablation). */
+  readonly identities: boolean;
+  /** Everything needed to continue exactly: weights, optimiser moments, data. */
+  saveState(dir: string): void;
+  loadState(dir: string): void;
+  /** The learners' final weights (small; later steps and notebooks load them). */
+  saveFinal(dir: string): void;
+  dispose(): void;
+}
+
+/** Where an earlier step's final agents are, for the steps that depend on them. */
+export interface TrainerDeps {
+  /** Step 2: the frozen Step-1 agent's final directory. */
+  readonly frozenFrom?: string;
+  /** Step 3: the Step-2 final directory both learners start from. */
+  readonly initialiseFrom?: string;
+}
+
+export interface TrainerFactory<C> {
+  create(spec: ExperimentSpec, config: C, rng: Rng, deps: TrainerDeps): Trainer;
+  /** A saved learner as a frozen player (the Fixed In-Context Learner, evaluation of saved agents). */
+  loadActor(finalDir: string, learner: number): Actor;
+}
+
+export type { EpisodePoint };

@@ -1,0 +1,118 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { EXPERIMENTS } from '../../src/experiments/experiments';
+import { applyOverrides, a2cPreset, RUN_SETTINGS } from '../../src/experiments/presets';
+import { readStatus, runDir, runExperiment } from '../../src/experiments/run';
+import { summarise } from '../../src/experiments/results';
+
+const ROOT = resolve(__dirname, '..', '..');
+const FAST = ['hiddenSize=16', 'embedSize=8'];
+
+test('a smoke run of every A2C experiment writes config, curves, evaluations and final weights', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'runs-'));
+  const logs: string[] = [];
+  for (const experiment of EXPERIMENTS) {
+    const r = await runExperiment({ experiment, algo: 'a2c', preset: 'smoke', seed: 0, root, overrides: FAST }, { log: (m) => logs.push(m) });
+    assert.equal(r.status, 'done', experiment);
+    for (const f of ['config.json', 'train.csv', 'episode.csv', 'final/learner-0/manifest.json']) assert.ok(existsSync(join(r.dir, f)), `${experiment}: ${f}`);
+    assert.ok(!existsSync(join(r.dir, 'resume')), `${experiment}: the resume checkpoint is removed when done`);
+    const episode = readFileSync(join(r.dir, 'episode.csv'), 'utf8');
+    for (const co of ['allc', 'alld', 'tft', 'tabular']) assert.match(episode, new RegExp(`,${co},`), `${experiment} evaluated against ${co}`);
+    if (experiment !== 'step1') assert.match(episode, /,learner,/, `${experiment} evaluated against the learning/frozen co-player`);
+  }
+  // Step 2 and 3 said which agent they started from.
+  assert.ok(logs.some((l) => /step2 seed 0: using the step1 agent at .*step1\/a2c\/smoke\/seed-0\/final/.test(l)), logs.join('\n'));
+  assert.ok(logs.some((l) => /step3 seed 0: using the step2 agent/.test(l)));
+  const config = JSON.parse(readFileSync(join(runDir({ experiment: 'step3', algo: 'a2c', preset: 'smoke', seed: 0, root }), 'config.json'), 'utf8'));
+  assert.equal(config.a2c.hiddenSize, 16);
+  assert.match(config.dependsOn.dir, /step2\/a2c\/smoke\/seed-0\/final$/);
+  // A finished run is not re-run.
+  const again = await runExperiment({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 0, root, overrides: FAST });
+  assert.equal(again.status, 'already-done');
+  // The summary has the documented shape.
+  const s = summarise('mixed', 'a2c', 'smoke', root);
+  assert.equal(s.seeds, 1);
+  assert.deepEqual(Object.keys(s.train).sort(), ['learner', 'tabular']);
+  assert.ok(s.train.learner.reward.mean >= -1 && s.train.learner.reward.mean <= 2);
+  assert.deepEqual(Object.keys(s.episode).sort(), ['allc', 'alld', 'learner', 'tabular', 'tft']);
+  assert.equal(typeof s.episode.tft.late.cooperation, 'number');
+});
+
+test('unknown or ill-typed settings are refused with the allowed names', () => {
+  const cfg = a2cPreset('step1', 'smoke');
+  assert.throws(() => applyOverrides('a2c', cfg, RUN_SETTINGS.smoke, ['learningrate=1']), /unknown setting 'learningrate' for a2c; allowed: batchEpisodes, learningRate/);
+  assert.throws(() => applyOverrides('a2c', cfg, RUN_SETTINGS.smoke, ['batchEpisodes=abc']), /invalid a2c settings: batchEpisodes/);
+  assert.throws(() => applyOverrides('a2c', cfg, RUN_SETTINGS.smoke, ['centerAdvantages=maybe']), /centerAdvantages/);
+  const ok = applyOverrides('a2c', cfg, RUN_SETTINGS.smoke, ['learningRate=0.01', 'centerAdvantages=false', 'evalEpisodes=3']);
+  assert.equal(ok.learner.learningRate, 0.01);
+  assert.equal(ok.learner.centerAdvantages, false);
+  assert.equal(ok.run.evalEpisodes, 3);
+});
+
+function cli(args: string[]) {
+  // Its own process group, so that a kill can take down the CLI and its per-seed child together.
+  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+}
+function finished(p: ReturnType<typeof cli>): Promise<number | null> {
+  // Drain the pipes (a full pipe would block the CLI), and report the exit code.
+  p.stdout!.resume();
+  p.stderr!.resume();
+  return new Promise((done) => p.on('close', (code) => done(code)));
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('a run killed with SIGKILL resumes from its checkpoint to the same end, with the same curves and no gaps or duplicates', { timeout: 300_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'runs-'));
+  const args = (extra: string[]) => ['step1', '--preset', 'smoke', '--seeds', '0', '--jobs', '1', ...extra,
+    ...[...FAST, 'iterations=1500', 'checkpointEvery=40', 'logEvery=3', 'evalAt=0.5'].flatMap((s) => ['--set', s])];
+  // The uninterrupted reference.
+  assert.equal(await finished(cli([...args(['--root', join(root, 'whole')])])), 0);
+  // Interrupted: kill -9 once a checkpoint exists and training has gone past it.
+  const dir = runDir({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 0, root: join(root, 'killed') });
+  const p = cli(args(['--root', join(root, 'killed')]));
+  for (let i = 0; i < 600; i++) {
+    const s = existsSync(join(dir, 'status.json')) ? readStatus(dir) : undefined;
+    if (s && s.unitsDone >= 80) break;
+    await sleep(100);
+  }
+  process.kill(-p.pid!, 'SIGKILL');
+  await finished(p);
+  assert.notEqual(readStatus(dir)?.state, 'done', 'the run was killed before it finished');
+  // Without --resume it refuses to touch the unfinished run.
+  const refused = cli(args(['--root', join(root, 'killed')]));
+  let out = '';
+  refused.stdout!.on('data', (d) => (out += d));
+  refused.stderr!.on('data', (d) => (out += d));
+  assert.notEqual(await finished(refused), 0);
+  assert.match(out, /unfinished run .* --resume/);
+  assert.equal(await finished(cli(args(['--root', join(root, 'killed'), '--resume']))), 0);
+  assert.equal(readStatus(dir)?.state, 'done');
+  const whole = runDir({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 0, root: join(root, 'whole') });
+  for (const f of ['train.csv', 'episode.csv']) {
+    assert.equal(readFileSync(join(dir, f), 'utf8'), readFileSync(join(whole, f), 'utf8'), `${f} of the resumed run equals the uninterrupted one`);
+  }
+  assert.deepEqual(readFileSync(join(dir, 'final/learner-0/params.bin')), readFileSync(join(whole, 'final/learner-0/params.bin')));
+});
+
+test('SIGTERM stops a run after a checkpoint, and --resume finishes it', { timeout: 300_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'runs-'));
+  const args = ['step1', '--preset', 'smoke', '--seeds', '0', '--root', root,
+    ...[...FAST, 'iterations=400', 'checkpointEvery=1000'].flatMap((s) => ['--set', s])];
+  const dir = runDir({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 0, root });
+  const p = cli(args);
+  for (let i = 0; i < 600 && !existsSync(join(dir, 'train.csv')); i++) await sleep(100);
+  p.kill('SIGTERM');
+  assert.equal(await finished(p), 0);
+  const s = readStatus(dir)!;
+  assert.equal(s.state, 'running');
+  assert.ok(s.unitsDone > 0 && s.unitsDone < 400, `stopped at ${s.unitsDone}`);
+  assert.ok(existsSync(join(dir, 'resume/state.json')), 'a checkpoint was written on SIGTERM although checkpointEvery is larger');
+  assert.equal(await finished(cli([...args, '--resume'])), 0);
+  assert.equal(readStatus(dir)!.state, 'done');
+  const rows = readFileSync(join(dir, 'train.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+  assert.deepEqual(rows, Array.from({ length: 400 }, (_, i) => i + 1), 'one row per iteration, no gaps or duplicates');
+});
