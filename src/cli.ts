@@ -127,7 +127,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const jobs = Math.max(1, Math.min(seeds.length, values.jobs ? Number(values.jobs) : cpus().length));
-  console.log(`engine: ${describeEngine(resolveEngineKind())}; ${experiment} --algo ${algo} --preset ${preset}, seeds ${seeds.join(',')}, ${jobs} in parallel`);
+  console.log(`engine: ${describeEngine(resolveEngineKind())}; ${experiment} --algo ${algo} --preset ${preset}; seeds ${seeds.join(",")} (${jobs} at a time)`);
 
   const tty = process.stdout.isTTY === true;
   const lines = new Map<number, string>();

@@ -27,3 +27,36 @@ export {
 export type { HorizonOptions, MarkovChain, FiniteHorizon, BestResponse, PoolOptions, PoolCeiling } from './game/exact';
 export { averageReward, averageRewardWithSe, cooperationRate, cooperationRateWithSe, perRoundCurves } from './game/metrics';
 export type { MeanSe, PlayerIndex, RoundCurves } from './game/metrics';
+
+// The sequence-model engine (src/model).
+export { GruNet, PAPER_NET, Adam, ADAM_DEFAULTS, NonFiniteGradientError } from './model/gru-net';
+export type { GruNetConfig, OptimizerConfig, AdamState, EngineKind } from './model/gru-net';
+export { saveCheckpoint, loadCheckpoint, hasCheckpoint } from './model/checkpoint';
+export { initBackend, describeBackend } from './model/backend';
+
+// Players, matches and the paper's metrics for learners (src/agents).
+export { CO_PLAYER_KINDS, ID_SIZE } from './agents/actor';
+export type { Actor, ActorSession, CoPlayerKind } from './agents/actor';
+export { playMatch, swapSeats, concatBatches } from './agents/match';
+export type { Matchup, MatchOptions, MatchResult } from './agents/match';
+export { tabularPoolActor, memoryOneActor } from './agents/tabular';
+export { trainPoint, mergePoints, evaluateEpisodes } from './agents/evaluate';
+export type { TrainPoint, EpisodePoint } from './agents/evaluate';
+
+// Learners (src/learners).
+export { lambdaReturns, gae, centerByGroup } from './learners/returns';
+export {
+  A2C_STEP1, A2C_STEP2, A2C_STEP3, A2C_STEP4, validateA2cConfig, a2cInputSize, createA2cAgent, a2cActor, a2cInputs, a2cLoss,
+  a2cUpdate, a2cIteration,
+} from './learners/a2c';
+export type { A2cConfig, A2cAgent, A2cData, A2cLossStats, A2cIterationResult } from './learners/a2c';
+
+// Experiments (src/experiments).
+export { EXPERIMENTS, EXPERIMENT_SPECS, ALGOS, experimentSpec } from './experiments/experiments';
+export type { ExperimentName, ExperimentSpec, Algo, Opponent } from './experiments/experiments';
+export { PRESETS, RUN_SETTINGS, a2cPreset, a2cTable2, applyOverrides, allowedSettings } from './experiments/presets';
+export type { PresetName, RunSettings } from './experiments/presets';
+export { runExperiment, runDir, resolveSettings, readStatus, DEFAULT_ROOT } from './experiments/run';
+export type { RunOptions, RunHooks, RunResult, Progress } from './experiments/run';
+export { listRuns, readRunTable, readRunConfig, unitColumn, summarise } from './experiments/results';
+export type { RunRef, Summary } from './experiments/results';
