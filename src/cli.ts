@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALGOS, EXPERIMENT_SPECS, EXPERIMENTS, experimentSpec, type Algo, type ExperimentName } from './experiments/experiments';
 import { allowedSettings, PRESETS, type PresetName } from './experiments/presets';
-import { runExperiment, type Progress, type RunOptions } from './experiments/run';
+import { resolveSettings, runExperiment, type Progress, type RunOptions } from './experiments/run';
 import { describeEngine, resolveEngineKind } from './model/engines';
 
 const HELP = `Usage: npm run experiment -- <experiment> [options]
@@ -126,6 +126,7 @@ async function main(): Promise<number> {
     await child({ ...base, seed: seeds[0] });
     return 0;
   }
+  resolveSettings({ ...base, seed: seeds[0] }); // refuse bad settings before any process starts
   const jobs = Math.max(1, Math.min(seeds.length, values.jobs ? Number(values.jobs) : cpus().length));
   console.log(`engine: ${describeEngine(resolveEngineKind())}; ${experiment} --algo ${algo} --preset ${preset}; seeds ${seeds.join(",")} (${jobs} at a time)`);
 
