@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { A2C_STEP1, A2C_STEP2, A2C_STEP3, A2C_STEP4, validateA2cConfig, type A2cConfig } from '../learners/a2c';
+import { PPI_PAPER, validatePpiConfig, type PpiConfig } from '../learners/ppi';
 import type { Algo, ExperimentName } from './experiments';
 
 export const PRESETS = ['paper', 'reduced', 'smoke'] as const;
@@ -63,6 +64,29 @@ export function a2cPreset(experiment: ExperimentName, preset: PresetName): A2cCo
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// PPI presets. The paper's sizes (App. A.3.1) are the same for every experiment; `reduced` shrinks the data sizes,
+// the number of phases and the rollouts per action (sized from measured costs, README "PPI"), never the network, the
+// optimiser, the epochs, the batch or the 15-round rollout horizon.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Reduced PPI: one seed of one experiment in about half an hour on one core (measured; README "PPI"). */
+const PPI_REDUCED: Partial<PpiConfig> = Object.freeze({
+  pretrainEpisodes: 4096,
+  episodesPerPhase: 512,
+  phases: 8,
+  rolloutsPerAction: 4,
+});
+
+/** The PPI configuration of an experiment at a preset (the same for all experiments at `paper`). */
+export function ppiPreset(_experiment: ExperimentName, preset: PresetName): PpiConfig {
+  switch (preset) {
+    case 'paper': return PPI_PAPER;
+    case 'reduced': return { ...PPI_PAPER, ...PPI_REDUCED };
+    case 'smoke': return { ...PPI_PAPER, pretrainEpisodes: 64, episodesPerPhase: 16, phases: 2, epochs: 1, batchEpisodes: 32, rolloutsPerAction: 2 };
+  }
+}
+
 const positiveInt = z.coerce.number().int().positive();
 const nonNegative = z.coerce.number().nonnegative();
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
@@ -86,6 +110,30 @@ const A2C_SCHEMA = z
   })
   .strict();
 
+const PPI_SCHEMA = z
+  .object({
+    pretrainEpisodes: positiveInt,
+    episodesPerPhase: positiveInt,
+    phases: z.coerce.number().int().nonnegative(),
+    epochs: positiveInt,
+    batchEpisodes: positiveInt,
+    learningRate: z.coerce.number().positive().lt(1),
+    weightDecay: nonNegative,
+    adamBeta1: z.coerce.number().min(0).max(1),
+    adamBeta2: z.coerce.number().min(0).max(1),
+    adamEpsilon: z.coerce.number().positive(),
+    maxGradNorm: z.coerce.number().positive(),
+    obsWeight: nonNegative,
+    rewardWeight: nonNegative,
+    actionWeight: nonNegative,
+    beta: nonNegative,
+    rolloutRounds: positiveInt,
+    rolloutsPerAction: positiveInt,
+    embedSize: positiveInt,
+    hiddenSize: positiveInt,
+  })
+  .strict();
+
 const RUN_SCHEMA = z
   .object({
     evalEpisodes: positiveInt,
@@ -99,7 +147,7 @@ const RUN_SCHEMA = z
   .strict();
 
 /** The learner-configuration schema of an algorithm (PPI registers its own in `learnerSchemas`). */
-export const learnerSchemas: Record<Algo, z.ZodObject<z.ZodRawShape> | undefined> = { a2c: A2C_SCHEMA, ppi: undefined };
+export const learnerSchemas: Record<Algo, z.ZodObject<z.ZodRawShape> | undefined> = { a2c: A2C_SCHEMA, ppi: PPI_SCHEMA };
 
 /** Settings a user may override, per algorithm, for `--help` and error messages. */
 export function allowedSettings(algo: Algo): string[] {
@@ -140,5 +188,6 @@ export function applyOverrides<C extends object>(
   const resolvedLearner = parse<C>(schema, learner, learnerPatch, algo);
   const resolvedRun = parse<RunSettings>(RUN_SCHEMA, run, runPatch, 'run');
   if (algo === 'a2c') validateA2cConfig(resolvedLearner as unknown as A2cConfig);
+  if (algo === 'ppi') validatePpiConfig(resolvedLearner as unknown as PpiConfig);
   return { learner: resolvedLearner, run: resolvedRun };
 }

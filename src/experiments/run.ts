@@ -24,13 +24,14 @@ import { seeded } from '../rng';
 import { a2cTrainerFactory } from './a2c-trainer';
 import { experimentSpec, type Algo, type ExperimentName, type ExperimentSpec } from './experiments';
 import { appendCsv, filterCsv, readJson, writeJsonAtomic, type CsvRow } from './files';
-import { a2cPreset, applyOverrides, RUN_SETTINGS, type PresetName, type RunSettings } from './presets';
+import { ppiTrainerFactory } from './ppi-trainer';
+import { a2cPreset, applyOverrides, ppiPreset, RUN_SETTINGS, type PresetName, type RunSettings } from './presets';
 import type { Trainer, TrainerDeps, TrainerFactory } from './trainer';
 
 /** The trainer factory and the preset of each algorithm. PPI registers itself here. */
 export const ALGORITHMS: Record<Algo, { factory: TrainerFactory<any>; preset(e: ExperimentName, p: PresetName): object } | undefined> = {
   a2c: { factory: a2cTrainerFactory, preset: a2cPreset },
-  ppi: undefined,
+  ppi: { factory: ppiTrainerFactory, preset: ppiPreset },
 };
 
 export const DEFAULT_ROOT = resolve(__dirname, '..', '..', 'data', 'runs');

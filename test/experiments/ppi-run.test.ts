@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXPERIMENTS } from '../../src/experiments/experiments';
+import { applyOverrides, ppiPreset, RUN_SETTINGS } from '../../src/experiments/presets';
+import { runDir, runExperiment } from '../../src/experiments/run';
+import { readCsv } from '../../src/experiments/files';
+import { PPI_PAPER } from '../../src/learners/ppi';
+
+// Tiny networks and short runs: every experiment in a few seconds.
+const FAST = ['hiddenSize=16', 'embedSize=8', 'rolloutRounds=4', 'evalEpisodes=4'];
+
+test('a smoke run of every PPI experiment writes curves, evaluations, and final weights plus data set; Step 3 starts from the Step-2 data', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'ppi-runs-'));
+  const logs: string[] = [];
+  for (const experiment of EXPERIMENTS) {
+    const r = await runExperiment({ experiment, algo: 'ppi', preset: 'smoke', seed: 0, root, overrides: FAST }, { log: (m) => logs.push(m) });
+    assert.equal(r.status, 'done', experiment);
+    for (const f of ['config.json', 'train.csv', 'episode.csv', 'final/learner-0/manifest.json', 'final/learner-0/ppi-data.bin']) {
+      assert.ok(existsSync(join(r.dir, f)), `${experiment}: ${f}`);
+    }
+    const train = readCsv(join(r.dir, 'train.csv'));
+    const smoke = ppiPreset(experiment, 'smoke');
+    assert.deepEqual([...new Set(train.map((row) => row.phase))], [1, 2], `${experiment}: one row group per phase`);
+    for (const row of train) {
+      for (const k of ['loss', 'obsLoss', 'rewardLoss', 'actionLoss', 'refitSeconds', 'rolloutSeconds']) assert.ok(Number.isFinite(row[k] as number), `${experiment}: ${k}`);
+    }
+    const episode = readFileSync(join(r.dir, 'episode.csv'), 'utf8');
+    for (const co of ['allc', 'alld', 'tft', 'tabular']) assert.match(episode, new RegExp(`,${co},`), `${experiment} evaluated against ${co}`);
+    if (experiment !== 'step1') assert.match(episode, /,learner,/, `${experiment} evaluated against the learning/frozen co-player`);
+    // The data set of the final agent: D0 (or Step 2's data) plus one batch of episodes per phase, 25 bytes each.
+    const manifest = JSON.parse(readFileSync(join(r.dir, 'final/learner-0/manifest.json'), 'utf8'));
+    const perPhase = smoke.episodesPerPhase;
+    if (experiment !== 'step3') {
+      assert.equal(manifest.extra.data.episodes, smoke.pretrainEpisodes + 2 * perPhase, experiment);
+      assert.equal(train.find((row) => row.phase === 1)!.dataEpisodes, smoke.pretrainEpisodes);
+    }
+    assert.equal(readFileSync(join(r.dir, 'final/learner-0/ppi-data.bin')).length, manifest.extra.data.episodes * 25 + (experiment === 'mixed-opponent-id' ? manifest.extra.data.episodes * 40 : 0));
+  }
+  assert.ok(logs.some((l) => /step2 seed 0: using the step1 agent at .*step1\/ppi\/smoke\/seed-0\/final/.test(l)), logs.join('\n'));
+  // Step 3's learners refit at phase 1 on the Step-2 agent's whole data set.
+  const step2 = JSON.parse(readFileSync(join(runDir({ experiment: 'step2', algo: 'ppi', preset: 'smoke', seed: 0, root }), 'final/learner-0/manifest.json'), 'utf8'));
+  const step3 = readCsv(join(runDir({ experiment: 'step3', algo: 'ppi', preset: 'smoke', seed: 0, root }), 'train.csv'));
+  for (const learner of [0, 1]) assert.equal(step3.find((row) => row.phase === 1 && row.learner === learner)!.dataEpisodes, step2.extra.data.episodes);
+});
+
+test('a PPI run stopped after a phase and resumed equals the uninterrupted run (curves, final weights and data)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'ppi-resume-'));
+  const o = { experiment: 'mixed' as const, algo: 'ppi' as const, preset: 'smoke' as const, seed: 3, overrides: [...FAST, 'phases=3', 'checkpointEvery=10', 'evalAt=0,0.4'] };
+  await runExperiment({ ...o, root: join(root, 'whole') });
+  let units = 0;
+  const stopped = await runExperiment({ ...o, root: join(root, 'cut') }, { shouldStop: () => ++units >= 1 });
+  assert.equal(stopped.status, 'stopped');
+  assert.equal(stopped.unitsDone, 1);
+  const resumed = await runExperiment({ ...o, root: join(root, 'cut'), resume: true });
+  assert.equal(resumed.status, 'done');
+  const whole = runDir({ ...o, root: join(root, 'whole') }), cut = runDir({ ...o, root: join(root, 'cut') });
+  const strip = (csv: string) => csv.split('\n').map((l) => l.split(',').slice(0, 14).join(',')).join('\n'); // drop the timing columns
+  assert.equal(strip(readFileSync(join(cut, 'train.csv'), 'utf8')), strip(readFileSync(join(whole, 'train.csv'), 'utf8')));
+  assert.equal(readFileSync(join(cut, 'episode.csv'), 'utf8'), readFileSync(join(whole, 'episode.csv'), 'utf8'));
+  for (const f of ['params.bin', 'ppi-data.bin']) {
+    for (const learner of [0, 1]) assert.deepEqual(readFileSync(join(cut, `final/learner-${learner}`, f)), readFileSync(join(whole, `final/learner-${learner}`, f)), `learner ${learner} ${f}`);
+  }
+});
+
+test('PPI settings: the paper preset is the paper\'s sizes, overrides are validated by name', () => {
+  const paper = ppiPreset('mixed', 'paper');
+  assert.equal(paper, PPI_PAPER);
+  const reduced = ppiPreset('step1', 'reduced');
+  for (const k of ['epochs', 'batchEpisodes', 'learningRate', 'weightDecay', 'adamBeta2', 'hiddenSize', 'rolloutRounds'] as const) assert.equal(reduced[k], PPI_PAPER[k], k);
+  assert.throws(() => applyOverrides('ppi', paper, RUN_SETTINGS.smoke, ['rollouts=3']), /unknown setting 'rollouts' for ppi; allowed: pretrainEpisodes, episodesPerPhase/);
+  assert.throws(() => applyOverrides('ppi', paper, RUN_SETTINGS.smoke, ['beta=-1']), /invalid ppi settings: beta/);
+  const ok = applyOverrides('ppi', paper, RUN_SETTINGS.smoke, ['beta=0.01', 'rolloutsPerAction=3']);
+  assert.equal(ok.learner.beta, 0.01);
+  assert.equal(ok.learner.rolloutsPerAction, 3);
+});
