@@ -25,3 +25,24 @@ export {
   ceilingLines,
 } from './game-tables';
 export type { Ceilings, ExactOptions, NamedPolicy } from './game-tables';
+export {
+  findRuns, evaluationUnits, loadRecords, loadRuns, trainingCurves, episodeCurves, metricSeries, formatSeeds, describeRuns,
+  produceCommand, runsSource, runsNote,
+} from './results';
+export type { RunQuery, TableQuery, RunSet, SeedCurves, CurveSelection, RunDescription } from './results';
+export {
+  PAPER_CURVES, PAPER_VALUES, PAPER_TRAINING_LENGTH, PAPER_SNAPSHOT, paperValue, paperCurves, placePaperX,
+} from './paper-values';
+export type { PaperTag, PaperFigureId, EvaluationPoint, PaperCurve, PaperValue } from './paper-values';
+export { ourValue, compareWithPaper, paperValueRuns } from './comparison';
+export type { OurValue, ComparisonRecord } from './comparison';
+export {
+  SMOKE_OVERRIDES, LOAD_PRESET, trainSeeds, notebookResults, algoAvailable, notebookOverrides, withDependencies, prepareRuns,
+} from './notebook-results';
+export type { NotebookResults, WantedRun } from './notebook-results';
+export {
+  algoLabel, ceilings, trainingPaperFigure, episodePaperFigure, bestResponseToTftSeries, stepOneTrainingFigure,
+  stepOneEpisodeFigure, stepTwoTrainingFigure, stepTwoEpisodeFigure, stepThreeTrainingFigure, stepThreeEpisodeFigure,
+  mixedPoolFigure, snapshotEpisodeFigure, showPaperFigure,
+} from './paper-figures';
+export type { ResultsSource, PaperFigure, SeriesSpec } from './paper-figures';

@@ -1,0 +1,99 @@
+/**
+ * Our values beside the paper's, per summary key: for the notebooks' tables and REPRODUCTION.md.
+ *
+ * A key reads like the summary JSON (`npm run -s summary`): `train.<co-player>.<metric>` is the last logged training
+ * row of learner 0; `episode.<co-player>.<early|late>.<reward|cooperation>` the final per-round evaluation averaged
+ * over rounds 0–9 or the last 10 rounds; `snapshot.…` the same at the evaluation before convergence (Fig. 3).
+ * Each is computed per seed, then its mean and sample std over the finished seeds.
+ */
+import type { CoPlayerKind } from '../agents/actor';
+import type { Algo, ExperimentName } from '../experiments/experiments';
+import type { Row } from '../experiments/results';
+import { PAPER_VALUES, type PaperValue } from './paper-values';
+import { loadRecords, type RunSet } from './results';
+
+/** Our value of one key: mean and sample std over seeds, and the number of seeds. */
+export interface OurValue {
+  readonly mean: number;
+  readonly std: number;
+  readonly seeds: number;
+}
+
+const TRAIN_FIELDS: Readonly<Record<string, string>> = {
+  reward: 'reward', cooperation: 'cooperation', coplayerReward: 'coplayer_reward', coplayerCooperation: 'coplayer_cooperation',
+};
+
+function meanStd(xs: readonly number[]): OurValue {
+  const n = xs.length;
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const std = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, std, seeds: n };
+}
+
+/** Our value of a summary key for one experiment/algo/preset (finished runs), or undefined without results. */
+export function ourValue(runs: RunSet, key: string): OurValue | undefined {
+  const parts = key.split('.');
+  const base = { experiments: [runs.experiment], algos: [runs.algo], presets: [runs.preset], root: runs.root, seeds: runs.seeds, learner: 0 };
+  let perSeed: number[] = [];
+  if (parts[0] === 'train' && parts.length === 3) {
+    const field = TRAIN_FIELDS[parts[2]];
+    if (!field) throw new RangeError(`ourValue: unknown training metric '${parts[2]}' in '${key}'`);
+    const rows = loadRecords({ ...base, table: 'train', coplayers: [parts[1] as CoPlayerKind], at: 'final' });
+    perSeed = rows.map((r) => Number(r[field]));
+  } else if ((parts[0] === 'episode' || parts[0] === 'snapshot') && parts.length === 4) {
+    const [, coplayer, window, metric] = parts;
+    if (window !== 'early' && window !== 'late') throw new RangeError(`ourValue: '${window}' in '${key}' must be early or late`);
+    if (metric !== 'reward' && metric !== 'cooperation') throw new RangeError(`ourValue: '${metric}' in '${key}' must be reward or cooperation`);
+    const rows = loadRecords({ ...base, table: 'episode', coplayers: [coplayer as CoPlayerKind], at: parts[0] === 'episode' ? 'final' : 'snapshot' });
+    const seeds = new Map<number, Row[]>();
+    for (const r of rows) seeds.set(Number(r.seed), [...(seeds.get(Number(r.seed)) ?? []), r]);
+    for (const rs of seeds.values()) {
+      const rounds = Math.max(...rs.map((r) => Number(r.round))) + 1;
+      const [lo, hi] = window === 'early' ? [0, 10] : [rounds - 10, rounds];
+      const sel = rs.filter((r) => Number(r.round) >= lo && Number(r.round) < hi);
+      perSeed.push(sel.reduce((a, r) => a + Number(r[metric]), 0) / sel.length);
+    }
+  } else {
+    throw new RangeError(`ourValue: '${key}' is not a summary key (train.<co-player>.<metric> or episode|snapshot.<co-player>.<early|late>.<metric>)`);
+  }
+  return perSeed.length > 0 ? meanStd(perSeed) : undefined;
+}
+
+/** One row of a comparison table (a `toFrame` record). */
+export interface ComparisonRecord {
+  readonly [column: string]: string | number | null;
+  readonly key: string;
+  readonly figure: string;
+  readonly paper: number;
+  readonly paper_range: string;
+  readonly tag: string;
+  readonly ours_mean: number | null;
+  readonly ours_std: number | null;
+  readonly seeds: number;
+  readonly difference: number | null;
+}
+
+/** Every paper value of an experiment and algorithm beside ours (null where we have no finished run). */
+export function compareWithPaper(runs: RunSet): ComparisonRecord[] {
+  return PAPER_VALUES.filter((p: PaperValue) => p.experiment === runs.experiment && p.algo === runs.algo).map((p) => {
+    const ours = ourValue(runs, p.key);
+    return {
+      key: p.key,
+      figure: p.figure,
+      paper: p.value,
+      paper_range: p.range ? `${p.range[0]}–${p.range[1]}` : '',
+      tag: p.tag,
+      ours_mean: ours ? ours.mean : null,
+      ours_std: ours ? ours.std : null,
+      seeds: ours ? ours.seeds : 0,
+      difference: ours ? ours.mean - p.value : null,
+    };
+  });
+}
+
+/** The experiments and algorithms the paper gives values for. */
+export function paperValueRuns(): { experiment: ExperimentName; algo: Algo }[] {
+  const seen = new Map<string, { experiment: ExperimentName; algo: Algo }>();
+  for (const p of PAPER_VALUES) seen.set(`${p.experiment}/${p.algo}`, { experiment: p.experiment, algo: p.algo });
+  return [...seen.values()];
+}

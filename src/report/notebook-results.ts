@@ -1,0 +1,156 @@
+/**
+ * Where a notebook's results come from, and retraining them live (style.md §7.5: one knob per notebook).
+ *
+ *   - `load` (default): the reference results in data/runs at the reduced preset; a missing run is reported with the
+ *     command that produces it, and its figure is skipped.
+ *   - `train`: the notebook's experiments are run again at ICL_PRESET into a fresh temporary root (never data/),
+ *     with live progress, and the figures are drawn from those results. At the smoke preset the networks are
+ *     shrunk (`SMOKE_OVERRIDES`) so that a notebook runs in seconds.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXPERIMENT_SPECS, type Algo, type ExperimentName } from '../experiments/experiments';
+import { allowedSettings, type PresetName } from '../experiments/presets';
+import { ALGORITHMS, DEFAULT_ROOT, runExperiment, type Progress } from '../experiments/run';
+import { showProgress } from './display';
+import { runsNote } from './results';
+import { notebookSettings, type NotebookSettings } from './settings';
+
+/** The results a notebook draws from: a preset under a root, and (when training) the seeds it trains. */
+export interface NotebookResults {
+  readonly mode: 'load' | 'train';
+  readonly preset: PresetName;
+  readonly root: string;
+  /** Seeds trained in train mode (load mode reads whatever seeds exist). */
+  readonly seeds: readonly number[];
+  /** One line for the notebook's output. */
+  readonly summary: string;
+}
+
+/**
+ * What smoke-mode notebooks shrink so that each runs in seconds: the networks, and PPI's rollouts per action. Each
+ * algorithm gets the ones its settings have; never applied at other presets.
+ */
+export const SMOKE_OVERRIDES: readonly string[] = ['hiddenSize=16', 'embedSize=8', 'rolloutsPerAction=1'];
+
+/** The preset notebooks load in `load` mode. */
+export const LOAD_PRESET: PresetName = 'reduced';
+
+/** The seeds trained live: two at smoke (so bands and groupings across seeds show), one at reduced (~30 min each). */
+export function trainSeeds(preset: PresetName): number[] {
+  return preset === 'smoke' ? [0, 1] : [0];
+}
+
+/**
+ * The notebook's results source from its settings. Train mode makes a fresh temporary root (removed when the kernel
+ * exits) unless `root` is given.
+ */
+export function notebookResults(settings: NotebookSettings = notebookSettings(), opts: { readonly root?: string } = {}): NotebookResults {
+  if (settings.mode === 'load') {
+    const root = opts.root ?? DEFAULT_ROOT;
+    return {
+      mode: 'load', preset: LOAD_PRESET, root, seeds: [],
+      summary: `results: the reference runs at the ${LOAD_PRESET} preset in ${root === DEFAULT_ROOT ? 'data/runs' : root} (ICL_NOTEBOOK_MODE=load)`,
+    };
+  }
+  let root = opts.root;
+  if (!root) {
+    const made = mkdtempSync(join(tmpdir(), 'icl-notebook-'));
+    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+    root = made;
+  }
+  const seeds = trainSeeds(settings.preset);
+  const shrink = settings.preset === 'smoke' ? `, shrunk by ${SMOKE_OVERRIDES.join(' ')} (where the algorithm has the setting)` : '';
+  return {
+    mode: 'train', preset: settings.preset, root, seeds,
+    summary: `results: trained live at the ${settings.preset} preset, seeds ${seeds.join(', ')}${shrink}, into ${root} (ICL_NOTEBOOK_MODE=train)`,
+  };
+}
+
+/** Whether an algorithm's trainer is registered with the runner (PPI lands after A2C). */
+export function algoAvailable(algo: Algo): boolean {
+  return ALGORITHMS[algo] !== undefined;
+}
+
+/** The overrides a notebook passes when training: the smoke shrink (the settings the algorithm has), else none. */
+export function notebookOverrides(algo: Algo, preset: PresetName): string[] {
+  if (preset !== 'smoke' || !algoAvailable(algo)) return [];
+  let allowed: string[];
+  try {
+    allowed = allowedSettings(algo);
+  } catch {
+    return [];
+  }
+  return SMOKE_OVERRIDES.filter((o) => allowed.includes(o.slice(0, o.indexOf('='))));
+}
+
+/** An experiment preceded by the experiments it depends on (Step 3 → Step 1, Step 2, Step 3). */
+export function withDependencies(experiment: ExperimentName): ExperimentName[] {
+  const dep = EXPERIMENT_SPECS[experiment].dependsOn;
+  return dep ? [...withDependencies(dep.experiment), experiment] : [experiment];
+}
+
+/** One (experiment, algorithm) pair a notebook shows. */
+export interface WantedRun {
+  readonly experiment: ExperimentName;
+  readonly algo: Algo;
+}
+
+/**
+ * Makes the notebook's results ready and says where they come from. In train mode it runs each wanted experiment
+ * (and the steps it depends on, with the same overrides) for the notebook's seeds, showing live progress; an
+ * algorithm that has not landed yet is skipped with a note. In load mode it trains nothing. Either way it returns,
+ * and prints, one line per wanted run: its seeds, commit and settings, or the command that produces it.
+ */
+export async function prepareRuns(res: NotebookResults, wanted: readonly WantedRun[], opts: { readonly quiet?: boolean } = {}): Promise<string[]> {
+  const notes: string[] = [];
+  if (res.mode === 'train') {
+    const plan: WantedRun[] = [];
+    for (const w of wanted) {
+      if (!algoAvailable(w.algo)) continue;
+      for (const experiment of withDependencies(w.experiment)) {
+        if (!plan.some((p) => p.experiment === experiment && p.algo === w.algo)) plan.push({ experiment, algo: w.algo });
+      }
+    }
+    if (plan.length > 0) {
+      const progress = showProgress(`training ${plan.map((p) => `${p.experiment}/${p.algo}`).join(', ')} at the ${res.preset} preset`);
+      const log: string[] = [];
+      let runIndex = 0;
+      const runs = plan.length * res.seeds.length;
+      for (const p of plan) {
+        const overrides = notebookOverrides(p.algo, res.preset);
+        for (const seed of res.seeds) {
+          runIndex++;
+          await runExperiment(
+            { experiment: p.experiment, algo: p.algo, preset: res.preset, seed, root: res.root, overrides },
+            { onProgress: (q) => progress.update(progressReport(q, runIndex, runs)), log: (m) => log.push(m) },
+          );
+        }
+      }
+      progress.done(`done: ${runs} run(s) in ${res.root}`);
+    }
+  }
+  for (const w of wanted) {
+    if (!algoAvailable(w.algo) && res.mode === 'train') {
+      notes.push(`${w.experiment}/${w.algo}: not trained, because ${w.algo.toUpperCase()} is not available in this checkout yet (src/learners/${w.algo}.ts)`);
+    } else {
+      notes.push(runsNote({ experiment: w.experiment, algo: w.algo, preset: res.preset, root: res.root }));
+    }
+  }
+  if (!opts.quiet) for (const n of notes) console.log(n);
+  return notes;
+}
+
+function progressReport(p: Progress, runIndex: number, runs: number): Record<string, number | string> {
+  const report: Record<string, number | string> = {
+    run: `${p.experiment}/${p.algo} seed ${p.seed} (${runIndex}/${runs})`,
+    [p.unit]: p.done,
+    total: p.total,
+  };
+  for (const t of p.latest) {
+    report[`${t.coPlayer} reward`] = t.reward;
+    report[`${t.coPlayer} cooperation`] = t.cooperation;
+  }
+  return report;
+}

@@ -1,0 +1,343 @@
+/**
+ * The paper's results figures (Figs. 1–4) from our runs: one builder per panel pair, each returning the plotly spec
+ * shaped like the paper's (mean ± std over seeds), the paper's values beside ours (dashed, `paper-values.ts`) and the
+ * exact ceilings as reference lines, together with notes saying which runs the curves come from, or which run is
+ * missing and the command that produces it. A builder whose runs are all missing returns no figure: the notebook
+ * prints the notes and moves on.
+ *
+ * The paper's training curves run over 30 PPI phases or 10k–200k A2C iterations; ours are shorter. Its points are
+ * placed at the same fraction of training (`placePaperX`), and the notes say so.
+ */
+import type { CoPlayerKind } from '../agents/actor';
+import { bestResponse } from '../game/exact';
+import { PAPER_PAYOFF } from '../game/ipd';
+import { TFT } from '../game/memory-one';
+import type { Algo, ExperimentName } from '../experiments/experiments';
+import type { PresetName } from '../experiments/presets';
+import { showFigure } from './display';
+import { episodeFigure, trainingFigure, PALETTE, type Figure, type MetricSeries, type PaperMetricOverlay, type ReferenceLine } from './figures';
+import { ceilingLines, exactCeilings, horizonSeries, type Ceilings } from './game-tables';
+import { paperCurves, placePaperX, type EvaluationPoint, type PaperFigureId } from './paper-values';
+import { episodeCurves, formatSeeds, metricSeries, runsNote, runsSource, trainingCurves, type SeedCurves } from './results';
+
+/** Which results a figure draws: a preset under a root (a `NotebookResults` is one). */
+export interface ResultsSource {
+  readonly preset: PresetName;
+  readonly root?: string;
+}
+
+/** A built figure (null when none of its runs exist) and what to say beside it. */
+export interface PaperFigure {
+  /** The paper's panels, e.g. "Fig. 4A–B". */
+  readonly id: string;
+  readonly figure: Figure | null;
+  readonly notes: readonly string[];
+}
+
+/** One curve family of a figure: whose curves, against which co-player, under which legend label. */
+export interface SeriesSpec {
+  readonly name: string;
+  readonly experiment: ExperimentName;
+  readonly coplayer: CoPlayerKind;
+  readonly learner?: number;
+  /** The learner's own metrics, or its co-player's (e.g. the Fixed-ICL, the pool's "Avg. Tabular"). */
+  readonly side?: 'self' | 'coplayer';
+  readonly color?: string;
+  readonly dash?: 'solid' | 'dash' | 'dot' | 'dashdot';
+}
+
+/** The algorithm's name in legends. */
+export function algoLabel(algo: Algo): string {
+  return algo.toUpperCase();
+}
+
+let ceilingCache: Ceilings | null = null;
+/** The exact ceilings of the paper's game (computed once per session, ~1 s). */
+export function ceilings(): Ceilings {
+  ceilingCache ??= exactCeilings();
+  return ceilingCache;
+}
+
+/** Mutual cooperation's reward per round, R (= 1, also Always-Defect's exact value against the pool). */
+function mutualCooperationLine(label = 'mutual cooperation, R (exact)'): ReferenceLine {
+  return { y: PAPER_PAYOFF.R, label };
+}
+
+const SUPERSCRIPT = ['¹', '²'];
+
+function overlaysFor(figure: PaperFigureId, names: readonly string[], place: (x: number) => number): PaperMetricOverlay[] {
+  const out: PaperMetricOverlay[] = [];
+  for (const c of paperCurves({ figure })) {
+    if (!names.includes(c.series)) continue;
+    if (c.reward) out.push({ series: c.series, x: c.reward.map(([x]) => place(x)), reward: c.reward.map(([, y]) => y) });
+    if (c.cooperation) out.push({ series: c.series, x: c.cooperation.map(([x]) => place(x)), cooperation: c.cooperation.map(([, y]) => y) });
+  }
+  return out;
+}
+
+interface Collected {
+  readonly series: MetricSeries[];
+  readonly curves: SeedCurves[];
+  readonly notes: string[];
+}
+
+function collect(
+  src: ResultsSource,
+  algo: Algo,
+  specs: readonly SeriesSpec[],
+  read: (experiment: ExperimentName, spec: SeriesSpec) => SeedCurves | null,
+): Collected {
+  const series: MetricSeries[] = [];
+  const curves: SeedCurves[] = [];
+  const notes: string[] = [];
+  const noted = new Set<string>();
+  const missing: string[] = [];
+  for (const spec of specs) {
+    const c = read(spec.experiment, spec);
+    if (!noted.has(spec.experiment)) {
+      noted.add(spec.experiment);
+      const runs = { experiment: spec.experiment, algo, preset: src.preset, root: src.root };
+      notes.push(c ? `curves from ${runsSource(runs)}` : runsNote(runs));
+    }
+    if (!c) {
+      missing.push(spec.name);
+      continue;
+    }
+    curves.push(c);
+    series.push(metricSeries(c, spec.name, spec.side ?? 'self', { color: spec.color, dash: spec.dash }));
+  }
+  if (series.length > 0 && missing.length > 0) notes.push(`not drawn (no results): ${missing.join(', ')}`);
+  return { series, curves, notes };
+}
+
+function seedsText(curves: readonly SeedCurves[]): string {
+  const all = new Set(curves.flatMap((c) => c.seeds));
+  return `${all.size} seed${all.size === 1 ? '' : 's'} (${formatSeeds([...all])})`;
+}
+
+/**
+ * A training-progress figure: Avg. Reward and Cooperation Rate against training phase (PPI) or iteration (A2C),
+ * one series per spec, the paper's points of `figure` beside them.
+ */
+export function trainingPaperFigure(
+  src: ResultsSource,
+  algo: Algo,
+  opts: {
+    readonly figure: PaperFigureId;
+    readonly id: string;
+    readonly title: string;
+    readonly series: readonly SeriesSpec[];
+    readonly rewardReferences?: readonly ReferenceLine[];
+    readonly cooperationReferences?: readonly ReferenceLine[];
+  },
+): PaperFigure {
+  const got = collect(src, algo, opts.series, (experiment, s) =>
+    trainingCurves({ experiment, algo, preset: src.preset, root: src.root }, { learner: s.learner, coplayer: s.coplayer }));
+  if (got.series.length === 0) return { id: opts.id, figure: null, notes: [...got.notes, `${opts.id}: skipped (no results)`] };
+  const total = Math.max(...got.curves.map((c) => c.totalUnits));
+  const experimentOf = new Map(opts.series.map((s) => [s.name, s.experiment]));
+  const overlays: PaperMetricOverlay[] = [];
+  for (const name of new Set(opts.series.map((s) => s.name))) {
+    const experiment = experimentOf.get(name) as ExperimentName;
+    overlays.push(...overlaysFor(opts.figure, [name], (x) => placePaperX(x, algo, experiment, total)));
+  }
+  const unit = got.curves[0].unit;
+  const notes = [...got.notes];
+  if (overlays.length > 0) {
+    notes.push(`dashed: the paper's ${opts.id} values (read off the figure, ±0.05), placed at the same fraction of training as the paper's ` +
+      `${unit === 'phase' ? '30 phases' : 'iterations'} on our ${total} ${unit}s`);
+  }
+  const figure = trainingFigure(unit, {
+    title: `${opts.title} · ours: ${src.preset}, ${seedsText(got.curves)}`,
+    series: got.series,
+    paper: overlays,
+    rewardReferences: opts.rewardReferences,
+    cooperationReferences: opts.cooperationReferences,
+    panelTitles: panelLetters(opts.figure),
+  });
+  return { id: opts.id, figure, notes };
+}
+
+/** A within-episode figure: per-round reward and cooperation at one evaluation of the runs. */
+export function episodePaperFigure(
+  src: ResultsSource,
+  algo: Algo,
+  opts: {
+    readonly figure: PaperFigureId;
+    readonly id: string;
+    readonly title: string;
+    readonly at: EvaluationPoint;
+    readonly series: readonly SeriesSpec[];
+    /** Exact curves drawn as thin grey series (e.g. the best response to TFT). */
+    readonly exact?: readonly MetricSeries[];
+    readonly rewardReferences?: readonly ReferenceLine[];
+    /** Draw the paper's values (default true; false when our evaluation is not the one the paper shows). */
+    readonly paper?: boolean;
+  },
+): PaperFigure {
+  const got = collect(src, algo, opts.series, (experiment, s) =>
+    episodeCurves({ experiment, algo, preset: src.preset, root: src.root }, { learner: s.learner, coplayer: s.coplayer, at: opts.at }));
+  if (got.series.length === 0) return { id: opts.id, figure: null, notes: [...got.notes, `${opts.id}: skipped (no results)`] };
+  const notes = [...got.notes];
+  const units = new Set(got.curves.flatMap((c) => c.evaluatedAt ?? []));
+  const total = Math.max(...got.curves.map((c) => c.totalUnits));
+  const unit = got.curves[0].unit;
+  notes.push(`evaluation ${opts.at === 'before' ? 'before training' : opts.at === 'snapshot' ? 'before convergence' : 'of the final agents'}: ` +
+    `${unit} ${[...units].sort((a, b) => a - b).join(', ')} of ${total}`);
+  const overlays = opts.paper === false ? [] : overlaysFor(opts.figure, opts.series.map((s) => s.name), (x) => x);
+  if (overlays.length > 0) notes.push(`dashed: the paper's ${opts.id} values (read off the figure, ±0.05)`);
+  const when = opts.at === 'before' ? 'before training' : opts.at === 'snapshot' ? `at ${unit} ${[...units].join('/')}` : 'after training';
+  const figure = episodeFigure({
+    title: `${opts.title} (${when}) · ours: ${src.preset}, ${seedsText(got.curves)}`,
+    series: [...got.series, ...(opts.exact ?? [])],
+    paper: overlays,
+    rewardReferences: opts.rewardReferences,
+    panelTitles: panelLetters(opts.figure),
+  });
+  return { id: opts.id, figure, notes };
+}
+
+/** The paper's panel letter over both of our panels (its panels hold reward and cooperation side by side). */
+function panelLetters(figure: PaperFigureId): [string, string] {
+  return [figure, figure];
+}
+
+/** The exact best response to Tit-for-Tat, round by round, as a thin grey series. */
+export function bestResponseToTftSeries(): MetricSeries {
+  return { ...horizonSeries('best response to TFT (exact)', bestResponse(TFT)), color: '#555555', dash: 'dot' };
+}
+
+const figId = (algo: Algo, ppi: string, a2c: string): PaperFigureId => (algo === 'ppi' ? ppi : a2c) as PaperFigureId;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The figures of notebooks 01–04
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Fig. 2A (PPI) / 4A (A2C): Step-1 training against the random tabular pool. */
+export function stepOneTrainingFigure(src: ResultsSource, algo: Algo): PaperFigure {
+  const A = algoLabel(algo);
+  const figure = figId(algo, '2A', '4A');
+  return trainingPaperFigure(src, algo, {
+    figure, id: `Fig. ${figure}`, title: `Fig. ${figure}: ${A} trained against the random tabular pool`,
+    series: [
+      { name: A, experiment: 'step1', coplayer: 'tabular', color: PALETTE[0] },
+      { name: 'Avg. Tabular', experiment: 'step1', coplayer: 'tabular', side: 'coplayer', color: PALETTE[1] },
+    ],
+    rewardReferences: ceilingLines(ceilings(), ['poolAlwaysDefect', 'poolInformed']),
+  });
+}
+
+/** Fig. 2B (PPI) / 4B (A2C): the final Step-1 agent within one episode against fixed strategies and the pool. */
+export function stepOneEpisodeFigure(src: ResultsSource, algo: Algo): PaperFigure {
+  const figure = figId(algo, '2B', '4B');
+  return episodePaperFigure(src, algo, {
+    figure, id: `Fig. ${figure}`, title: `Fig. ${figure}: the Step-1 ${algoLabel(algo)} agent within an episode`, at: 'final',
+    series: [
+      { name: 'Always-Cooperate', experiment: 'step1', coplayer: 'allc', color: PALETTE[2] },
+      { name: 'Always-Defect', experiment: 'step1', coplayer: 'alld', color: PALETTE[3] },
+      { name: 'Tit-for-Tat', experiment: 'step1', coplayer: 'tft', color: PALETTE[4] },
+      { name: 'Avg. Tabular', experiment: 'step1', coplayer: 'tabular', color: PALETTE[1] },
+    ],
+    exact: [bestResponseToTftSeries()],
+    rewardReferences: ceilingLines(ceilings(), ['poolAlwaysDefect']),
+  });
+}
+
+/** Fig. 2C (PPI) / 4C (A2C): Step-2 training of a new agent against the frozen Step-1 agent (Fixed-ICL). */
+export function stepTwoTrainingFigure(src: ResultsSource, algo: Algo): PaperFigure {
+  const A = algoLabel(algo);
+  const figure = figId(algo, '2C', '4C');
+  return trainingPaperFigure(src, algo, {
+    figure, id: `Fig. ${figure}`, title: `Fig. ${figure}: a new ${A} trained against the Fixed-ICL`,
+    series: [
+      { name: A, experiment: 'step2', coplayer: 'learner', color: PALETTE[0] },
+      { name: 'Fixed-ICL', experiment: 'step2', coplayer: 'learner', side: 'coplayer', color: PALETTE[3] },
+    ],
+    rewardReferences: [mutualCooperationLine()],
+  });
+}
+
+/** Fig. 2D (PPI) / 4D (A2C): the final Step-2 agent and the Fixed-ICL within one episode. */
+export function stepTwoEpisodeFigure(src: ResultsSource, algo: Algo): PaperFigure {
+  const A = algoLabel(algo);
+  const figure = figId(algo, '2D', '4D');
+  return episodePaperFigure(src, algo, {
+    figure, id: `Fig. ${figure}`, title: `Fig. ${figure}: the Step-2 ${A} against the Fixed-ICL`, at: 'final',
+    series: [
+      { name: A, experiment: 'step2', coplayer: 'learner', color: PALETTE[0] },
+      { name: 'Fixed-ICL', experiment: 'step2', coplayer: 'learner', side: 'coplayer', color: PALETTE[3] },
+    ],
+    rewardReferences: [mutualCooperationLine()],
+  });
+}
+
+/** Fig. 2E (PPI) / 4E (A2C): Step-3 training of two agents that start as extortioners. */
+export function stepThreeTrainingFigure(src: ResultsSource, algo: Algo): PaperFigure {
+  const A = algoLabel(algo);
+  const figure = figId(algo, '2E', '4E');
+  return trainingPaperFigure(src, algo, {
+    figure, id: `Fig. ${figure}`, title: `Fig. ${figure}: two ${A} extortioners trained against each other`,
+    series: [0, 1].map((i) => ({
+      name: `${A}${SUPERSCRIPT[i]}_extort`, experiment: 'step3' as const, coplayer: 'learner' as const, learner: i, color: PALETTE[i],
+    })),
+    rewardReferences: [mutualCooperationLine()],
+  });
+}
+
+/** Fig. 2F (PPI) / 4F (A2C): one Step-3 episode before training ('before'), or after it ('final', not in the paper). */
+export function stepThreeEpisodeFigure(src: ResultsSource, algo: Algo, at: 'before' | 'final' = 'before'): PaperFigure {
+  const A = algoLabel(algo);
+  const figure = figId(algo, '2F', '4F');
+  return episodePaperFigure(src, algo, {
+    figure, id: at === 'before' ? `Fig. ${figure}` : `Fig. ${figure} (after training)`,
+    title: `Fig. ${figure}: ${A}¹_extort against ${A}²_extort`, at, paper: at === 'before',
+    series: [
+      { name: `${A}¹_extort`, experiment: 'step3', coplayer: 'learner', color: PALETTE[0] },
+      { name: `${A}²_extort`, experiment: 'step3', coplayer: 'learner', side: 'coplayer', color: PALETTE[1] },
+    ],
+    rewardReferences: [mutualCooperationLine()],
+  });
+}
+
+/** Fig. 1A (PPI) / 1B (A2C): mixed-pool training, with the Opponent-ID ablation dashed and No-Tabular dotted. */
+export function mixedPoolFigure(src: ResultsSource, algo: Algo): PaperFigure {
+  const A = algoLabel(algo);
+  const figure = figId(algo, '1A', '1B');
+  const vsLearner = `${A}¹ vs ${A}²`;
+  const vsTabular = `${A}¹ vs Tabular`;
+  return trainingPaperFigure(src, algo, {
+    figure, id: `Fig. ${figure}`, title: `Fig. ${figure}: ${A} in the mixed pool, and the two ablations`,
+    series: [
+      { name: vsLearner, experiment: 'mixed', coplayer: 'learner', color: PALETTE[0] },
+      { name: vsTabular, experiment: 'mixed', coplayer: 'tabular', color: PALETTE[1] },
+      { name: `Opponent ID: ${vsLearner}`, experiment: 'mixed-opponent-id', coplayer: 'learner', color: PALETTE[0], dash: 'dash' },
+      { name: `Opponent ID: ${vsTabular}`, experiment: 'mixed-opponent-id', coplayer: 'tabular', color: PALETTE[1], dash: 'dash' },
+      { name: `No Tabular Opp.: ${vsLearner}`, experiment: 'mixed-no-tabular', coplayer: 'learner', color: PALETTE[2], dash: 'dot' },
+    ],
+    rewardReferences: [mutualCooperationLine('1.0: mutual cooperation R, and Always-Defect vs the pool (exact)')],
+  });
+}
+
+/** Fig. 3A (PPI) / 3B (A2C): learner 0 of the mixed pool within an episode, at the snapshot before convergence. */
+export function snapshotEpisodeFigure(src: ResultsSource, algo: Algo): PaperFigure {
+  const A = algoLabel(algo);
+  const figure = figId(algo, '3A', '3B');
+  return episodePaperFigure(src, algo, {
+    figure, id: `Fig. ${figure}`, title: `Fig. ${figure}: ${A}¹ of the mixed pool within an episode`, at: 'snapshot',
+    series: [
+      { name: `${A}²`, experiment: 'mixed', coplayer: 'learner', color: PALETTE[0] },
+      { name: 'Tit-for-Tat', experiment: 'mixed', coplayer: 'tft', color: PALETTE[4] },
+      { name: 'Always-Cooperate', experiment: 'mixed', coplayer: 'allc', color: PALETTE[2] },
+      { name: 'Always-Defect', experiment: 'mixed', coplayer: 'alld', color: PALETTE[3] },
+      { name: 'Avg. Tabular', experiment: 'mixed', coplayer: 'tabular', color: PALETTE[1] },
+    ],
+    exact: [bestResponseToTftSeries()],
+    rewardReferences: ceilingLines(ceilings(), ['poolAlwaysDefect']),
+  });
+}
+
+/** Prints a figure's notes and shows it (a figure without results prints its notes only). */
+export async function showPaperFigure(f: PaperFigure): Promise<void> {
+  for (const n of f.notes) console.log(n);
+  if (f.figure) await showFigure(f.figure);
+}

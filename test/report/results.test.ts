@@ -1,0 +1,121 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { smokeResultsTree } from './smoke-tree';
+import { readCsv } from '../../src/experiments/files';
+import { summarise } from '../../src/experiments/results';
+import {
+  describeRuns, episodeCurves, findRuns, formatSeeds, loadRecords, loadRuns, metricSeries, produceCommand, runsNote, runsSource,
+  trainingCurves,
+} from '../../src/report/results';
+import { compareWithPaper, ourValue } from '../../src/report/comparison';
+import { frameRecords } from '../../src/report/frames';
+
+let root = '';
+before(async () => {
+  root = await smokeResultsTree('report-results-');
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const csv = (experiment: string, seed: number, table: string) => readCsv(join(root, experiment, 'a2c', 'smoke', `seed-${seed}`, `${table}.csv`));
+
+test('findRuns: finished runs by default, the stopped one only with unfinished', () => {
+  assert.deepEqual(findRuns({ root, experiments: ['step1'] }).map((r) => r.seed), [0, 1]);
+  assert.deepEqual(findRuns({ root, experiments: ['step1'], unfinished: true }).map((r) => r.seed), [0, 1, 2]);
+  assert.equal(findRuns({ root, algos: ['ppi'] }).length, 0);
+});
+
+test('loadRuns(train): one frame across seeds and experiments, tagged columns first, every CSV row once', () => {
+  const df = loadRuns({ root, table: 'train', experiments: ['step1', 'mixed'] });
+  assert.ok(df);
+  assert.deepEqual(df.columns.slice(0, 5), ['experiment', 'algo', 'preset', 'seed', 'iteration']);
+  const expected = [0, 1].reduce((n, s) => n + csv('step1', s, 'train').length + csv('mixed', s, 'train').length, 0);
+  assert.equal(df.shape[0], expected);
+  // danfo's groupby across seeds agrees with the mean of the CSV rows.
+  const g = frameRecords(df.groupby(['experiment', 'coplayer']).col(['reward']).mean());
+  const mixedLearner = g.find((r) => r.experiment === 'mixed' && r.coplayer === 'learner');
+  const rows = [0, 1].flatMap((s) => csv('mixed', s, 'train').filter((r) => r.coplayer === 'learner'));
+  const mean = rows.reduce((a, r) => a + Number(r.reward), 0) / rows.length;
+  assert.ok(mixedLearner && Math.abs(Number(mixedLearner.reward_mean) - mean) < 1e-9);
+  assert.equal(loadRuns({ root, table: 'train', algos: ['ppi'] }), null, 'null when no run matches');
+});
+
+test('loadRuns(episode): evaluations named before/snapshot/final; at: picks one per seed; filters by learner and co-player', () => {
+  const all = loadRecords({ root, table: 'episode', experiments: ['step1'] });
+  const names = new Map(all.map((r) => [Number(r.iteration), r.evaluation]));
+  assert.deepEqual([...names.entries()].sort((a, b) => a[0] - b[0]), [[0, 'before'], [2, 'snapshot'], [4, 'final']]);
+  for (const [at, unit] of [['before', 0], ['snapshot', 2], ['final', 4]] as const) {
+    const rows = loadRecords({ root, table: 'episode', experiments: ['mixed'], at, learner: 1, coplayers: ['tft'] });
+    assert.equal(rows.length, 2 * 100, `${at}: 2 seeds x 100 rounds`);
+    assert.ok(rows.every((r) => r.iteration === unit && r.learner === 1 && r.coplayer === 'tft'));
+  }
+  const end = loadRecords({ root, table: 'train', experiments: ['step1'], at: 'final' });
+  assert.ok(end.length === 2 && end.every((r) => r.iteration === 4));
+  assert.throws(() => loadRecords({ root, table: 'train', experiments: ['step1'], at: 'snapshot' }), /no 'snapshot' evaluation/);
+});
+
+test('trainingCurves / episodeCurves: one curve per seed on a common x, equal to the CSV values', () => {
+  const set = { experiment: 'step2' as const, algo: 'a2c' as const, preset: 'smoke' as const, root };
+  const t = trainingCurves(set, { coplayer: 'learner' });
+  assert.ok(t);
+  assert.deepEqual(t.x, [1, 2, 3, 4]);
+  assert.deepEqual(t.seeds, [0, 1]);
+  assert.equal(t.totalUnits, 4);
+  const rows1 = csv('step2', 1, 'train').filter((r) => r.learner === 0 && r.coplayer === 'learner');
+  assert.deepEqual(t.coplayerCooperation[1], rows1.map((r) => r.coplayer_cooperation));
+  const e = episodeCurves(set, { coplayer: 'learner', at: 'final' });
+  assert.ok(e);
+  assert.equal(e.x.length, 100);
+  assert.deepEqual(e.evaluatedAt, [4, 4]);
+  const ep0 = csv('step2', 0, 'episode').filter((r) => r.iteration === 4 && r.coplayer === 'learner');
+  assert.deepEqual(e.reward[0], ep0.map((r) => r.reward));
+  const s = metricSeries(e, 'Fixed-ICL', 'coplayer', { dash: 'dot' });
+  assert.equal(s.reward, e.coplayerReward);
+  assert.equal(s.dash, 'dot');
+  assert.equal(trainingCurves({ ...set, algo: 'ppi' }, { coplayer: 'learner' }), null);
+  // The unfinished seed is left out unless asked for; then the curves stop at its last logged iteration.
+  const withStopped = trainingCurves({ ...set, experiment: 'step1', unfinished: true }, { coplayer: 'tabular' });
+  assert.ok(withStopped);
+  assert.deepEqual(withStopped.seeds, [0, 1, 2]);
+  assert.deepEqual(withStopped.x, [1]);
+});
+
+test('describeRuns and the notes: seeds, the unfinished run, commit and settings; the command for a missing run', () => {
+  const d = describeRuns({ root, experiments: ['step1'] });
+  assert.equal(d.length, 1);
+  assert.equal(d[0].finished, '0, 1');
+  assert.equal(d[0].finished_count, 2);
+  assert.match(d[0].unfinished, /^2 \(1\/4\)$/);
+  assert.equal(d[0].unit, 'iteration');
+  assert.equal(d[0].units, 4);
+  assert.match(d[0].commit, /^([0-9a-f]{7}(\+dirty)?|unknown)?$/);
+  assert.match(d[0].settings, /iterations=4, batchEpisodes=8, hiddenSize=16, embedSize=8.*overrides: hiddenSize=16 embedSize=8/);
+  assert.match(runsNote({ experiment: 'step1', algo: 'a2c', preset: 'smoke', root }), /^step1\/a2c\/smoke: seeds 0, 1 finished .*still running: seed 2/);
+  assert.match(runsSource({ experiment: 'mixed', algo: 'a2c', preset: 'smoke', root }) ?? '', /^mixed\/a2c\/smoke, seeds 0, 1, code /);
+  assert.equal(runsSource({ experiment: 'mixed', algo: 'ppi', preset: 'smoke', root }), null);
+  assert.match(runsNote({ experiment: 'step3', algo: 'ppi', preset: 'reduced', root }),
+    /no finished run in .*Produce it with: npm run experiment -- step3 --algo ppi --preset reduced --seeds 0-4$/);
+  assert.equal(produceCommand('mixed', 'a2c', 'reduced', '0-9'), 'npm run experiment -- mixed --algo a2c --preset reduced --seeds 0-9');
+  assert.equal(formatSeeds([4, 0, 1, 2, 7, 8]), '0–2, 4, 7, 8');
+});
+
+test('compareWithPaper: our values per summary key agree with the runner\'s own summary', () => {
+  const s = summarise('step1', 'a2c', 'smoke', root);
+  const set = { experiment: 'step1' as const, algo: 'a2c' as const, preset: 'smoke' as const, root };
+  const close = (a: number | undefined, b: number) => assert.ok(a !== undefined && Math.abs(a - b) < 1e-9, `${a} vs ${b}`);
+  close(ourValue(set, 'train.tabular.reward')?.mean, s.train.tabular.reward.mean);
+  close(ourValue(set, 'train.tabular.coplayerCooperation')?.std, s.train.tabular.coplayerCooperation.std);
+  close(ourValue(set, 'episode.tft.late.cooperation')?.mean, s.episode.tft.late.cooperation);
+  close(ourValue(set, 'episode.allc.early.reward')?.mean, s.episode.allc.early.reward);
+  assert.equal(ourValue(set, 'snapshot.tft.late.reward')?.seeds, 2);
+  assert.throws(() => ourValue(set, 'train.tabular'), /not a summary key/);
+  const rows = compareWithPaper(set);
+  const reward = rows.find((r) => r.key === 'train.tabular.reward');
+  assert.ok(reward);
+  assert.equal(reward.paper, 1.02);
+  assert.equal(reward.tag, 'F');
+  close(reward.ours_mean ?? undefined, s.train.tabular.reward.mean);
+  assert.ok(compareWithPaper({ ...set, algo: 'ppi' }).every((r) => r.ours_mean === null && r.seeds === 0));
+  assert.ok(readFileSync(join(root, 'step1', 'a2c', 'smoke', 'seed-0', 'config.json'), 'utf8').includes('"hiddenSize": 16'));
+});
