@@ -26,8 +26,8 @@ export {
 } from './game-tables';
 export type { Ceilings, ExactOptions, NamedPolicy } from './game-tables';
 export {
-  findRuns, evaluationUnits, loadRecords, loadRuns, trainingCurves, episodeCurves, metricSeries, formatSeeds, describeRuns,
-  produceCommand, runsSource, runsNote,
+  findRuns, evaluationUnits, loadRecords, loadRuns, trainingCurves, episodeCurves, metricSeries, finalDir, formatSeeds,
+  describeRuns, produceCommand, runsSource, runsNote,
 } from './results';
 export type { RunQuery, TableQuery, RunSet, SeedCurves, CurveSelection, RunDescription } from './results';
 export {
@@ -46,3 +46,5 @@ export {
   mixedPoolFigure, snapshotEpisodeFigure, showPaperFigure,
 } from './paper-figures';
 export type { ResultsSource, PaperFigure, SeriesSpec } from './paper-figures';
+export { loadPpiModel, inspectPpi, improvedUnderBeta, betaRecords, equilibriumRecords, ppiInsideFigure, ppiLossFigure } from './ppi-inside';
+export type { PpiModelView, PpiInsideTrace } from './ppi-inside';

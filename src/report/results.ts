@@ -242,6 +242,12 @@ export function metricSeries(
   };
 }
 
+/** The `final/` directory of a finished run (the given seed, or the lowest finished seed), or null when none exists. */
+export function finalDir(s: RunSet, seed?: number): string | null {
+  const runs = findRuns({ ...runQuery(s), unfinished: false }).filter((r) => seed === undefined || r.seed === seed);
+  return runs.length > 0 ? join(runs[0].dir, 'final') : null;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Which runs exist
 // ---------------------------------------------------------------------------------------------------------------

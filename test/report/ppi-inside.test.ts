@@ -1,0 +1,79 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryOneActor, tabularPoolActor } from '../../src/agents/tabular';
+import { TFT } from '../../src/game/memory-one';
+import { C, D, outcomeOf } from '../../src/game/ipd';
+import { runExperiment } from '../../src/experiments/run';
+import { PPI_OUT, ppiInputs, ppiSteps } from '../../src/learners/ppi';
+import { seeded } from '../../src/rng';
+import { betaRecords, equilibriumRecords, improvedUnderBeta, inspectPpi, loadPpiModel, ppiInsideFigure, ppiLossFigure } from '../../src/report/ppi-inside';
+import { finalDir } from '../../src/report/results';
+
+// A PPI Step-1 agent trained by the runner at the smoke preset with a small network (about a second).
+let root = '';
+before(async () => {
+  root = mkdtempSync(join(tmpdir(), 'ppi-inside-'));
+  await runExperiment({ experiment: 'step1', algo: 'ppi', preset: 'smoke', seed: 0, root, overrides: ['hiddenSize=16', 'embedSize=8', 'rolloutsPerAction=1'] });
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+const finalDirOf = () => join(root, 'step1', 'ppi', 'smoke', 'seed-0', 'final');
+
+test('inspectPpi: the model read token by token equals the whole-sequence forward pass on the played episodes', () => {
+  const model = loadPpiModel(finalDirOf());
+  const rounds = 12, episodes = 6;
+  const tr = inspectPpi(model, memoryOneActor(TFT, 'tft'), 'Tit-for-Tat', { episodes, rounds }, seeded('test/inside'));
+  assert.equal(tr.prior.length, rounds);
+  assert.deepEqual(inspectPpi(model, memoryOneActor(TFT, 'tft'), 'Tit-for-Tat', { episodes, rounds }, seeded('test/inside')).improved, tr.improved, 'deterministic under a fixed seed');
+  assert.equal(tr.coplayerCooperation[0], 1, 'TFT cooperates in round 0');
+  for (let t = 1; t < rounds; t++) assert.ok(Math.abs(tr.coplayerCooperation[t] - tr.cooperation[t - 1]) < 1e-12, 'TFT copies the agent');
+  const S = ppiSteps(rounds, false), K = PPI_OUT.size;
+  const out = model.net.forward(ppiInputs(tr.played, false), episodes, S);
+  const sig = (z: number) => 1 / (1 + Math.exp(-z));
+  for (let t = 0; t < rounds; t++) {
+    let prior = 0, predicted = 0;
+    for (let b = 0; b < episodes; b++) {
+      const ya = (b * S + 3 * t + 1) * K + PPI_OUT.action; // after r_t
+      prior += sig(out[ya] - out[ya + 1]) / episodes;
+      const a = tr.played.actions[b * rounds + t], yo = (b * S + 3 * t + 2) * K + PPI_OUT.obs; // after a_t
+      predicted += sig(out[yo + outcomeOf(a as 0 | 1, C)] - out[yo + outcomeOf(a as 0 | 1, D)]) / episodes;
+    }
+    assert.ok(Math.abs(tr.prior[t] - prior) < 1e-5, `round ${t}: prior ${tr.prior[t]} vs ${prior}`);
+    assert.ok(Math.abs(tr.predictedCoplayer[t] - predicted) < 1e-5, `round ${t}: predicted ${tr.predictedCoplayer[t]} vs ${predicted}`);
+  }
+});
+
+test('inspectPpi: probabilities in [0, 1]; beta = 0 gives back the prior; the tables and the figure have one entry per co-player', () => {
+  const model = loadPpiModel(finalDirOf());
+  const traces = [
+    inspectPpi(model, memoryOneActor(TFT, 'tft'), 'Tit-for-Tat', { episodes: 8, rounds: 10 }, seeded('test/a')),
+    inspectPpi(model, tabularPoolActor(), 'Avg. Tabular', { episodes: 8, rounds: 10 }, seeded('test/b')),
+  ];
+  for (const tr of traces) {
+    for (const arr of [tr.prior, tr.improved, tr.predictedCoplayer, tr.cooperation]) assert.ok(arr.every((p) => p >= 0 && p <= 1));
+    const atZero = improvedUnderBeta(tr, 0);
+    atZero.forEach((p, t) => assert.ok(Math.abs(p - tr.prior[t]) < 1e-12));
+    const own = improvedUnderBeta(tr, tr.beta);
+    own.forEach((p, t) => assert.ok(Math.abs(p - tr.improved[t]) < 1e-9));
+  }
+  const betas = betaRecords(traces[0], [0, 0.01, 1]);
+  assert.equal(betas[0].mean_shift_from_prior, 0);
+  assert.equal(betas.find((b) => b.beta === model.policy.beta)?.agent, 'this agent');
+  assert.deepEqual(equilibriumRecords(traces).map((r) => r.coplayer), ['Tit-for-Tat', 'Avg. Tabular']);
+  const fig = ppiInsideFigure(traces);
+  assert.ok(fig.data.some((t) => t.name === 'Avg. Tabular: predicted'));
+  assert.throws(() => loadPpiModel(join(root, 'nowhere')), /no checkpoint/);
+});
+
+test('ppiLossFigure: the three loss terms per phase from train.csv; null without PPI runs', () => {
+  const fig = ppiLossFigure({ experiment: 'step1', algo: 'ppi', preset: 'smoke', root });
+  assert.ok(fig);
+  const obs = fig.data.find((t) => t.name === 'observation loss');
+  assert.deepEqual(obs?.x, [1, 2]);
+  assert.ok((obs?.y as number[]).every((v) => v > 0));
+  assert.equal(ppiLossFigure({ experiment: 'step2', algo: 'ppi', preset: 'smoke', root }), null);
+  assert.equal(finalDir({ experiment: 'step1', algo: 'ppi', preset: 'smoke', root }), finalDirOf());
+  assert.equal(finalDir({ experiment: 'step3', algo: 'ppi', preset: 'smoke', root }), null);
+});
