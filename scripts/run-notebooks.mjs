@@ -14,9 +14,11 @@
 //   --timeout S     per-cell timeout in seconds (default 600)
 //   --keep-going    run the remaining notebooks after a failure (the default stops at the first one)
 //
+// In train mode the notebooks retrain into one temporary folder shared by the run (ICL_TRAIN_ROOT), removed at the end.
 // `npm test` runs `--preset smoke`; `npm run report` runs `--out` and converts the copies to HTML.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KERNEL_NAME, writeKernelspec } from './kernelspec.mjs';
@@ -108,12 +110,17 @@ async function main() {
   if (opts.out) mkdirSync(opts.out, { recursive: true });
 
   const jupyterPath = writeKernelspec(root);
+  // In train mode the notebooks share one temporary results root, so a later notebook reuses the finished runs of an
+  // earlier one (Step 2 needs Step 1, Step 3 needs both); it is removed at the end. Never data/.
+  const trainRoot = opts.mode === 'train' ? mkdtempSync(join(tmpdir(), 'icl-notebooks-')) : null;
+  if (trainRoot) process.on('exit', () => rmSync(trainRoot, { recursive: true, force: true }));
   const env = {
     ...process.env,
     JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(':'),
     ICL_PRESET: opts.preset,
     ICL_NOTEBOOK_MODE: opts.mode,
     ICL_FIGURES: opts.figures,
+    ...(trainRoot ? { ICL_TRAIN_ROOT: trainRoot } : {}),
     PYDEVD_DISABLE_FILE_VALIDATION: '1',
   };
   const job = {

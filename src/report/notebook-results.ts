@@ -9,7 +9,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EXPERIMENT_SPECS, type Algo, type ExperimentName } from '../experiments/experiments';
 import { allowedSettings, type PresetName } from '../experiments/presets';
 import { ALGORITHMS, DEFAULT_ROOT, runExperiment, type Progress } from '../experiments/run';
@@ -22,8 +22,8 @@ export interface NotebookResults {
   readonly mode: 'load' | 'train';
   readonly preset: PresetName;
   readonly root: string;
-  /** Seeds trained in train mode (load mode reads whatever seeds exist). */
-  readonly seeds: readonly number[];
+  /** Seeds trained in train mode, per algorithm (load mode reads whatever seeds exist). */
+  readonly seeds: Readonly<Record<Algo, readonly number[]>>;
   /** One line for the notebook's output. */
   readonly summary: string;
 }
@@ -37,34 +37,39 @@ export const SMOKE_OVERRIDES: readonly string[] = ['hiddenSize=16', 'embedSize=8
 /** The preset notebooks load in `load` mode. */
 export const LOAD_PRESET: PresetName = 'reduced';
 
-/** The seeds trained live: two at smoke (so bands and groupings across seeds show), one at reduced (~30 min each). */
-export function trainSeeds(preset: PresetName): number[] {
-  return preset === 'smoke' ? [0, 1] : [0];
+/**
+ * The seeds trained live. At smoke: two for A2C (so bands and groupings across seeds show) and one for PPI, whose
+ * smoke runs cost about ten times as much (rollouts at every decision). At reduced: one (~30 min each).
+ */
+export function trainSeeds(preset: PresetName, algo: Algo): number[] {
+  return preset === 'smoke' && algo === 'a2c' ? [0, 1] : [0];
 }
 
 /**
- * The notebook's results source from its settings. Train mode makes a fresh temporary root (removed when the kernel
- * exits) unless `root` is given.
+ * The notebook's results source from its settings. Train mode trains into `root`, else into `ICL_TRAIN_ROOT` (the
+ * headless runner sets it to one temporary folder for all the notebooks it runs, so a later notebook reuses the
+ * finished Step-1 and Step-2 runs of an earlier one), else into a fresh temporary folder removed when the kernel exits.
  */
 export function notebookResults(settings: NotebookSettings = notebookSettings(), opts: { readonly root?: string } = {}): NotebookResults {
   if (settings.mode === 'load') {
     const root = opts.root ?? DEFAULT_ROOT;
     return {
-      mode: 'load', preset: LOAD_PRESET, root, seeds: [],
+      mode: 'load', preset: LOAD_PRESET, root, seeds: { a2c: [], ppi: [] },
       summary: `results: the reference runs at the ${LOAD_PRESET} preset in ${root === DEFAULT_ROOT ? 'data/runs' : root} (ICL_NOTEBOOK_MODE=load)`,
     };
   }
-  let root = opts.root;
+  let root = opts.root ?? (process.env.ICL_TRAIN_ROOT?.trim() || undefined);
+  if (root && resolve(root).startsWith(DEFAULT_ROOT)) throw new RangeError(`ICL_TRAIN_ROOT must not be inside data/runs (${root}): live training never writes there`);
   if (!root) {
     const made = mkdtempSync(join(tmpdir(), 'icl-notebook-'));
     process.once('exit', () => rmSync(made, { recursive: true, force: true }));
     root = made;
   }
-  const seeds = trainSeeds(settings.preset);
+  const seeds = { a2c: trainSeeds(settings.preset, 'a2c'), ppi: trainSeeds(settings.preset, 'ppi') };
   const shrink = settings.preset === 'smoke' ? `, shrunk by ${SMOKE_OVERRIDES.join(' ')} (where the algorithm has the setting)` : '';
   return {
     mode: 'train', preset: settings.preset, root, seeds,
-    summary: `results: trained live at the ${settings.preset} preset, seeds ${seeds.join(', ')}${shrink}, into ${root} (ICL_NOTEBOOK_MODE=train)`,
+    summary: `results: trained live at the ${settings.preset} preset (A2C seeds ${seeds.a2c.join(', ')}, PPI seeds ${seeds.ppi.join(', ')})${shrink}, into ${root} (ICL_NOTEBOOK_MODE=train)`,
   };
 }
 
@@ -117,10 +122,10 @@ export async function prepareRuns(res: NotebookResults, wanted: readonly WantedR
       const progress = showProgress(`training ${plan.map((p) => `${p.experiment}/${p.algo}`).join(', ')} at the ${res.preset} preset`);
       const log: string[] = [];
       let runIndex = 0;
-      const runs = plan.length * res.seeds.length;
+      const runs = plan.reduce((n, p) => n + res.seeds[p.algo].length, 0);
       for (const p of plan) {
         const overrides = notebookOverrides(p.algo, res.preset);
-        for (const seed of res.seeds) {
+        for (const seed of res.seeds[p.algo]) {
           runIndex++;
           await runExperiment(
             { experiment: p.experiment, algo: p.algo, preset: res.preset, seed, root: res.root, overrides },

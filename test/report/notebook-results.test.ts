@@ -15,7 +15,7 @@ test('notebookResults: load reads data/runs at the reduced preset; train uses a 
   const root = mkdtempSync(join(tmpdir(), 'nb-results-'));
   try {
     const train = notebookResults(notebookSettings({ ICL_NOTEBOOK_MODE: 'train', ICL_PRESET: 'smoke' }), { root });
-    assert.deepEqual([train.mode, train.preset, train.root, train.seeds], ['train', 'smoke', root, [0, 1]]);
+    assert.deepEqual([train.mode, train.preset, train.root, train.seeds], ['train', 'smoke', root, { a2c: [0, 1], ppi: [0] }]);
     assert.match(train.summary, /hiddenSize=16 embedSize=8 rolloutsPerAction=1/);
     const fresh = notebookResults(notebookSettings({ ICL_NOTEBOOK_MODE: 'train', ICL_PRESET: 'reduced' }));
     assert.ok(!fresh.root.startsWith(DEFAULT_ROOT) && existsSync(fresh.root), 'never data/');
@@ -23,7 +23,17 @@ test('notebookResults: load reads data/runs at the reduced preset; train uses a 
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  assert.deepEqual(trainSeeds('reduced'), [0]);
+  assert.deepEqual(trainSeeds('reduced', 'a2c'), [0]);
+  const saved = process.env.ICL_TRAIN_ROOT;
+  try {
+    process.env.ICL_TRAIN_ROOT = join(DEFAULT_ROOT, 'x');
+    assert.throws(() => notebookResults(notebookSettings({ ICL_NOTEBOOK_MODE: 'train' })), /must not be inside data\/runs/);
+    process.env.ICL_TRAIN_ROOT = join(tmpdir(), 'shared-notebook-root');
+    assert.equal(notebookResults(notebookSettings({ ICL_NOTEBOOK_MODE: 'train' })).root, join(tmpdir(), 'shared-notebook-root'), 'the runner\'s shared root');
+  } finally {
+    if (saved === undefined) delete process.env.ICL_TRAIN_ROOT;
+    else process.env.ICL_TRAIN_ROOT = saved;
+  }
 });
 
 test('overrides shrink the networks at smoke only; Step 3 brings Steps 1 and 2', () => {
