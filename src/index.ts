@@ -60,3 +60,13 @@ export { runExperiment, runDir, resolveSettings, readStatus, DEFAULT_ROOT } from
 export type { RunOptions, RunHooks, RunResult, Progress } from './experiments/run';
 export { listRuns, readRunTable, readRunConfig, unitColumn, summarise } from './experiments/results';
 export type { RunRef, Summary } from './experiments/results';
+
+// PPI, the paper's own learner (src/learners/ppi.ts; Alg. 1, App. A.3.1, App. C).
+export {
+  PPI_PAPER, PPI_PAPER_BETA, PPI_OUT, validatePpiConfig, concatData, selectEpisodes, pretrainingData, ppiInputSize, ppiSteps,
+  createPpiNet, ppiInputs, ppiLoss, fitPpiModel, rolloutReturns, qHatFromReturns, improvedProbCooperate, ppiActor,
+  ensureFitted, ppiAgentActor, ppiPhase, packMoves, unpackMoves,
+} from './learners/ppi';
+export type {
+  PpiConfig, PpiPolicySettings, PpiData, PpiLossStats, PpiFitStats, PpiStepModel, PpiAgent, PpiPhaseResult,
+} from './learners/ppi';

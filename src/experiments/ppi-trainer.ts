@@ -111,6 +111,7 @@ function policyOf(cfg: PpiConfig): PpiPolicySettings {
   return { beta: cfg.beta, rolloutRounds: cfg.rolloutRounds, rolloutsPerAction: cfg.rolloutsPerAction };
 }
 
+/** PPI for the runner: `create` builds the learners (D0, or the Step-2 agent), one unit = one phase. */
 export const ppiTrainerFactory: TrainerFactory<PpiConfig> = {
   create(spec: ExperimentSpec, cfg: PpiConfig, rng: Rng, deps: TrainerDeps): Trainer {
     validatePpiConfig(cfg);

@@ -25,13 +25,16 @@ import { a2cTrainerFactory } from './a2c-trainer';
 import { experimentSpec, type Algo, type ExperimentName, type ExperimentSpec } from './experiments';
 import { appendCsv, filterCsv, readJson, writeJsonAtomic, type CsvRow } from './files';
 import { ppiTrainerFactory } from './ppi-trainer';
-import { a2cPreset, applyOverrides, ppiPreset, RUN_SETTINGS, type PresetName, type RunSettings } from './presets';
+import { a2cPreset, applyOverrides, ppiPreset, ppiRunSettings, RUN_SETTINGS, type PresetName, type RunSettings } from './presets';
 import type { Trainer, TrainerDeps, TrainerFactory } from './trainer';
 
-/** The trainer factory and the preset of each algorithm. PPI registers itself here. */
-export const ALGORITHMS: Record<Algo, { factory: TrainerFactory<any>; preset(e: ExperimentName, p: PresetName): object } | undefined> = {
+/**
+ * The trainer factory and the preset of each algorithm. PPI registers itself here, with its own run settings (its
+ * units are phases: a handful per run, each minutes to hours long, so it logs and checkpoints after every one).
+ */
+export const ALGORITHMS: Record<Algo, { factory: TrainerFactory<any>; preset(e: ExperimentName, p: PresetName): object; run?(p: PresetName): RunSettings } | undefined> = {
   a2c: { factory: a2cTrainerFactory, preset: a2cPreset },
-  ppi: { factory: ppiTrainerFactory, preset: ppiPreset },
+  ppi: { factory: ppiTrainerFactory, preset: ppiPreset, run: ppiRunSettings },
 };
 
 export const DEFAULT_ROOT = resolve(__dirname, '..', '..', 'data', 'runs');
@@ -104,7 +107,7 @@ export function resolveSettings(o: RunOptions): { spec: ExperimentSpec; learner:
   const spec = experimentSpec(o.experiment);
   const algo = ALGORITHMS[o.algo];
   if (!algo) throw new Error(`algorithm '${o.algo}' is not available yet`);
-  const { learner, run } = applyOverrides(o.algo, algo.preset(o.experiment, o.preset), RUN_SETTINGS[o.preset], o.overrides ?? []);
+  const { learner, run } = applyOverrides(o.algo, algo.preset(o.experiment, o.preset), algo.run?.(o.preset) ?? RUN_SETTINGS[o.preset], o.overrides ?? []);
   return { spec, learner, run };
 }
 

@@ -323,6 +323,11 @@ export interface PpiLossStats {
   readonly actionLoss: number;
 }
 
+/**
+ * The PPI loss of whole episodes and its gradient.
+ * @param out network outputs [B, S, 8] for `ppiInputs(data, opponentId)`
+ * @returns dOut = dL/d(out) [B, S, 8] (zero where no head is read) and the loss terms (nats; reward in payoff²)
+ */
 export function ppiLoss(
   out: Float32Array,
   data: PpiData,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPERIMENTS } from '../../src/experiments/experiments';
 import { applyOverrides, ppiPreset, RUN_SETTINGS } from '../../src/experiments/presets';
-import { runDir, runExperiment } from '../../src/experiments/run';
+import { resolveSettings, runDir, runExperiment } from '../../src/experiments/run';
 import { readCsv } from '../../src/experiments/files';
 import { PPI_PAPER } from '../../src/learners/ppi';
 
@@ -69,9 +69,15 @@ test('PPI settings: the paper preset is the paper\'s sizes, overrides are valida
   const paper = ppiPreset('mixed', 'paper');
   assert.equal(paper, PPI_PAPER);
   const reduced = ppiPreset('step1', 'reduced');
-  for (const k of ['epochs', 'batchEpisodes', 'learningRate', 'weightDecay', 'adamBeta2', 'hiddenSize', 'rolloutRounds'] as const) assert.equal(reduced[k], PPI_PAPER[k], k);
+  for (const k of ['epochs', 'batchEpisodes', 'weightDecay', 'adamBeta1', 'adamBeta2', 'maxGradNorm', 'beta', 'hiddenSize', 'embedSize', 'rolloutRounds'] as const) assert.equal(reduced[k], PPI_PAPER[k], k);
   assert.throws(() => applyOverrides('ppi', paper, RUN_SETTINGS.smoke, ['rollouts=3']), /unknown setting 'rollouts' for ppi; allowed: pretrainEpisodes, episodesPerPhase/);
   assert.throws(() => applyOverrides('ppi', paper, RUN_SETTINGS.smoke, ['beta=-1']), /invalid ppi settings: beta/);
+  // A row of train.csv and a checkpoint after every phase (the shared A2C settings log every 20–100 units).
+  for (const p of ['paper', 'reduced'] as const) {
+    const run = resolveSettings({ experiment: 'step1', algo: 'ppi', preset: p, seed: 0 }).run;
+    assert.deepEqual([run.logEvery, run.checkpointEvery], [1, 1], p);
+  }
+  assert.ok(Math.abs(resolveSettings({ experiment: 'mixed', algo: 'ppi', preset: 'paper', seed: 0 }).run.evalAt[1] * 30 - 8) < 1e-9, 'Fig. 3: phase 8 of 30');
   const ok = applyOverrides('ppi', paper, RUN_SETTINGS.smoke, ['beta=0.01', 'rolloutsPerAction=3']);
   assert.equal(ok.learner.beta, 0.01);
   assert.equal(ok.learner.rolloutsPerAction, 3);
