@@ -27,7 +27,7 @@ export {
 export type { Ceilings, ExactOptions, NamedPolicy } from './game-tables';
 export {
   findRuns, evaluationUnits, loadRecords, loadRuns, trainingCurves, episodeCurves, metricSeries, finalDir, formatSeeds,
-  describeRuns, produceCommand, runsSource, runsNote,
+  displayPath, describeRuns, produceCommand, runsSource, runsNote,
 } from './results';
 export type { RunQuery, TableQuery, RunSet, SeedCurves, CurveSelection, RunDescription } from './results';
 export {

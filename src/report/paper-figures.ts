@@ -202,9 +202,9 @@ function panelLetters(figure: PaperFigureId): [string, string] {
   return [figure, figure];
 }
 
-/** The exact best response to Tit-for-Tat, round by round, as a thin grey series. */
+/** The exact best response to Tit-for-Tat, round by round, as a dark dash-dot series. */
 export function bestResponseToTftSeries(): MetricSeries {
-  return { ...horizonSeries('best response to TFT (exact)', bestResponse(TFT)), color: '#555555', dash: 'dot' };
+  return { ...horizonSeries('best response to TFT (exact)', bestResponse(TFT)), color: '#222222', dash: 'dashdot' };
 }
 
 const figId = (algo: Algo, ppi: string, a2c: string): PaperFigureId => (algo === 'ppi' ? ppi : a2c) as PaperFigureId;

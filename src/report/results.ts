@@ -10,7 +10,7 @@
  *   - `describeRuns` / `runsNote`: which runs exist (seeds, finished or not, code commit, settings), so a notebook can
  *     say where its figures come from, and `produceCommand`, the command that makes a missing run.
  */
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { CoPlayerKind } from '../agents/actor';
 import { EXPERIMENTS, ALGOS, type Algo, type ExperimentName } from '../experiments/experiments';
 import { PRESETS, type PresetName } from '../experiments/presets';
@@ -19,6 +19,14 @@ import { DEFAULT_ROOT, readStatus } from '../experiments/run';
 import type { MetricSeries } from './figures';
 import { toFrame, type DataFrame, type TableRecord } from './frames';
 import type { EvaluationPoint } from './paper-values';
+
+const PROJECT_ROOT = resolve(__dirname, '..', '..');
+
+/** A path as notebooks print it: relative to the project when inside it (no machine-specific prefix), else as given. */
+export function displayPath(path: string): string {
+  const r = relative(PROJECT_ROOT, resolve(path));
+  return r !== '' && !r.startsWith('..') && !isAbsolute(r) ? r : path;
+}
 
 /** Which runs to read. Every list defaults to all; only finished runs unless `unfinished`. */
 export interface RunQuery {
@@ -359,7 +367,7 @@ export function runsSource(s: RunSet): string | null {
 export function runsNote(s: RunSet): string {
   const [d] = describeRuns({ ...runQuery(s), unfinished: true });
   const name = `${s.experiment}/${s.algo}/${s.preset}`;
-  const where = s.root ? join(s.root, s.experiment, s.algo, s.preset) : `data/runs/${name}`;
+  const where = displayPath(join(s.root ?? DEFAULT_ROOT, s.experiment, s.algo, s.preset));
   if (!d || d.finished_count === 0) {
     const running = d?.unfinished ? ` (still running: seed ${d.unfinished})` : '';
     return `${name}: no finished run in ${where}${running}. Produce it with: ${produceCommand(s.experiment, s.algo, s.preset)}`;

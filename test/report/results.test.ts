@@ -6,7 +6,7 @@ import { smokeResultsTree } from './smoke-tree';
 import { readCsv } from '../../src/experiments/files';
 import { summarise } from '../../src/experiments/results';
 import {
-  describeRuns, episodeCurves, findRuns, formatSeeds, loadRecords, loadRuns, metricSeries, produceCommand, runsNote, runsSource,
+  describeRuns, displayPath, episodeCurves, findRuns, formatSeeds, loadRecords, loadRuns, metricSeries, produceCommand, runsNote, runsSource,
   trainingCurves,
 } from '../../src/report/results';
 import { compareWithPaper, ourValue } from '../../src/report/comparison';
@@ -98,6 +98,8 @@ test('describeRuns and the notes: seeds, the unfinished run, commit and settings
     /no finished run in .*Produce it with: npm run experiment -- step3 --algo ppi --preset reduced --seeds 0-4$/);
   assert.equal(produceCommand('mixed', 'a2c', 'reduced', '0-9'), 'npm run experiment -- mixed --algo a2c --preset reduced --seeds 0-9');
   assert.equal(formatSeeds([4, 0, 1, 2, 7, 8]), '0–2, 4, 7, 8');
+  assert.match(runsNote({ experiment: 'mixed-no-tabular', algo: 'ppi', preset: 'paper' }), /^mixed-no-tabular\/ppi\/paper: .*in data\/runs\/mixed-no-tabular\/ppi\/paper[ .]/, 'data/ paths print relative to the project');
+  assert.equal(displayPath('/elsewhere/x'), '/elsewhere/x');
 });
 
 test('compareWithPaper: our values per summary key agree with the runner\'s own summary', () => {
