@@ -29,10 +29,10 @@ export interface NotebookResults {
 }
 
 /**
- * What smoke-mode notebooks shrink so that each runs in seconds: the networks, and PPI's rollouts per action. Each
- * algorithm gets the ones its settings have; never applied at other presets.
+ * What smoke-mode notebooks shrink so that each runs in seconds: the networks, PPI's rollouts per action, and the
+ * episodes per evaluation point. Each algorithm gets the ones its settings have; never applied at other presets.
  */
-export const SMOKE_OVERRIDES: readonly string[] = ['hiddenSize=16', 'embedSize=8', 'rolloutsPerAction=1'];
+export const SMOKE_OVERRIDES: readonly string[] = ['hiddenSize=16', 'embedSize=8', 'rolloutsPerAction=1', 'evalEpisodes=4'];
 
 /** The preset notebooks load in `load` mode. */
 export const LOAD_PRESET: PresetName = 'reduced';

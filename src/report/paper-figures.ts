@@ -243,16 +243,21 @@ export function stepOneEpisodeFigure(src: ResultsSource, algo: Algo): PaperFigur
   });
 }
 
+/** Step 2's two curve families: the new agent (learner 0) and its co-player, the frozen Step-1 agent (Fixed-ICL). */
+function stepTwoSeries(label: string): SeriesSpec[] {
+  return [
+    { name: label, experiment: 'step2', coplayer: 'learner', color: PALETTE[0] },
+    { name: 'Fixed-ICL', experiment: 'step2', coplayer: 'learner', side: 'coplayer', color: PALETTE[3] },
+  ];
+}
+
 /** Fig. 2C (PPI) / 4C (A2C): Step-2 training of a new agent against the frozen Step-1 agent (Fixed-ICL). */
 export function stepTwoTrainingFigure(src: ResultsSource, algo: Algo): PaperFigure {
   const A = algoLabel(algo);
   const figure = figId(algo, '2C', '4C');
   return trainingPaperFigure(src, algo, {
     figure, id: `Fig. ${figure}`, title: `Fig. ${figure}: a new ${A} trained against the Fixed-ICL`,
-    series: [
-      { name: A, experiment: 'step2', coplayer: 'learner', color: PALETTE[0] },
-      { name: 'Fixed-ICL', experiment: 'step2', coplayer: 'learner', side: 'coplayer', color: PALETTE[3] },
-    ],
+    series: stepTwoSeries(A),
     rewardReferences: [mutualCooperationLine()],
   });
 }
@@ -263,10 +268,7 @@ export function stepTwoEpisodeFigure(src: ResultsSource, algo: Algo): PaperFigur
   const figure = figId(algo, '2D', '4D');
   return episodePaperFigure(src, algo, {
     figure, id: `Fig. ${figure}`, title: `Fig. ${figure}: the Step-2 ${A} against the Fixed-ICL`, at: 'final',
-    series: [
-      { name: A, experiment: 'step2', coplayer: 'learner', color: PALETTE[0] },
-      { name: 'Fixed-ICL', experiment: 'step2', coplayer: 'learner', side: 'coplayer', color: PALETTE[3] },
-    ],
+    series: stepTwoSeries(A),
     rewardReferences: [mutualCooperationLine()],
   });
 }
