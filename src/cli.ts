@@ -152,7 +152,8 @@ async function main(): Promise<number> {
   };
 
   const children = new Set<ChildProcess>();
-  const forward = (sig: NodeJS.Signals) => { for (const c of children) c.kill(sig); };
+  let stopping = false; // after Ctrl-C/SIGTERM: let running seeds checkpoint, start no new ones
+  const forward = (sig: NodeJS.Signals) => { stopping = true; for (const c of children) c.kill(sig); };
   process.on('SIGINT', () => forward('SIGINT'));
   process.on('SIGTERM', () => forward('SIGTERM'));
 
@@ -182,7 +183,7 @@ async function main(): Promise<number> {
       });
     });
   const workers = Array.from({ length: jobs }, async () => {
-    while (queue.length > 0) await runOne(queue.shift()!);
+    while (queue.length > 0 && !stopping) await runOne(queue.shift()!);
   });
   await Promise.all(workers);
   redraw(true);
