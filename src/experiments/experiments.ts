@@ -40,6 +40,11 @@ export interface ExperimentSpec {
 }
 
 const tabular: Opponent = { type: 'tabular' };
+/** Each of two learners: half its episodes against the other, half against fresh tabular agents (§2). */
+const MIXED_POOL: ExperimentSpec['opponents'] = [
+  [{ opponent: { type: 'learner', index: 1 }, share: 0.5 }, { opponent: tabular, share: 0.5 }],
+  [{ opponent: { type: 'learner', index: 0 }, share: 0.5 }, { opponent: tabular, share: 0.5 }],
+];
 
 export const EXPERIMENT_SPECS: Readonly<Record<ExperimentName, ExperimentSpec>> = Object.freeze({
   step1: {
@@ -76,10 +81,7 @@ export const EXPERIMENT_SPECS: Readonly<Record<ExperimentName, ExperimentSpec>> 
     figure: 'Fig. 1 (solid lines), Fig. 3',
     description: 'Mixed pool: two agents, each playing half its episodes against the other and half against fresh tabular agents, end in mutual cooperation.',
     learners: 2,
-    opponents: [
-      [{ opponent: { type: 'learner', index: 1 }, share: 0.5 }, { opponent: tabular, share: 0.5 }],
-      [{ opponent: { type: 'learner', index: 0 }, share: 0.5 }, { opponent: tabular, share: 0.5 }],
-    ],
+    opponents: MIXED_POOL,
     opponentId: false,
     noTabular: false,
   },
@@ -88,10 +90,7 @@ export const EXPERIMENT_SPECS: Readonly<Record<ExperimentName, ExperimentSpec>> 
     figure: 'Fig. 1 (dashed: "Opponent ID")',
     description: 'Ablation: the mixed pool, with each agent told its co-player\'s identity (tabular log-probabilities, zeros for a learner).',
     learners: 2,
-    opponents: [
-      [{ opponent: { type: 'learner', index: 1 }, share: 0.5 }, { opponent: tabular, share: 0.5 }],
-      [{ opponent: { type: 'learner', index: 0 }, share: 0.5 }, { opponent: tabular, share: 0.5 }],
-    ],
+    opponents: MIXED_POOL,
     opponentId: true,
     noTabular: false,
   },
