@@ -71,37 +71,48 @@ export function a2cPreset(experiment: ExperimentName, preset: PresetName): A2cCo
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
- * Reduced PPI: one seed of Step 1 in about half an hour on one core (measured; README "PPI"). D0, the episodes per
- * phase, the phases and the rollouts per action are scaled down. One optimiser setting had to change: at the paper's
- * lr 1e-4 the model needs thousands of updates to learn D0 (measured: 600 updates still 0.12 nats above the Bayes
- * floor of the co-player's replies), and a refit here affords 120–200; lr 1e-3 gets within 0.09 nats in ~150.
+ * Reduced PPI: one seed of one experiment in about half an hour on one core (Step 1 measured; the others sized from
+ * its measured per-phase costs; README "PPI"). D0, the episodes per phase, the phases and the rollouts per action are
+ * scaled down. One optimiser setting had to change, the learning rate: in-context inference of the co-player appears
+ * late in training (held-out co-player-reply loss on D0: at lr 1e-4 still 0.66 nats after 600 updates; at lr 1e-3
+ * 0.63 after 300; at lr 3e-3 0.56 after 300, the Bayes floor being 0.54), and a refit here affords ~300–400 updates.
+ * Fewer, better-fitted phases show Step 1's in-context best responses; many short ones would not.
  */
-const PPI_REDUCED: Partial<PpiConfig> = Object.freeze({
-  pretrainEpisodes: 3072,
-  episodesPerPhase: 512,
-  phases: 5,
-  rolloutsPerAction: 4,
-  learningRate: 1e-3,
+const PPI_REDUCED_COMMON: Partial<PpiConfig> = Object.freeze({ rolloutsPerAction: 4, learningRate: 3e-3 });
+const PPI_REDUCED: Readonly<Record<ExperimentName, Partial<PpiConfig>>> = Object.freeze({
+  step1: { pretrainEpisodes: 8192, episodesPerPhase: 512, phases: 3 },
+  // the frozen Step-1 agent rolls out too, doubling the acting cost
+  step2: { pretrainEpisodes: 8192, episodesPerPhase: 256, phases: 3 },
+  // two learners, each refitting on the whole Step-2 data set (~9,000 episodes) every phase
+  step3: { episodesPerPhase: 128, phases: 2 },
+  // two learners with their own D0, half their episodes shared (both roll out)
+  mixed: { pretrainEpisodes: 6144, episodesPerPhase: 256, phases: 2 },
+  'mixed-opponent-id': { pretrainEpisodes: 6144, episodesPerPhase: 256, phases: 2 },
+  'mixed-no-tabular': { pretrainEpisodes: 6144, episodesPerPhase: 256, phases: 2 },
 });
 
 /**
  * PPI's run settings: a row of train.csv and a resumable checkpoint after every phase; Fig. 3's snapshot at phase 8
- * of 30 at the paper preset; fewer evaluation episodes at `reduced`, where acting with rollouts costs as much as
- * training (README "PPI").
+ * of 30 at the paper preset. At `reduced`, where acting with rollouts costs as much as training, fewer evaluation
+ * episodes (128 per co-player, 64 for the two-learner experiments, whose evaluation plays both learners) and only
+ * two evaluations: before training (the D0-pretrained phase-1 agent; Step 3: the Step-2 agent) and at the end.
  */
-export function ppiRunSettings(preset: PresetName): RunSettings {
+export function ppiRunSettings(experiment: ExperimentName, preset: PresetName): RunSettings {
   switch (preset) {
     case 'paper': return { ...RUN_SETTINGS.paper, logEvery: 1, checkpointEvery: 1, evalAt: [0, 8 / 30, 1] };
-    case 'reduced': return { ...RUN_SETTINGS.reduced, evalEpisodes: 128, logEvery: 1, checkpointEvery: 1 };
+    case 'reduced': {
+      const twoLearners = experiment === 'step3' || experiment.startsWith('mixed');
+      return { ...RUN_SETTINGS.reduced, evalEpisodes: twoLearners ? 64 : 128, logEvery: 1, checkpointEvery: 1, evalAt: [0, 1] };
+    }
     case 'smoke': return RUN_SETTINGS.smoke;
   }
 }
 
 /** The PPI configuration of an experiment at a preset (the same for all experiments at `paper`). */
-export function ppiPreset(_experiment: ExperimentName, preset: PresetName): PpiConfig {
+export function ppiPreset(experiment: ExperimentName, preset: PresetName): PpiConfig {
   switch (preset) {
     case 'paper': return PPI_PAPER;
-    case 'reduced': return { ...PPI_PAPER, ...PPI_REDUCED };
+    case 'reduced': return { ...PPI_PAPER, ...PPI_REDUCED_COMMON, ...PPI_REDUCED[experiment] };
     case 'smoke': return { ...PPI_PAPER, pretrainEpisodes: 64, episodesPerPhase: 16, phases: 2, epochs: 1, batchEpisodes: 32, rolloutsPerAction: 2 };
   }
 }

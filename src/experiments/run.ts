@@ -32,7 +32,7 @@ import type { Trainer, TrainerDeps, TrainerFactory } from './trainer';
  * The trainer factory and the preset of each algorithm. PPI registers itself here, with its own run settings (its
  * units are phases: a handful per run, each minutes to hours long, so it logs and checkpoints after every one).
  */
-export const ALGORITHMS: Record<Algo, { factory: TrainerFactory<any>; preset(e: ExperimentName, p: PresetName): object; run?(p: PresetName): RunSettings } | undefined> = {
+export const ALGORITHMS: Record<Algo, { factory: TrainerFactory<any>; preset(e: ExperimentName, p: PresetName): object; run?(e: ExperimentName, p: PresetName): RunSettings } | undefined> = {
   a2c: { factory: a2cTrainerFactory, preset: a2cPreset },
   ppi: { factory: ppiTrainerFactory, preset: ppiPreset, run: ppiRunSettings },
 };
@@ -107,7 +107,7 @@ export function resolveSettings(o: RunOptions): { spec: ExperimentSpec; learner:
   const spec = experimentSpec(o.experiment);
   const algo = ALGORITHMS[o.algo];
   if (!algo) throw new Error(`algorithm '${o.algo}' is not available yet`);
-  const { learner, run } = applyOverrides(o.algo, algo.preset(o.experiment, o.preset), algo.run?.(o.preset) ?? RUN_SETTINGS[o.preset], o.overrides ?? []);
+  const { learner, run } = applyOverrides(o.algo, algo.preset(o.experiment, o.preset), algo.run?.(o.experiment, o.preset) ?? RUN_SETTINGS[o.preset], o.overrides ?? []);
   return { spec, learner, run };
 }
 
