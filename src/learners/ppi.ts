@@ -96,7 +96,7 @@ export const PPI_PAPER: PpiConfig = Object.freeze({
   obsWeight: 1,
   rewardWeight: 1,
   actionWeight: 1,
-  beta: 1,
+  beta: 1, // calibrated: ~90 % defection against the pool from phase 1 (README "PPI"); the paper states 0.01
   rolloutRounds: 15,
   rolloutsPerAction: 16,
   embedSize: PAPER_NET.embedSize,
