@@ -33,6 +33,30 @@ test('a tiny agent learns within seconds to defect against ALLC and ALLD and to 
   assert.ok(tft.cooperation > 0.9 && tft.reward > 0.9, `vs TFT: cooperation ${tft.cooperation}, reward ${tft.reward}`);
 });
 
+test('in a pool of ALLC, ALLD and TFT a tiny agent learns in-context best responses: it tells TFT from ALLC by its reply', () => {
+  // ALLC and TFT both cooperate in round 0; only the reply to a defection tells them apart, so cooperating with TFT
+  // while defecting against ALLC needs inference from the episode so far. Entropy 0.03 keeps the policy from falling
+  // into always-defect before it finds that (at the paper's 1e-3 this happens for some seeds; README "A2C").
+  const cfg: A2cConfig = { ...TINY, hiddenSize: 32, learningRate: 1e-2, gamma: A2C_STEP1.gamma, entropyCoef: 0.03 };
+  const rounds = 20;
+  const pool = { allc: memoryOneActor(ALLC, 'allc'), alld: memoryOneActor(ALLD, 'alld'), tft: memoryOneActor(TFT, 'tft') };
+  const rng = seeded('a2c-in-context');
+  const agent = createA2cAgent(cfg, false, rng.child('init'));
+  for (let i = 0; i < 200; i++) {
+    a2cIteration([agent], Object.values(pool).map((actor) => ({ learner: 0, coPlayer: { actor }, episodes: 32 })), cfg, rng.child(i), { rounds });
+  }
+  const cooperation: Record<string, number> = {};
+  for (const [name, actor] of Object.entries(pool)) {
+    const { batch } = playMatch(a2cActor(agent), actor, 256, rng.child(`eval-${name}`), { rounds });
+    let c = 0, n = 0;
+    for (let b = 0; b < batch.episodes; b++) {
+      for (let t = 3; t < rounds - 3; t++, n++) c += batch.actions[b * rounds + t] === 0 ? 1 : 0; // past the probe, before the end game
+    }
+    cooperation[name] = c / n;
+  }
+  assert.ok(cooperation.tft > 0.9 && cooperation.allc < 0.05 && cooperation.alld < 0.05, JSON.stringify(cooperation));
+});
+
 test('the policy gradient of the loss matches finite differences in the logits', () => {
   const cfg: A2cConfig = { ...TINY, entropyCoef: 0.05 };
   const rng = seeded('fd');
