@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Issue #8's whole reproduction as one resumable job: every experiment of the paper for one learner, seed by seed
+# (all experiments of seed 0 first, so an interrupted campaign still covers every claim), at one process per call.
+# Run one lane per core, e.g. on this 2-core machine:
+#
+#   nohup bash scripts/reproduce.sh a2c 0-4 > logs/reproduce-a2c.log 2>&1 &
+#   nohup bash scripts/reproduce.sh ppi 0-4 > logs/reproduce-ppi.log 2>&1 &
+#
+# Finished runs are skipped and interrupted ones resume from their last checkpoint (`--resume`), so the same two
+# commands continue the campaign in the next session. Extra arguments go to every `npm run experiment` call
+# (e.g. `--preset smoke`). Afterwards: `npm run reproduction` rewrites REPRODUCTION.md's tables.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+if [ $# -lt 2 ]; then
+  echo "usage: bash scripts/reproduce.sh a2c|ppi SEEDS [experiment options...]   (SEEDS like 0-4 or 0,2,5)" >&2
+  exit 2
+fi
+algo="$1"; seeds="$2"; shift 2
+case "$algo" in a2c|ppi) ;; *) echo "reproduce.sh: learner must be a2c or ppi, got '$algo'" >&2; exit 2 ;; esac
+expand() { # 0-4 → 0 1 2 3 4; 0,2,5 → 0 2 5
+  local part out=()
+  IFS=, read -ra parts <<< "$1"
+  for part in "${parts[@]}"; do
+    if [[ "$part" =~ ^([0-9]+)-([0-9]+)$ ]]; then out+=($(seq "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"));
+    elif [[ "$part" =~ ^[0-9]+$ ]]; then out+=("$part");
+    else echo "reproduce.sh: bad seed list '$1'" >&2; exit 2; fi
+  done
+  echo "${out[@]}"
+}
+seed_list=$(expand "$seeds") || exit 2
+# Step 2 needs Step 1 of the same seed and Step 3 needs Step 2 (the runner would run them first anyway).
+experiments=(step1 mixed step2 mixed-no-tabular mixed-opponent-id step3)
+stopped=0
+trap 'stopped=1' INT TERM
+failed=()
+for seed in $seed_list; do
+  for e in "${experiments[@]}"; do
+    [ "$stopped" = 1 ] && { echo "reproduce.sh: stopped"; exit 130; }
+    echo "=== $(date -u +%FT%TZ) $e --algo $algo --seeds $seed"
+    npm run -s experiment -- "$e" --algo "$algo" --preset reduced --seeds "$seed" --resume --jobs 1 "$@" || failed+=("$e/$seed")
+  done
+done
+if [ ${#failed[@]} -gt 0 ]; then echo "reproduce.sh: failed: ${failed[*]}" >&2; exit 1; fi
+echo "reproduce.sh: all runs of $algo seeds $seeds done"
