@@ -14,6 +14,12 @@ import type { Algo, ExperimentName } from './experiments';
 export const PRESETS = ['paper', 'reduced', 'smoke'] as const;
 export type PresetName = (typeof PRESETS)[number];
 
+/** Parses a preset name, listing the allowed ones on error. */
+export function presetName(name: string): PresetName {
+  if (!(PRESETS as readonly string[]).includes(name)) throw new RangeError(`unknown preset '${name}'; allowed: ${PRESETS.join(', ')}`);
+  return name as PresetName;
+}
+
 /** How a run is driven and recorded, whatever the learner. */
 export interface RunSettings {
   /** Episodes per co-player in each per-round evaluation (the paper does not say; ≥ 1000 at the paper preset). */

@@ -51,7 +51,8 @@ export function unitColumn(rows: readonly Row[]): 'iteration' | 'phase' {
 
 export interface MeanStd { readonly mean: number; readonly std: number }
 
-function meanStd(xs: readonly number[]): MeanStd {
+/** Mean and sample standard deviation (0 for a single value) of per-seed values: the statistic every table quotes. */
+export function meanStd(xs: readonly number[]): MeanStd {
   const n = xs.length;
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   const std = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;

@@ -7,7 +7,7 @@
  *   episode.csv    per-round evaluation curves: unit, learner, co-player, round, reward and cooperation of both sides
  *   final/         the learners' final weights (learner-<i>/), read by later steps and notebooks
  *   resume/        the last resumable checkpoint (weights, optimiser state, data; git-ignored), removed when done
- *   status.json    running / done, units done
+ *   status.json    running / done, units done, compute seconds so far (summed over sessions)
  *
  * Everything a unit does is a function of (seed, unit index), so a run resumed from a checkpoint continues with
  * exactly the numbers an uninterrupted run would have produced.
@@ -84,11 +84,19 @@ export interface RunResult {
   readonly unitsDone: number;
 }
 
-interface Status {
+export interface Status {
   readonly state: 'running' | 'done';
   readonly unitsDone: number;
   readonly totalUnits: number;
   readonly updatedAt: string;
+  /**
+   * Seconds the run has spent running, summed over its sessions: an interrupted run resumed a day later counts the
+   * time of each session, not the day between. Written with every checkpoint, so a session killed (not stopped)
+   * loses the time since its last checkpoint. Absent in runs written before it was recorded.
+   */
+  readonly computeSeconds?: number;
+  /** True when `computeSeconds` builds on an estimate: a run begun before the field existed, then resumed. */
+  readonly computeApproximate?: boolean;
 }
 
 interface ResumeExtra {
@@ -128,6 +136,28 @@ export function readStatus(dir: string): Status | undefined {
   return existsSync(join(dir, 'status.json')) ? readJson<Status>(join(dir, 'status.json')) : undefined;
 }
 
+/** How long a run has computed so far; `approximate` when (part of) it is a wall-clock estimate. */
+export interface ComputeTime {
+  readonly seconds: number;
+  readonly approximate: boolean;
+}
+
+/**
+ * The compute time of a run so far: status.json's `computeSeconds`. Runs written before that field existed fall
+ * back to the wall time from config.json's `startedAt` to status.json's `updatedAt`, marked approximate: config.json
+ * is rewritten by each session, so for a run that was resumed this covers its last session only. Undefined when the
+ * run has no status (or no usable start time).
+ */
+export function readComputeTime(dir: string): ComputeTime | undefined {
+  const status = readStatus(dir);
+  if (!status) return undefined;
+  if (status.computeSeconds !== undefined) return { seconds: status.computeSeconds, approximate: status.computeApproximate === true };
+  const configPath = join(dir, 'config.json');
+  if (!existsSync(configPath)) return undefined;
+  const seconds = (Date.parse(status.updatedAt) - Date.parse(readJson<{ startedAt?: string }>(configPath).startedAt ?? '')) / 1000;
+  return Number.isFinite(seconds) && seconds >= 0 ? { seconds, approximate: true } : undefined;
+}
+
 const TRAIN_COLUMNS = ['learner', 'coplayer', 'reward', 'cooperation', 'coplayer_reward', 'coplayer_cooperation', 'episodes'];
 const EPISODE_COLUMNS = ['learner', 'coplayer', 'round', 'reward', 'cooperation', 'coplayer_reward', 'coplayer_cooperation'];
 
@@ -156,6 +186,8 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
   else if (status && !o.resume) {
     throw new Error(`${dir} holds an unfinished run (${status.unitsDone}/${status.totalUnits}); continue it with --resume or discard it with --force`);
   }
+  // The compute time of earlier sessions, read before this session rewrites config.json (the legacy estimate uses it).
+  const earlier = status && !o.force ? readComputeTime(dir) : undefined;
   const { spec, learner, run } = resolveSettings(o);
   const algo = ALGORITHMS[o.algo]!;
 
@@ -177,6 +209,8 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
     dependency = { experiment: spec.dependsOn.experiment, dir: finalDir };
   }
 
+  // This session's compute starts here: a dependency run above records its own.
+  const sessionStart = performance.now();
   const rng = seeded(`${o.experiment}/${o.algo}/seed-${o.seed}`);
   const trainer = algo.factory.create(spec, learner, rng.child('init'), deps);
   const frozen = deps.frozenFrom ? algo.factory.loadActor(deps.frozenFrom, 0) : undefined;
@@ -209,7 +243,11 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
     startedAt: new Date().toISOString(),
   });
   const writeStatus = (state: Status['state']) =>
-    writeJsonAtomic(join(dir, 'status.json'), { state, unitsDone, totalUnits: total, updatedAt: new Date().toISOString() } satisfies Status);
+    writeJsonAtomic(join(dir, 'status.json'), {
+      state, unitsDone, totalUnits: total, updatedAt: new Date().toISOString(),
+      computeSeconds: (earlier?.seconds ?? 0) + (performance.now() - sessionStart) / 1000,
+      ...(earlier?.approximate ? { computeApproximate: true } : {}),
+    } satisfies Status);
   writeStatus('running');
 
   const evalUnits = new Set(run.evalAt.map((f) => Math.round(f * total)));

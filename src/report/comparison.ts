@@ -8,7 +8,7 @@
  */
 import type { CoPlayerKind } from '../agents/actor';
 import type { Algo, ExperimentName } from '../experiments/experiments';
-import type { Row } from '../experiments/results';
+import { meanStd, type Row } from '../experiments/results';
 import { PAPER_VALUES, type PaperValue } from './paper-values';
 import { loadRecords, type RunSet } from './results';
 
@@ -22,13 +22,6 @@ export interface OurValue {
 const TRAIN_FIELDS: Readonly<Record<string, string>> = {
   reward: 'reward', cooperation: 'cooperation', coplayerReward: 'coplayer_reward', coplayerCooperation: 'coplayer_cooperation',
 };
-
-function meanStd(xs: readonly number[]): OurValue {
-  const n = xs.length;
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const std = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, std, seeds: n };
-}
 
 /** Our value of a summary key for one experiment/algo/preset (finished runs), or undefined without results. */
 export function ourValue(runs: RunSet, key: string): OurValue | undefined {
@@ -56,7 +49,7 @@ export function ourValue(runs: RunSet, key: string): OurValue | undefined {
   } else {
     throw new RangeError(`ourValue: '${key}' is not a summary key (train.<co-player>.<metric> or episode|snapshot.<co-player>.<early|late>.<metric>)`);
   }
-  return perSeed.length > 0 ? meanStd(perSeed) : undefined;
+  return perSeed.length > 0 ? { ...meanStd(perSeed), seeds: perSeed.length } : undefined;
 }
 
 /** One row of a comparison table (a `toFrame` record). */

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXPERIMENTS } from '../../src/experiments/experiments';
 import { applyOverrides, a2cPreset, RUN_SETTINGS } from '../../src/experiments/presets';
-import { readStatus, runDir, runExperiment } from '../../src/experiments/run';
+import { writeJsonAtomic } from '../../src/experiments/files';
+import { readComputeTime, readStatus, runDir, runExperiment } from '../../src/experiments/run';
 import { summarise } from '../../src/experiments/results';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -23,6 +24,7 @@ test('a smoke run of every A2C experiment writes config, curves, evaluations and
     const episode = readFileSync(join(r.dir, 'episode.csv'), 'utf8');
     for (const co of ['allc', 'alld', 'tft', 'tabular']) assert.match(episode, new RegExp(`,${co},`), `${experiment} evaluated against ${co}`);
     if (experiment !== 'step1') assert.match(episode, /,learner,/, `${experiment} evaluated against the learning/frozen co-player`);
+    assert.ok((readStatus(r.dir)?.computeSeconds ?? 0) > 0, `${experiment}: status.json records the compute time`);
   }
   // Step 2 and 3 said which agent they started from.
   assert.ok(logs.some((l) => /step2 seed 0: using the step1 agent at .*step1\/a2c\/smoke\/seed-0\/final/.test(l)), logs.join('\n'));
@@ -51,6 +53,33 @@ test('unknown or ill-typed settings are refused with the allowed names', () => {
   assert.equal(ok.learner.learningRate, 0.01);
   assert.equal(ok.learner.centerAdvantages, false);
   assert.equal(ok.run.evalEpisodes, 3);
+});
+
+test('status.json records the compute time, summed over the sessions of a resumed run; the gap between them does not count', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'runs-'));
+  const o = { experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 0, root, overrides: [...FAST, 'iterations=6'] } as const;
+  const wall = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
+    const t0 = performance.now();
+    const value = await f();
+    return [value, (performance.now() - t0) / 1000];
+  };
+  const [first, firstWall] = await wall(() => runExperiment(o, { shouldStop: () => true }));
+  assert.equal(first.status, 'stopped');
+  const held = readStatus(first.dir)?.computeSeconds;
+  assert.ok(held !== undefined && held > 0 && held <= firstWall, `first session: ${held} s of ${firstWall} s`);
+  assert.deepEqual(readComputeTime(first.dir), { seconds: held, approximate: false });
+  // Make what the first session held large, so that a resume that reset the count could not pass for one that adds to it.
+  writeJsonAtomic(join(first.dir, 'status.json'), { ...readStatus(first.dir), computeSeconds: 1000 });
+  await new Promise((r) => setTimeout(r, 300)); // time between the sessions: not compute
+  const [second, secondWall] = await wall(() => runExperiment({ ...o, resume: true }));
+  assert.equal(second.status, 'done');
+  const total = readStatus(second.dir)?.computeSeconds ?? 0;
+  assert.ok(total > 1000 && total <= 1000 + secondWall, `after the resume: ${total} s, the second session took ${secondWall} s`);
+  // A run written before the field existed: the wall time from config.json's startedAt to status.json's updatedAt, approximate.
+  const { computeSeconds: _, ...legacy } = readStatus(second.dir)!;
+  writeJsonAtomic(join(second.dir, 'status.json'), legacy);
+  const started = Date.parse(JSON.parse(readFileSync(join(second.dir, 'config.json'), 'utf8')).startedAt);
+  assert.deepEqual(readComputeTime(second.dir), { seconds: (Date.parse(legacy.updatedAt) - started) / 1000, approximate: true });
 });
 
 function cli(args: string[]) {

@@ -1,0 +1,352 @@
+/**
+ * REPRODUCTION.md (issue #8): claim by claim, the paper's values beside ours, our settings beside the paper's, and
+ * the compute each run took; a verdict per claim, written by hand.
+ *
+ * The file mixes generated tables and hand-written prose. `npm run reproduction` (src/reproduction.ts) rewrites only
+ * what stands between a marker pair `<!-- generated:<section> -->` … `<!-- /generated:<section> -->` and leaves
+ * every other byte as it was, so verdicts survive regeneration. Without a file it first writes a skeleton: a heading
+ * per claim with a verdict line to fill in, and the marker pairs.
+ *
+ * Every number comes from the existing readers: `compareWithPaper` (paper values beside ours), `findRuns` and
+ * `readRunConfig` (which runs, their settings), `readComputeTime` (status.json), `meanStd`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { ALGOS, EXPERIMENTS, type Algo, type ExperimentName } from '../experiments/experiments';
+import { writeFileAtomic } from '../experiments/files';
+import type { PresetName } from '../experiments/presets';
+import { meanStd, readRunConfig, type RunRef } from '../experiments/results';
+import { ALGORITHMS, DEFAULT_ROOT, readComputeTime, readStatus, type ComputeTime } from '../experiments/run';
+import { compareWithPaper, type ComparisonRecord } from './comparison';
+import { displayPath, findRuns, formatSeeds, runsNote, type RunSet } from './results';
+
+/** Where the generated text goes, in the file's order: one section per claim, then settings and compute. */
+export const REPRODUCTION_SECTIONS = ['step1', 'step2', 'step3', 'fig1', 'fig3', 'settings', 'compute'] as const;
+export type ReproductionSection = (typeof REPRODUCTION_SECTIONS)[number];
+export type ClaimSection = Exclude<ReproductionSection, 'settings' | 'compute'>;
+
+/** One claim of the paper: its heading, the experiments whose runs test it, and which of their summary keys it quotes. */
+interface Claim {
+  readonly heading: string;
+  readonly experiments: readonly ExperimentName[];
+  /** Fig. 3 quotes the evaluation before convergence (`snapshot.…` keys); the others the end of training. */
+  readonly snapshot: boolean;
+}
+
+const CLAIMS: Readonly<Record<ClaimSection, Claim>> = Object.freeze({
+  step1: {
+    heading: 'Step 1: diversity induces in-context best responses (Fig. 2A–B PPI, Fig. 4A–B A2C)',
+    experiments: ['step1'], snapshot: false,
+  },
+  step2: { heading: 'Step 2: in-context learners can be extorted (Fig. 2C–D PPI, Fig. 4C–D A2C)', experiments: ['step2'], snapshot: false },
+  step3: { heading: 'Step 3: mutual extortion leads to cooperation (Fig. 2E–F PPI, Fig. 4E–F A2C)', experiments: ['step3'], snapshot: false },
+  fig1: {
+    heading: 'Fig. 1: the mixed pool leads to cooperation; the ablations (Opponent ID, No Tabular Opp.) to defection',
+    experiments: ['mixed', 'mixed-opponent-id', 'mixed-no-tabular'], snapshot: false,
+  },
+  fig3: {
+    heading: 'Fig. 3: before convergence, each learner extorts its learning co-player and defects against tabular ones',
+    experiments: ['mixed'], snapshot: true,
+  },
+});
+
+/** Which runs the tables read. */
+export interface ReproductionOptions {
+  /** The results root (default data/runs). */
+  readonly root?: string;
+  /** The preset whose runs are compared with the paper (default `reduced`). */
+  readonly preset?: PresetName;
+}
+
+const VERDICT = '**Verdict**: (to be written)';
+const openMarker = (id: string) => `<!-- generated:${id} -->`;
+const closeMarker = (id: string) => `<!-- /generated:${id} -->`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Formatting
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A number as the tables print it, never as "-0.000". */
+function num(x: number, digits = 3): string {
+  const s = x.toFixed(digits);
+  return Number(s) === 0 ? (0).toFixed(digits) : s;
+}
+
+const signed = (x: number) => (Number(num(x)) > 0 ? '+' : '') + num(x);
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const runName = (experiment: ExperimentName, algo: Algo) => `${experiment}/${algo}`;
+
+/** Every experiment/algorithm pair of a list of experiments, in the order of EXPERIMENTS and ALGOS. */
+function pairs(experiments: readonly ExperimentName[]): { experiment: ExperimentName; algo: Algo }[] {
+  return experiments.flatMap((experiment) => ALGOS.map((algo) => ({ experiment, algo })));
+}
+
+function runSet(experiment: ExperimentName, algo: Algo, o: ReproductionOptions): RunSet {
+  return { experiment, algo, preset: o.preset ?? 'reduced', root: o.root ?? DEFAULT_ROOT };
+}
+
+/** The finished runs of one experiment/algorithm at the options' preset. */
+function finishedRuns(experiment: ExperimentName, algo: Algo, o: ReproductionOptions): RunRef[] {
+  const s = runSet(experiment, algo, o);
+  return findRuns({ experiments: [experiment], algos: [algo], presets: [s.preset], root: s.root });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The claims: the paper's values beside ours
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Our cell of a comparison row: mean ± std, or why there is none. */
+function oursCell(r: ComparisonRecord, finished: number): string {
+  // One seed has no spread to quote: its value alone, so that "± 0.000" does not pass for agreement across seeds.
+  if (r.ours_mean !== null && r.ours_std !== null) return r.seeds > 1 ? `${num(r.ours_mean)} ± ${num(r.ours_std)}` : num(r.ours_mean);
+  // A finished run without the value: its evaluations do not include this one (e.g. no snapshot at this preset).
+  return finished === 0 ? 'no run yet' : 'not in the finished runs';
+}
+
+/**
+ * The generated text of one claim: every paper value of its experiments for both learners, beside ours at the
+ * preset (mean ± std over finished seeds), then where each run set comes from or the command that produces it.
+ */
+export function claimText(section: ClaimSection, o: ReproductionOptions = {}): string {
+  const claim = CLAIMS[section];
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  const withoutValues: string[] = [];
+  for (const { experiment, algo } of pairs(claim.experiments)) {
+    const set = runSet(experiment, algo, o);
+    const records = compareWithPaper(set).filter((r) => r.key.startsWith('snapshot.') === claim.snapshot);
+    if (records.length === 0) {
+      withoutValues.push(runName(experiment, algo));
+      continue;
+    }
+    const finished = finishedRuns(experiment, algo, o).length;
+    for (const r of records) {
+      rows.push([
+        runName(experiment, algo), `\`${r.key}\``, r.figure, r.paper_range ? `${r.paper} (${r.paper_range})` : String(r.paper), r.tag,
+        oursCell(r, finished), r.difference === null ? '' : signed(r.difference), String(r.seeds),
+      ]);
+    }
+    notes.push(`- ${runsNote(set)}`);
+  }
+  const preset = o.preset ?? 'reduced';
+  return [
+    `At the \`${preset}\` preset; ours = mean ± sample std over the finished seeds (the value alone for one seed).`,
+    '',
+    table(['run', 'key', 'figure', 'paper (range)', 'tag', `ours (${preset})`, 'ours − paper', 'seeds'], rows),
+    ...(withoutValues.length > 0 ? ['', `The paper gives no values for ${withoutValues.join(', ')}.`] : []),
+    '',
+    'Runs:',
+    '',
+    ...notes,
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Settings: ours beside the paper's
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Settings shown for every run even when they equal the paper's: the scale of the run. */
+const SCALE_SETTINGS = ['batchEpisodes', 'iterations', 'phases'];
+
+/** One setting's value across seeds: the value, or each value with its seeds when the seeds' configs differ. */
+function acrossSeeds(values: readonly { seed: number; value: unknown }[]): { text: string; differs: boolean } {
+  const bySeed = new Map<string, number[]>();
+  for (const { seed, value } of values) {
+    const text = value === undefined ? '(not set)' : String(value);
+    bySeed.set(text, [...(bySeed.get(text) ?? []), seed]);
+  }
+  if (bySeed.size === 1) return { text: [...bySeed.keys()][0], differs: false };
+  const parts = [...bySeed].map(([text, seeds]) => `${text} (seed${seeds.length > 1 ? 's' : ''} ${formatSeeds(seeds)})`);
+  return { text: parts.join('; '), differs: true };
+}
+
+/**
+ * Per experiment and learner with finished runs: our resolved learner settings (config.json of each seed) beside the
+ * paper preset's, only those that differ plus the run's scale (batch, iterations or phases).
+ */
+export function settingsText(o: ReproductionOptions = {}): string {
+  const preset = o.preset ?? 'reduced';
+  const blocks: string[] = [];
+  const missing: string[] = [];
+  for (const { experiment, algo } of pairs(EXPERIMENTS)) {
+    const runs = finishedRuns(experiment, algo, o);
+    if (runs.length === 0) {
+      missing.push(runName(experiment, algo));
+      continue;
+    }
+    const paper = ALGORITHMS[algo]!.preset(experiment, 'paper') as unknown as Record<string, unknown>;
+    const configs = runs.map((run) => ({ seed: run.seed, config: readRunConfig(run) }));
+    const ours = configs.map(({ seed, config }) => ({ seed, learner: (config[algo] ?? {}) as Record<string, unknown> }));
+    const keys = [...new Set([...Object.keys(paper), ...ours.flatMap((c) => Object.keys(c.learner))])];
+    let differs = false;
+    const rows: string[][] = [];
+    for (const key of keys) {
+      const across = acrossSeeds(ours.map(({ seed, learner }) => ({ seed, value: learner[key] })));
+      differs ||= across.differs;
+      const same = !across.differs && across.text === String(paper[key]);
+      if (same && !SCALE_SETTINGS.includes(key)) continue;
+      rows.push([key, paper[key] === undefined ? '(not set)' : String(paper[key]), across.text]);
+    }
+    const overrides = acrossSeeds(configs.map(({ seed, config }) => ({
+      seed, value: Array.isArray(config.overrides) && config.overrides.length > 0 ? config.overrides.join(' ') : 'none',
+    })));
+    blocks.push([
+      `**${runName(experiment, algo)}**, seed${runs.length > 1 ? 's' : ''} ${formatSeeds(runs.map((r) => r.seed))}` +
+        `${differs ? ' (the seeds\' configurations differ)' : ''}; overrides: ${overrides.text}`,
+      '',
+      table(['setting', 'paper', `ours (${preset})`], rows),
+    ].join('\n'));
+  }
+  return [
+    `Learner settings of the finished \`${preset}\` runs (their config.json) beside the paper's (the \`paper\` preset: ` +
+      'Table 2 for A2C, App. A.3.1 for PPI): only those that differ, and the scale (batch, iterations, phases).',
+    ...blocks.flatMap((b) => ['', b]),
+    ...(missing.length > 0 ? ['', `No finished \`${preset}\` run yet: ${missing.join(', ')}.`] : []),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Compute
+// ---------------------------------------------------------------------------------------------------------------
+
+const APPROXIMATE = ' (wall, ≈)';
+
+/** Minutes per seed: the mean and, for several seeds, the range. */
+function minutesCell(minutes: readonly number[]): string {
+  if (minutes.length === 0) return '';
+  const mean = num(meanStd(minutes).mean, 2);
+  return minutes.length > 1 ? `${mean} (${num(Math.min(...minutes), 2)}–${num(Math.max(...minutes), 2)})` : mean;
+}
+
+/**
+ * Per experiment and learner: finished seeds, minutes per seed (mean, min–max), total core-hours (one seed runs on
+ * one core) and engine. Runs from before the runner recorded its compute time carry the wall-time estimate, marked.
+ */
+export function computeText(o: ReproductionOptions = {}): string {
+  const preset = o.preset ?? 'reduced';
+  const rows: string[][] = [];
+  let totalSeconds = 0;
+  let anyApproximate = false;
+  for (const { experiment, algo } of pairs(EXPERIMENTS)) {
+    const runs = finishedRuns(experiment, algo, o);
+    if (runs.length === 0) continue;
+    const times = runs.map((run) => readComputeTime(run.dir));
+    const known = times.filter((t): t is ComputeTime => t !== undefined);
+    const minutes = known.map((t) => t.seconds / 60);
+    const approximate = known.some((t) => t.approximate) ? APPROXIMATE : '';
+    const unknown = runs.length - known.length;
+    const engines = new Set(runs.map((run) => String(readRunConfig(run).engine ?? 'unknown').split(' ')[0]));
+    const seconds = known.reduce((a, t) => a + t.seconds, 0);
+    totalSeconds += seconds;
+    anyApproximate ||= approximate !== '';
+    rows.push([
+      runName(experiment, algo),
+      formatSeeds(runs.map((r) => r.seed)) + (unknown > 0 ? ` (${unknown} without a recorded time)` : ''),
+      minutesCell(minutes) + (minutes.length > 0 ? approximate : ''),
+      `${num(seconds / 3600, 2)}${approximate}`,
+      [...engines].join(', '),
+    ]);
+  }
+  const unfinished = findRuns({ presets: [preset], root: o.root ?? DEFAULT_ROOT, unfinished: true }).filter((r) => !r.done);
+  const running = unfinished.map((run) => {
+    const status = readStatus(run.dir);
+    const t = readComputeTime(run.dir);
+    const spent = t ? `, ${num(t.seconds / 60, 2)} min so far${t.approximate ? APPROXIMATE : ''}` : '';
+    return `${runName(run.experiment, run.algo)} seed ${run.seed} (${status?.unitsDone ?? 0}/${status?.totalUnits ?? '?'}${spent})`;
+  });
+  return [
+    `Finished \`${preset}\` runs. Minutes: the time the run's process was computing, from status.json (\`computeSeconds\`, ` +
+      'summed over the sessions of a resumed run, without the gaps between them); one seed runs on one core, so ' +
+      `core-hours are the seeds' hours summed.${anyApproximate ? ' (wall, ≈): a run from before that was recorded; config.json ' +
+        '`startedAt` → status.json `updatedAt`, the last session only.' : ''}`,
+    '',
+    table(['run', 'seeds finished', 'minutes per seed: mean (min–max)', 'core-hours', 'engine'], rows),
+    '',
+    `Total: ${num(totalSeconds / 3600, 2)} core-hours${anyApproximate ? APPROXIMATE : ''}.`,
+    ...(running.length > 0 ? ['', `Unfinished: ${running.join(', ')}.`] : []),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The file: skeleton, marker pairs, update
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The generated text of every section. */
+export function generateSections(o: ReproductionOptions = {}): Record<ReproductionSection, string> {
+  return {
+    step1: claimText('step1', o), step2: claimText('step2', o), step3: claimText('step3', o), fig1: claimText('fig1', o),
+    fig3: claimText('fig3', o), settings: settingsText(o), compute: computeText(o),
+  };
+}
+
+/** A new REPRODUCTION.md: a heading per claim with a verdict to write, the settings and compute sections, empty markers. */
+export function reproductionSkeleton(): string {
+  const markers = (id: ReproductionSection) => [openMarker(id), closeMarker(id)];
+  const claims = (Object.keys(CLAIMS) as ClaimSection[]).flatMap((id) => [`## ${CLAIMS[id].heading}`, '', VERDICT, '', ...markers(id), '']);
+  return [
+    '# Reproduction',
+    '',
+    'How far this implementation reproduces *Multi-agent cooperation through in-context co-player inference* (Weis,',
+    'Wołczyk et al., arXiv 2602.16301, 2026), claim by claim (issue #8): the paper\'s values beside ours, our settings',
+    'beside the paper\'s, the compute each run took, and a verdict per claim.',
+    '',
+    'Paper values: the value, with its range where the paper gives one; tag F = read off a figure (about ±0.05), P =',
+    'stated in the text. Keys: `train.<co-player>.<metric>` is the last logged training row of the first learner (PPI¹,',
+    'A2C¹); `episode.<co-player>.late.<metric>` its final per-round evaluation over the last 10 rounds; `snapshot.…` the',
+    'same at the evaluation before convergence (Fig. 3).',
+    '',
+    'The text between `<!-- generated:… -->` marker pairs is rewritten by `npm run reproduction`; write verdicts and',
+    'other prose outside them, where regeneration leaves it as it is.',
+    '',
+    ...claims,
+    '## Settings: ours beside the paper\'s',
+    '',
+    ...markers('settings'),
+    '',
+    '## Compute',
+    '',
+    ...markers('compute'),
+    '',
+  ].join('\n');
+}
+
+function occurrences(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
+
+/**
+ * Replaces the text between each section's marker pair by its generated text and leaves everything else as it is.
+ * Every section given must have exactly one marker pair, opening before closing.
+ */
+export function fillSections(text: string, sections: Partial<Record<ReproductionSection, string>>): string {
+  let out = text;
+  for (const [id, body] of Object.entries(sections)) {
+    const open = openMarker(id), close = closeMarker(id);
+    const start = out.indexOf(open), end = out.indexOf(close);
+    if (occurrences(out, open) !== 1 || occurrences(out, close) !== 1 || end < start) {
+      throw new Error(`the section '${id}' needs exactly one marker pair, '${open}' before '${close}' ` +
+        `(found ${occurrences(out, open)} and ${occurrences(out, close)}); the generated text goes between them`);
+    }
+    out = `${out.slice(0, start + open.length)}\n${body.trimEnd()}\n${out.slice(end)}`;
+  }
+  return out;
+}
+
+/** Writes REPRODUCTION.md at `path`: regenerates its sections, or creates it from the skeleton when missing. */
+export function updateReproduction(path: string, o: ReproductionOptions = {}): { created: boolean } {
+  const created = !existsSync(path);
+  const text = created ? reproductionSkeleton() : readFileSync(path, 'utf8');
+  const sections = generateSections(o);
+  let filled: string;
+  try {
+    filled = fillSections(text, sections);
+  } catch (e) {
+    throw new Error(`${displayPath(path)}: ${(e as Error).message}`);
+  }
+  writeFileAtomic(path, filled);
+  return { created };
+}
