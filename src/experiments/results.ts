@@ -65,20 +65,32 @@ export interface Summary {
   readonly preset: PresetName;
   readonly seeds: number;
   readonly train: Record<string, { reward: MeanStd; cooperation: MeanStd; coplayerReward: MeanStd; coplayerCooperation: MeanStd }>;
-  readonly episode: Record<string, { early: { reward: number; cooperation: number }; late: { reward: number; cooperation: number } }>;
+  readonly episode: Record<string, Record<EpisodeWindow, { reward: number; cooperation: number }>>;
 }
+
+/**
+ * The windows of rounds that summarise a per-round evaluation (one definition for `summary` and REPRODUCTION.md):
+ * the first 10 rounds (`early`: probes, openings), rounds 20 to the last 10 (`mid`: the settled in-context
+ * response, e.g. Fig. 4B's cooperation with TFT), and the last 10 rounds (`late`: after convergence, end game included).
+ */
+export const EPISODE_WINDOWS = Object.freeze({
+  early: (_rounds: number): [number, number] => [0, 10],
+  mid: (rounds: number): [number, number] => [Math.min(20, rounds - 10), rounds - 10],
+  late: (rounds: number): [number, number] => [rounds - 10, rounds],
+});
+export type EpisodeWindow = keyof typeof EPISODE_WINDOWS;
 
 /**
  * End-of-training values of learner 0 across the finished seeds: `train` = the last training-curve row per
  * co-player (mean and sample std over seeds); `episode` = the final per-round evaluation, the agent's own reward and
- * cooperation averaged over rounds 0–9 (`early`) and the last 10 rounds (`late`), then over seeds.
+ * cooperation averaged over each of `EPISODE_WINDOWS`, then over seeds.
  */
 export function summarise(experiment: ExperimentName, algo: Algo, preset: PresetName, root = DEFAULT_ROOT): Summary {
   const runs = listRuns(experiment, algo, preset, root).filter((r) => r.done);
   const train: Summary['train'] = {};
   const episode: Summary['episode'] = {};
   const lastTrain = new Map<string, Row[]>();
-  const episodes = new Map<string, { early: number[][]; late: number[][] }>();
+  const episodes = new Map<string, Record<EpisodeWindow, number[][]>>();
   for (const run of runs) {
     const rows = readRunTable(run, 'train').filter((r) => r.learner === 0);
     const unit = unitColumn(rows);
@@ -98,9 +110,11 @@ export function summarise(experiment: ExperimentName, algo: Algo, preset: Preset
         const sel = mine.filter((r) => Number(r.round) >= lo && Number(r.round) < hi);
         return sel.reduce((a, r) => a + Number(r[f]), 0) / sel.length;
       };
-      const e = episodes.get(co) ?? { early: [], late: [] };
-      e.early.push([avg(0, 10, 'reward'), avg(0, 10, 'cooperation')]);
-      e.late.push([avg(rounds - 10, rounds, 'reward'), avg(rounds - 10, rounds, 'cooperation')]);
+      const e = episodes.get(co) ?? { early: [], mid: [], late: [] };
+      for (const [w, bounds] of Object.entries(EPISODE_WINDOWS) as [EpisodeWindow, (n: number) => [number, number]][]) {
+        const [lo, hi] = bounds(rounds);
+        e[w].push([avg(lo, hi, 'reward'), avg(lo, hi, 'cooperation')]);
+      }
       episodes.set(co, e);
     }
   }
@@ -114,7 +128,8 @@ export function summarise(experiment: ExperimentName, algo: Algo, preset: Preset
   }
   for (const [k, e] of episodes) {
     const m = (xs: number[][], i: number) => xs.reduce((a, x) => a + x[i], 0) / xs.length;
-    episode[k] = { early: { reward: m(e.early, 0), cooperation: m(e.early, 1) }, late: { reward: m(e.late, 0), cooperation: m(e.late, 1) } };
+    const at = (w: EpisodeWindow) => ({ reward: m(e[w], 0), cooperation: m(e[w], 1) });
+    episode[k] = { early: at('early'), mid: at('mid'), late: at('late') };
   }
   return { experiment, algo, preset, seeds: runs.length, train, episode };
 }

@@ -2,13 +2,13 @@
  * Our values beside the paper's, per summary key: for the notebooks' tables and REPRODUCTION.md.
  *
  * A key reads like the summary JSON (`npm run -s summary`): `train.<co-player>.<metric>` is the last logged training
- * row of learner 0; `episode.<co-player>.<early|late>.<reward|cooperation>` the final per-round evaluation averaged
- * over rounds 0–9 or the last 10 rounds; `snapshot.…` the same at the evaluation before convergence (Fig. 3).
+ * row of learner 0; `episode.<co-player>.<early|mid|late>.<reward|cooperation>` the final per-round evaluation averaged
+ * over a window of rounds (`EPISODE_WINDOWS`: 0–9, 20–89, 90–99); `snapshot.…` the same at the evaluation before convergence (Fig. 3).
  * Each is computed per seed, then its mean and sample std over the finished seeds.
  */
 import type { CoPlayerKind } from '../agents/actor';
 import type { Algo, ExperimentName } from '../experiments/experiments';
-import { meanStd, type Row } from '../experiments/results';
+import { EPISODE_WINDOWS, meanStd, type EpisodeWindow, type Row } from '../experiments/results';
 import { PAPER_VALUES, type PaperValue } from './paper-values';
 import { loadRecords, type RunSet } from './results';
 
@@ -35,19 +35,19 @@ export function ourValue(runs: RunSet, key: string): OurValue | undefined {
     perSeed = rows.map((r) => Number(r[field]));
   } else if ((parts[0] === 'episode' || parts[0] === 'snapshot') && parts.length === 4) {
     const [, coplayer, window, metric] = parts;
-    if (window !== 'early' && window !== 'late') throw new RangeError(`ourValue: '${window}' in '${key}' must be early or late`);
+    if (!(window in EPISODE_WINDOWS)) throw new RangeError(`ourValue: '${window}' in '${key}' must be one of ${Object.keys(EPISODE_WINDOWS).join(', ')}`);
     if (metric !== 'reward' && metric !== 'cooperation') throw new RangeError(`ourValue: '${metric}' in '${key}' must be reward or cooperation`);
     const rows = loadRecords({ ...base, table: 'episode', coplayers: [coplayer as CoPlayerKind], at: parts[0] === 'episode' ? 'final' : 'snapshot' });
     const seeds = new Map<number, Row[]>();
     for (const r of rows) seeds.set(Number(r.seed), [...(seeds.get(Number(r.seed)) ?? []), r]);
     for (const rs of seeds.values()) {
       const rounds = Math.max(...rs.map((r) => Number(r.round))) + 1;
-      const [lo, hi] = window === 'early' ? [0, 10] : [rounds - 10, rounds];
+      const [lo, hi] = EPISODE_WINDOWS[window as EpisodeWindow](rounds);
       const sel = rs.filter((r) => Number(r.round) >= lo && Number(r.round) < hi);
       perSeed.push(sel.reduce((a, r) => a + Number(r[metric]), 0) / sel.length);
     }
   } else {
-    throw new RangeError(`ourValue: '${key}' is not a summary key (train.<co-player>.<metric> or episode|snapshot.<co-player>.<early|late>.<metric>)`);
+    throw new RangeError(`ourValue: '${key}' is not a summary key (train.<co-player>.<metric> or episode|snapshot.<co-player>.<early|mid|late>.<metric>)`);
   }
   return perSeed.length > 0 ? { ...meanStd(perSeed), seeds: perSeed.length } : undefined;
 }

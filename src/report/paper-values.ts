@@ -246,7 +246,8 @@ export interface PaperValue {
   readonly algo: Algo;
   /**
    * A summary key: `train.<co-player>.<reward|cooperation|coplayerReward|coplayerCooperation>` (end of training),
-   * `episode.<co-player>.<early|late>.<reward|cooperation>` (final per-round evaluation, rounds 0–9 / 90–99), or
+   * `episode.<co-player>.<early|mid|late>.<reward|cooperation>` (final per-round evaluation, rounds 0–9 / 20–89 /
+   * 90–99: `EPISODE_WINDOWS`), or
    * `snapshot.<co-player>.<early|late>.<…>` (the Fig. 3 evaluation before convergence).
    */
   readonly key: string;
@@ -277,6 +278,7 @@ export const PAPER_VALUES: readonly PaperValue[] = Object.freeze([
   v('step1', 'ppi', 'episode.alld.late.cooperation', 0.08, 'Fig. 2B'),
   v('step1', 'ppi', 'episode.tft.late.reward', 1.0, 'Fig. 2B'),
   v('step1', 'ppi', 'episode.tft.late.cooperation', 0.975, 'Fig. 2B', 'F', r(0.97, 0.98)),
+  v('step1', 'ppi', 'episode.tft.mid.cooperation', 0.9, 'Fig. 2B', 'F', r(0.85, 0.95, 'the curve (≈ 0.5 at round 15, ≈ 0.9 at 35, ≈ 0.97 from 50) averaged by eye over rounds 20–89')),
   v('step1', 'ppi', 'episode.tabular.late.reward', 1.0, 'Fig. 2B'),
   v('step1', 'ppi', 'episode.tabular.late.cooperation', 0.09, 'Fig. 2B', 'F', r(0.08, 0.1)),
   v('step1', 'a2c', 'train.tabular.reward', 1.02, 'Fig. 4A'),
@@ -287,6 +289,8 @@ export const PAPER_VALUES: readonly PaperValue[] = Object.freeze([
   v('step1', 'a2c', 'episode.allc.late.cooperation', 0, 'Fig. 4B'),
   v('step1', 'a2c', 'episode.alld.late.reward', 0, 'Fig. 4B'),
   v('step1', 'a2c', 'episode.alld.late.cooperation', 0, 'Fig. 4B'),
+  v('step1', 'a2c', 'episode.tft.mid.reward', 1.0, 'Fig. 4B', 'F', { note: 'cooperation with TFT reaches 1.0 by round ≈ 20 (end-game defections after round ≈ 95)' }),
+  v('step1', 'a2c', 'episode.tft.mid.cooperation', 1.0, 'Fig. 4B', 'F', { note: 'reaches 1.0 by round ≈ 20' }),
   v('step1', 'a2c', 'episode.tabular.late.reward', 1.0, 'Fig. 4B'),
   v('step1', 'a2c', 'episode.tabular.late.cooperation', 0.09, 'Fig. 4B', 'F', r(0.08, 0.1)),
   // Step 2 (Fig. 2C–D PPI, Fig. 4C–D A2C); App. B.2 states the exploiters' rewards.

@@ -39,7 +39,7 @@ test('paper values: one per key, keys in the summary\'s shape, ranges around the
     assert.ok(!seen.has(id), `duplicate ${id}`);
     seen.add(id);
     assert.ok(EXPERIMENTS.includes(p.experiment));
-    assert.match(p.key, /^(train\.(tabular|allc|alld|tft|learner)\.(reward|cooperation|coplayerReward|coplayerCooperation)|(episode|snapshot)\.(tabular|allc|alld|tft|learner)\.(early|late)\.(reward|cooperation))$/, id);
+    assert.match(p.key, /^(train\.(tabular|allc|alld|tft|learner)\.(reward|cooperation|coplayerReward|coplayerCooperation)|(episode|snapshot)\.(tabular|allc|alld|tft|learner)\.(early|mid|late)\.(reward|cooperation))$/, id);
     if (p.range) assert.ok(p.range[0] <= p.value && p.value <= p.range[1], `${id}: ${p.value} outside ${p.range}`);
   }
   // The text of App. B.2 states the Step-2 exploiters' rewards: A2C ≈ 1.25, PPI ≈ 0.9.

@@ -110,6 +110,7 @@ test('compareWithPaper: our values per summary key agree with the runner\'s own 
   close(ourValue(set, 'train.tabular.coplayerCooperation')?.std, s.train.tabular.coplayerCooperation.std);
   close(ourValue(set, 'episode.tft.late.cooperation')?.mean, s.episode.tft.late.cooperation);
   close(ourValue(set, 'episode.allc.early.reward')?.mean, s.episode.allc.early.reward);
+  close(ourValue(set, 'episode.tft.mid.cooperation')?.mean, s.episode.tft.mid.cooperation);
   assert.equal(ourValue(set, 'snapshot.tft.late.reward')?.seeds, 2);
   assert.throws(() => ourValue(set, 'train.tabular'), /not a summary key/);
   const rows = compareWithPaper(set);
