@@ -28,8 +28,9 @@ expand() { # 0-4 → 0 1 2 3 4; 0,2,5 → 0 2 5
   echo "${out[@]}"
 }
 seed_list=$(expand "$seeds") || exit 2
-# Step 2 needs Step 1 of the same seed and Step 3 needs Step 2 (the runner would run them first anyway).
-experiments=(step1 mixed step2 mixed-no-tabular mixed-opponent-id step3)
+# Fig. 1 first (the main result), then the mechanism steps; Step 2 needs Step 1 of the same seed and Step 3 needs
+# Step 2 (the runner would run them first anyway).
+experiments=(step1 mixed mixed-no-tabular mixed-opponent-id step2 step3)
 stopped=0
 trap 'stopped=1' INT TERM
 failed=()
