@@ -7,8 +7,11 @@
 #   nohup bash scripts/reproduce.sh ppi 0-4 > logs/reproduce-ppi.log 2>&1 &
 #
 # Finished runs are skipped and interrupted ones resume from their last checkpoint (`--resume`), so the same two
-# commands continue the campaign in the next session. Extra arguments go to every `npm run experiment` call
-# (e.g. `--preset smoke`). Afterwards: `npm run reproduction` rewrites REPRODUCTION.md's tables.
+# commands continue the campaign later. The checkpoints (`resume/`) are git-ignored: they survive only where the work
+# tree is kept. Where it is not (a fresh checkout per session), pass a time limit so that no run is started that
+# would be cut off, e.g. `--until 07:35` (UTC; the estimate comes from the finished seeds of the same run). Extra
+# arguments go to every `npm run experiment` call (e.g. `--preset smoke`, `--until TIME`). Afterwards:
+# `npm run reproduction` rewrites REPRODUCTION.md's tables.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -lt 2 ]; then

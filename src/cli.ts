@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALGOS, EXPERIMENT_SPECS, EXPERIMENTS, experimentSpec, type Algo, type ExperimentName } from './experiments/experiments';
 import { allowedSettings, PRESETS, type PresetName } from './experiments/presets';
-import { resolveSettings, runExperiment, type Progress, type RunOptions } from './experiments/run';
+import { estimateRemainingSeconds, parseUntil, resolveSettings, runExperiment, type Progress, type RunOptions } from './experiments/run';
 import { describeEngine, resolveEngineKind } from './model/engines';
 
 const HELP = `Usage: npm run experiment -- <experiment> [options]
@@ -31,6 +31,9 @@ Options:
   --resume             continue unfinished runs from their last checkpoint
   --force              discard existing results of these runs and start again
   --root DIR           results root (default data/runs)
+  --until TIME         a time limit (ISO date-time, or HH:MM today in UTC): a seed is not started when the
+                         finished seeds of the same run say it would not end by then; running seeds stop
+                         after a checkpoint when it passes (for sessions whose work tree is not kept)
   --help               this text
 
 Steps 2 and 3 start from Step 1 / Step 2 of the same seed (run first if missing).
@@ -105,6 +108,7 @@ async function main(): Promise<number> {
       resume: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
       root: { type: 'string' },
+      until: { type: 'string' },
       child: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -127,6 +131,7 @@ async function main(): Promise<number> {
     return 0;
   }
   resolveSettings({ ...base, seed: seeds[0] }); // refuse bad settings before any process starts
+  const until = values.until === undefined ? undefined : parseUntil(values.until);
   const jobs = Math.max(1, Math.min(seeds.length, values.jobs ? Number(values.jobs) : cpus().length));
   console.log(`engine: ${describeEngine(resolveEngineKind())}; ${experiment} --algo ${algo} --preset ${preset}; seeds ${seeds.join(",")} (${jobs} at a time)`);
 
@@ -159,6 +164,26 @@ async function main(): Promise<number> {
 
   let failures = 0;
   const queue = [...seeds];
+  let deadlineTimer: NodeJS.Timeout | undefined;
+  if (until !== undefined) {
+    deadlineTimer = setTimeout(() => { say(`--until ${new Date(until).toISOString()} reached: stopping after a checkpoint`); forward('SIGTERM'); }, Math.max(0, until - Date.now()));
+    deadlineTimer.unref();
+  }
+  /** False (and says why) when --until leaves too little time for this seed, by the finished seeds' compute time. */
+  const fitsBeforeDeadline = (seed: number): boolean => {
+    if (until === undefined) return true;
+    const needed = estimateRemainingSeconds({ ...base, seed });
+    const left = (until - Date.now()) / 1000;
+    if (needed === 0) return true;
+    if (needed === undefined) {
+      if (left > 0) return true;
+      say(`seed ${seed}: not started: --until has passed`);
+      return false;
+    }
+    if (needed <= left) return true;
+    say(`seed ${seed}: not started: it needs about ${formatDuration(needed)} (the longest finished seed), ${formatDuration(Math.max(0, left))} left before --until`);
+    return false;
+  };
   const runOne = (seed: number) =>
     new Promise<void>((done) => {
       const args = [experiment, '--algo', algo, '--preset', preset, '--seeds', String(seed), '--child',
@@ -183,9 +208,13 @@ async function main(): Promise<number> {
       });
     });
   const workers = Array.from({ length: jobs }, async () => {
-    while (queue.length > 0 && !stopping) await runOne(queue.shift()!);
+    while (queue.length > 0 && !stopping) {
+      const seed = queue.shift()!;
+      if (fitsBeforeDeadline(seed)) await runOne(seed);
+    }
   });
   await Promise.all(workers);
+  if (deadlineTimer) clearTimeout(deadlineTimer);
   redraw(true);
   return failures > 0 ? 1 : 0;
 }

@@ -3,7 +3,7 @@
  */
 import { join } from 'node:path';
 import type { Actor } from '../agents/actor';
-import { a2cActor, a2cIteration, createA2cAgent, type A2cAgent, type A2cConfig } from '../learners/a2c';
+import { a2cActor, a2cIteration, createA2cAgent, entropyCoefAt, type A2cAgent, type A2cConfig } from '../learners/a2c';
 import { Adam } from '../model/gru-net';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
 import type { Rng } from '../rng';
@@ -43,8 +43,8 @@ export const a2cTrainerFactory: TrainerFactory<A2cConfig> = {
       totalUnits: cfg.iterations,
       statNames: STATS,
       identities: spec.opponentId,
-      runUnit(_index: number, unitRng: Rng) {
-        const r = a2cIteration(agents, matchups, cfg, unitRng);
+      runUnit(index: number, unitRng: Rng) {
+        const r = a2cIteration(agents, matchups, { ...cfg, entropyCoef: entropyCoefAt(cfg, index) }, unitRng);
         return { points: r.points, stats: r.stats.map((s) => Object.fromEntries(STATS.map((k) => [k, s[k]]))) };
       },
       actors: () => agents.map(a2cActor),

@@ -137,6 +137,7 @@ const A2C_SCHEMA = z
     gaeLambda: z.coerce.number().min(0).max(1),
     valueCoef: nonNegative,
     entropyCoef: nonNegative,
+    entropyCoefEnd: nonNegative.optional(),
     centerAdvantages: bool,
     adamEpsilon: z.coerce.number().positive(),
     maxGradNorm: z.coerce.number().positive(),

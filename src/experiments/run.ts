@@ -13,8 +13,8 @@
  * exactly the numbers an uninterrupted run would have produced.
  */
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Actor } from '../agents/actor';
 import { evaluateEpisodes, mergePoints, type TrainPoint } from '../agents/evaluate';
 import { memoryOneActor, tabularPoolActor } from '../agents/tabular';
@@ -156,6 +156,55 @@ export function readComputeTime(dir: string): ComputeTime | undefined {
   if (!existsSync(configPath)) return undefined;
   const seconds = (Date.parse(status.updatedAt) - Date.parse(readJson<{ startedAt?: string }>(configPath).startedAt ?? '')) / 1000;
   return Number.isFinite(seconds) && seconds >= 0 ? { seconds, approximate: true } : undefined;
+}
+
+/**
+ * Seconds of compute one seed of this run still needs, estimated from the finished seeds of the same experiment,
+ * learner and preset under the same root (their longest `computeSeconds`), scaled by the units this seed has left,
+ * plus the same estimate for a Step-1/Step-2 dependency that is not finished yet. Undefined when no finished seed
+ * says how long the run takes. Used to avoid starting runs that a time limit would cut off (`--until`).
+ */
+export function estimateRemainingSeconds(o: RunOptions): number | undefined {
+  const dir = runDir(o);
+  const status = readStatus(dir);
+  if (status?.state === 'done' && !o.force) return 0;
+  const parent = dirname(dir);
+  const finished = existsSync(parent)
+    ? readdirSync(parent)
+        .filter((name) => /^seed-\d+$/.test(name))
+        .map((name) => join(parent, name))
+        .filter((d) => d !== dir && readStatus(d)?.state === 'done')
+        .map((d) => readComputeTime(d)?.seconds)
+        .filter((t): t is number => t !== undefined && t > 0)
+    : [];
+  if (finished.length === 0) return undefined;
+  const perRun = Math.max(...finished);
+  const left = status && !o.force && o.resume && existsSync(join(dir, 'resume', 'state.json')) && status.totalUnits > 0
+    ? 1 - status.unitsDone / status.totalUnits
+    : 1;
+  const spec = experimentSpec(o.experiment);
+  let dependency = 0;
+  if (spec.dependsOn) {
+    const dep = estimateRemainingSeconds({ ...o, experiment: spec.dependsOn.experiment, overrides: [], resume: true, force: false });
+    if (dep === undefined) return undefined;
+    dependency = dep;
+  }
+  return perRun * left + dependency;
+}
+
+/** `--until`: an ISO date-time, or HH:MM (UTC) today, as milliseconds since the epoch. */
+export function parseUntil(text: string): number {
+  const hm = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (hm) {
+    const [h, m] = [Number(hm[1]), Number(hm[2])];
+    if (h > 23 || m > 59) throw new RangeError(`--until: '${text}' is not a time of day`);
+    const d = new Date();
+    d.setUTCHours(h, m, 0, 0);
+    return d.getTime();
+  }
+  const t = Date.parse(text);
+  if (!Number.isFinite(t)) throw new RangeError(`--until: '${text}' is neither HH:MM (UTC) nor an ISO date-time`);
+  return t;
 }
 
 const TRAIN_COLUMNS = ['learner', 'coplayer', 'reward', 'cooperation', 'coplayer_reward', 'coplayer_cooperation', 'episodes'];

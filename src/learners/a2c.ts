@@ -39,6 +39,12 @@ export interface A2cConfig {
   readonly valueCoef: number;
   /** Weight c_e of the entropy bonus. Table 2 `entropy_reg`. */
   readonly entropyCoef: number;
+  /**
+   * Not in the paper, which keeps c_e constant (leave unset for that): when set, c_e falls linearly from
+   * `entropyCoef` at the first iteration to this value at the last. A study setting for reduced budgets, where the
+   * policy must keep exploring until in-context inference is learned (README "A2C").
+   */
+  readonly entropyCoefEnd?: number;
   /** Subtract the mean advantage, separately for episodes against tabular and against learning co-players. Table 2 `advantages_normalization`. */
   readonly centerAdvantages: boolean;
   /** Adam ε. Table 2 `adam_epsilon`. */
@@ -98,6 +104,7 @@ export function validateA2cConfig(cfg: A2cConfig): A2cConfig {
   inRange(w, 'gaeLambda', cfg.gaeLambda, 0, 1);
   inRange(w, 'valueCoef', cfg.valueCoef, 0, Infinity);
   inRange(w, 'entropyCoef', cfg.entropyCoef, 0, Infinity);
+  if (cfg.entropyCoefEnd !== undefined) inRange(w, 'entropyCoefEnd', cfg.entropyCoefEnd, 0, Infinity);
   inRange(w, 'adamEpsilon', cfg.adamEpsilon, 0, 1, true);
   finite(w, 'maxGradNorm', cfg.maxGradNorm === Infinity ? 0 : cfg.maxGradNorm);
   integer(w, 'iterations', cfg.iterations, 0);
@@ -119,6 +126,13 @@ export function validateA2cConfig(cfg: A2cConfig): A2cConfig {
 const OBS_COLUMNS = NUM_OUTCOMES;
 const ID_INDICATOR = OBS_COLUMNS + ID_SIZE;
 const OUTPUTS = 3;
+
+/** c_e at a 0-based iteration: `entropyCoef`, or its linear decay to `entropyCoefEnd` over `iterations` when set. */
+export function entropyCoefAt(cfg: A2cConfig, iteration: number): number {
+  if (cfg.entropyCoefEnd === undefined || cfg.iterations <= 1) return cfg.entropyCoef;
+  const f = Math.min(1, Math.max(0, iteration / (cfg.iterations - 1)));
+  return cfg.entropyCoef + f * (cfg.entropyCoefEnd - cfg.entropyCoef);
+}
 
 /** Width of one input step: 5, or 16 with identity tokens. */
 export function a2cInputSize(opponentId: boolean): number {

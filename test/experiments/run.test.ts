@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { EXPERIMENTS } from '../../src/experiments/experiments';
 import { applyOverrides, a2cPreset, RUN_SETTINGS } from '../../src/experiments/presets';
 import { writeJsonAtomic } from '../../src/experiments/files';
-import { readComputeTime, readStatus, runDir, runExperiment } from '../../src/experiments/run';
+import { estimateRemainingSeconds, parseUntil, readComputeTime, readStatus, runDir, runExperiment } from '../../src/experiments/run';
 import { summarise } from '../../src/experiments/results';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -144,4 +144,45 @@ test('SIGTERM stops a run after a checkpoint, and --resume finishes it', { timeo
   assert.equal(readStatus(dir)!.state, 'done');
   const rows = readFileSync(join(dir, 'train.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
   assert.deepEqual(rows, Array.from({ length: 400 }, (_, i) => i + 1), 'one row per iteration, no gaps or duplicates');
+});
+
+test('--until: the estimate comes from the finished seeds (plus an unfinished dependency); a seed that would not end in time is not started', { timeout: 120_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'runs-'));
+  const o = { algo: 'a2c', preset: 'smoke', root, overrides: FAST } as const;
+  for (const experiment of ['step1', 'step2'] as const) {
+    const r = await runExperiment({ ...o, experiment, seed: 0 });
+    assert.equal(r.status, 'done');
+  }
+  // Pretend the finished seeds took an hour and ten minutes.
+  const setCompute = (experiment: 'step1' | 'step2', seconds: number) => {
+    const dir = runDir({ ...o, experiment, seed: 0 });
+    writeJsonAtomic(join(dir, 'status.json'), { ...readStatus(dir)!, computeSeconds: seconds });
+  };
+  setCompute('step1', 3600);
+  setCompute('step2', 600);
+  assert.equal(estimateRemainingSeconds({ ...o, experiment: 'step1', seed: 0 }), 0, 'a finished seed needs nothing');
+  assert.equal(estimateRemainingSeconds({ ...o, experiment: 'step1', seed: 1 }), 3600);
+  assert.equal(estimateRemainingSeconds({ ...o, experiment: 'step2', seed: 1 }), 4200, 'step2 of seed 1 runs step1 of seed 1 first');
+  assert.equal(estimateRemainingSeconds({ ...o, experiment: 'step3', seed: 1 }), undefined, 'no finished step3 seed: no estimate');
+
+  const inFiveMinutes = new Date(Date.now() + 300_000).toISOString();
+  const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'step1', '--preset', 'smoke', '--seeds', '1', '--root', root,
+    '--until', inFiveMinutes, ...FAST.flatMap((s) => ['--set', s])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  p.stderr!.resume();
+  const code = await new Promise<number | null>((done) => p.on('close', done));
+  assert.equal(code, 0, out);
+  assert.match(out, /seed 1: not started: it needs about 1h00m \(the longest finished seed\), 4m\d\ds left before --until/);
+  assert.ok(!existsSync(runDir({ ...o, experiment: 'step1', seed: 1 })), 'nothing was written for the skipped seed');
+});
+
+test('parseUntil reads HH:MM (UTC, today) and ISO date-times, and refuses anything else', () => {
+  const t = new Date(parseUntil('07:30'));
+  assert.equal(t.getUTCHours(), 7);
+  assert.equal(t.getUTCMinutes(), 30);
+  assert.equal(t.toISOString().slice(0, 10), new Date().toISOString().slice(0, 10));
+  assert.equal(parseUntil('2026-12-01T10:00:00Z'), Date.UTC(2026, 11, 1, 10));
+  assert.throws(() => parseUntil('25:00'), /not a time of day/);
+  assert.throws(() => parseUntil('soon'), /neither HH:MM/);
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   A2C_STEP1, A2C_STEP2, A2C_STEP3, A2C_STEP4, a2cActor, a2cInputs, a2cIteration, a2cLoss, a2cUpdate, createA2cAgent,
-  validateA2cConfig, type A2cAgent, type A2cConfig,
+  entropyCoefAt, validateA2cConfig, type A2cAgent, type A2cConfig,
 } from '../../src/learners/a2c';
 import { memoryOneActor, tabularPoolActor } from '../../src/agents/tabular';
 import { playMatch, swapSeats } from '../../src/agents/match';
@@ -140,4 +140,15 @@ test('the paper\'s Table 2 presets are valid and bad settings are named in the e
   assert.equal(A2C_STEP2.centerAdvantages, false);
   assert.throws(() => validateA2cConfig({ ...A2C_STEP1, learningRate: -1 }), /learningRate must lie in \(0, 1\), got -1/);
   assert.throws(() => validateA2cConfig({ ...A2C_STEP1, batchEpisodes: 1.5 }), /batchEpisodes must be an integer >= 1, got 1\.5/);
+});
+
+test('entropyCoefAt: constant by default (the paper), a linear decay from entropyCoef to entropyCoefEnd when set', () => {
+  assert.equal(entropyCoefAt(A2C_STEP1, 0), A2C_STEP1.entropyCoef);
+  assert.equal(entropyCoefAt(A2C_STEP1, 49_999), A2C_STEP1.entropyCoef);
+  const annealed: A2cConfig = { ...A2C_STEP1, iterations: 101, entropyCoef: 0.1, entropyCoefEnd: 0.001 };
+  assert.equal(entropyCoefAt(annealed, 0), 0.1);
+  assert.ok(Math.abs(entropyCoefAt(annealed, 50) - 0.0505) < 1e-12);
+  assert.ok(Math.abs(entropyCoefAt(annealed, 100) - 0.001) < 1e-12);
+  assert.ok(Math.abs(entropyCoefAt(annealed, 500) - 0.001) < 1e-12, 'past the end it stays at the end value');
+  assert.throws(() => validateA2cConfig({ ...annealed, entropyCoefEnd: -1 }), /entropyCoefEnd/);
 });
