@@ -236,7 +236,10 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
     throw new Error(`${dir} holds an unfinished run (${status.unitsDone}/${status.totalUnits}); continue it with --resume or discard it with --force`);
   }
   // The compute time of earlier sessions, read before this session rewrites config.json (the legacy estimate uses it).
-  const earlier = status && !o.force ? readComputeTime(dir) : undefined;
+  // Only a run that continues from a checkpoint builds on it: one that starts again from the beginning (its checkpoint
+  // lost, e.g. with a work tree that was not kept) counts its own time only.
+  const fromCheckpoint = o.resume === true && !o.force && existsSync(join(dir, 'resume', 'state.json'));
+  const earlier = status && fromCheckpoint ? readComputeTime(dir) : undefined;
   const { spec, learner, run } = resolveSettings(o);
   const algo = ALGORITHMS[o.algo]!;
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXPERIMENTS } from '../../src/experiments/experiments';
@@ -80,6 +80,23 @@ test('status.json records the compute time, summed over the sessions of a resume
   writeJsonAtomic(join(second.dir, 'status.json'), legacy);
   const started = Date.parse(JSON.parse(readFileSync(join(second.dir, 'config.json'), 'utf8')).startedAt);
   assert.deepEqual(readComputeTime(second.dir), { seconds: (Date.parse(legacy.updatedAt) - started) / 1000, approximate: true });
+});
+
+test('a run whose checkpoint was lost starts again from the beginning and counts only its own compute time', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'runs-'));
+  const o = { experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 0, root, overrides: [...FAST, 'iterations=6'] } as const;
+  const first = await runExperiment(o, { shouldStop: () => true });
+  assert.equal(first.status, 'stopped');
+  writeJsonAtomic(join(first.dir, 'status.json'), { ...readStatus(first.dir), computeSeconds: 1000 });
+  rmSync(join(first.dir, 'resume'), { recursive: true }); // as in a fresh checkout: resume/ is git-ignored
+  const t0 = performance.now();
+  const logs: string[] = [];
+  const again = await runExperiment({ ...o, resume: true }, { log: (m) => logs.push(m) });
+  const wallSeconds = (performance.now() - t0) / 1000;
+  assert.equal(again.status, 'done');
+  assert.ok(logs.some((l) => /no checkpoint yet, starting from the beginning/.test(l)), logs.join('\n'));
+  const seconds = readStatus(again.dir)?.computeSeconds ?? Infinity;
+  assert.ok(seconds > 0 && seconds <= wallSeconds, `restarted run: ${seconds} s recorded, ${wallSeconds} s of wall time`);
 });
 
 function cli(args: string[]) {
