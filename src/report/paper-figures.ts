@@ -301,20 +301,26 @@ export function stepThreeEpisodeFigure(src: ResultsSource, algo: Algo, at: 'befo
   });
 }
 
-/** Fig. 1A (PPI) / 1B (A2C): mixed-pool training, with the Opponent-ID ablation dashed and No-Tabular dotted. */
-export function mixedPoolFigure(src: ResultsSource, algo: Algo): PaperFigure {
+/**
+ * Fig. 1A (PPI) / 1B (A2C): mixed-pool training, with the Opponent-ID ablation dashed and No-Tabular dotted;
+ * `ablations: false` draws the mixed pool alone (a study run without its ablations, e.g. data/studies/a2c-mixed-long).
+ */
+export function mixedPoolFigure(src: ResultsSource, algo: Algo, opts: { readonly ablations?: boolean } = {}): PaperFigure {
   const A = algoLabel(algo);
   const figure = figId(algo, '1A', '1B');
   const vsLearner = `${A}¹ vs ${A}²`;
   const vsTabular = `${A}¹ vs Tabular`;
+  const ablations = opts.ablations ?? true;
   return trainingPaperFigure(src, algo, {
-    figure, id: `Fig. ${figure}`, title: `Fig. ${figure}: ${A} in the mixed pool, and the two ablations`,
+    figure, id: `Fig. ${figure}`, title: `Fig. ${figure}: ${A} in the mixed pool${ablations ? ', and the two ablations' : ''}`,
     series: [
       { name: vsLearner, experiment: 'mixed', coplayer: 'learner', color: PALETTE[0] },
       { name: vsTabular, experiment: 'mixed', coplayer: 'tabular', color: PALETTE[1] },
-      { name: `Opponent ID: ${vsLearner}`, experiment: 'mixed-opponent-id', coplayer: 'learner', color: PALETTE[0], dash: 'dash' },
-      { name: `Opponent ID: ${vsTabular}`, experiment: 'mixed-opponent-id', coplayer: 'tabular', color: PALETTE[1], dash: 'dash' },
-      { name: `No Tabular Opp.: ${vsLearner}`, experiment: 'mixed-no-tabular', coplayer: 'learner', color: PALETTE[2], dash: 'dot' },
+      ...(ablations ? [
+        { name: `Opponent ID: ${vsLearner}`, experiment: 'mixed-opponent-id', coplayer: 'learner', color: PALETTE[0], dash: 'dash' },
+        { name: `Opponent ID: ${vsTabular}`, experiment: 'mixed-opponent-id', coplayer: 'tabular', color: PALETTE[1], dash: 'dash' },
+        { name: `No Tabular Opp.: ${vsLearner}`, experiment: 'mixed-no-tabular', coplayer: 'learner', color: PALETTE[2], dash: 'dot' },
+      ] as const : []),
     ],
     rewardReferences: [mutualCooperationLine('1.0: mutual cooperation R, and Always-Defect vs the pool (exact)')],
   });

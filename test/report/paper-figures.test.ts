@@ -55,6 +55,10 @@ test('every figure builder draws from the smoke runs; without runs it returns no
   assert.ok(names(mixed.figure).includes('A2C¹ vs A2C²'));
   assert.ok(mixed.notes.some((n) => /mixed-opponent-id\/a2c\/smoke: no finished run .*npm run experiment -- mixed-opponent-id --algo a2c --preset smoke/.test(n)));
   assert.ok(mixed.notes.some((n) => /not drawn \(no results\): Opponent ID: A2C¹ vs A2C², Opponent ID: A2C¹ vs Tabular, No Tabular Opp/.test(n)));
+  // Without the ablations (a study run of the mixed pool alone): the mixed pool's curves and paper values only.
+  const alone = mixedPoolFigure(src, 'a2c', { ablations: false });
+  assert.deepEqual(names(alone.figure), names(mixed.figure).filter((n) => !/^(Opponent ID|No Tabular Opp\.)/.test(n)));
+  assert.ok(!alone.notes.some((n) => /mixed-opponent-id|mixed-no-tabular|not drawn/.test(n)), alone.notes.join('\n'));
   const ppi = stepOneTrainingFigure(src, 'ppi');
   assert.equal(ppi.figure, null);
   assert.ok(ppi.notes.some((n) => /npm run experiment -- step1 --algo ppi --preset smoke --seeds 0-4/.test(n)));
