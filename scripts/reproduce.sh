@@ -37,12 +37,19 @@ experiments=(step1 mixed mixed-no-tabular mixed-opponent-id step2 step3)
 stopped=0
 trap 'stopped=1' INT TERM
 failed=()
+later=()
 for seed in $seed_list; do
   for e in "${experiments[@]}"; do
     [ "$stopped" = 1 ] && { echo "reproduce.sh: stopped"; exit 130; }
     echo "=== $(date -u +%FT%TZ) $e --algo $algo --seeds $seed"
-    npm run -s experiment -- "$e" --algo "$algo" --preset reduced --seeds "$seed" --resume --jobs 1 "$@" || failed+=("$e/$seed")
+    npm run -s experiment -- "$e" --algo "$algo" --preset reduced --seeds "$seed" --resume --jobs 1 "$@"
+    case $? in
+      0) ;;
+      3) later+=("$e/$seed") ;; # --until left no time for it
+      *) failed+=("$e/$seed") ;;
+    esac
   done
 done
 if [ ${#failed[@]} -gt 0 ]; then echo "reproduce.sh: failed: ${failed[*]}" >&2; exit 1; fi
+if [ ${#later[@]} -gt 0 ]; then echo "reproduce.sh: not started before --until (run the same command again): ${later[*]}"; exit 0; fi
 echo "reproduce.sh: all runs of $algo seeds $seeds done"

@@ -33,7 +33,8 @@ Options:
   --root DIR           results root (default data/runs)
   --until TIME         a time limit (ISO date-time, or HH:MM today in UTC): a seed is not started when the
                          finished seeds of the same run say it would not end by then; running seeds stop
-                         after a checkpoint when it passes (for sessions whose work tree is not kept)
+                         after a checkpoint when it passes (for sessions whose work tree is not kept);
+                         exit code 3 when seeds were left unstarted and nothing failed
   --help               this text
 
 Steps 2 and 3 start from Step 1 / Step 2 of the same seed (run first if missing).
@@ -44,6 +45,9 @@ Settings (--set NAME=VALUE):
   a2c: ${allowedSettings('a2c').join(', ')}
   ppi: ${ALGOS.includes('ppi') ? safeAllowed('ppi') : ''}
 `;
+
+/** Exit code when no seed failed but `--until` kept at least one from starting. */
+const NOT_STARTED_EXIT = 3;
 
 function safeAllowed(algo: Algo): string {
   try {
@@ -169,6 +173,7 @@ async function main(): Promise<number> {
     deadlineTimer = setTimeout(() => { say(`--until ${new Date(until).toISOString()} reached: stopping after a checkpoint`); forward('SIGTERM'); }, Math.max(0, until - Date.now()));
     deadlineTimer.unref();
   }
+  let notStarted = 0;
   /** False (and says why) when --until leaves too little time for this seed, by the finished seeds' compute time. */
   const fitsBeforeDeadline = (seed: number): boolean => {
     if (until === undefined) return true;
@@ -177,10 +182,12 @@ async function main(): Promise<number> {
     if (needed === 0) return true;
     if (needed === undefined) {
       if (left > 0) return true;
+      notStarted++;
       say(`seed ${seed}: not started: --until has passed`);
       return false;
     }
     if (needed <= left) return true;
+    notStarted++;
     say(`seed ${seed}: not started: it needs about ${formatDuration(needed)} (the longest finished seed), ${formatDuration(Math.max(0, left))} left before --until`);
     return false;
   };
@@ -216,7 +223,8 @@ async function main(): Promise<number> {
   await Promise.all(workers);
   if (deadlineTimer) clearTimeout(deadlineTimer);
   redraw(true);
-  return failures > 0 ? 1 : 0;
+  // 3: nothing failed, but --until kept some seeds from starting (scripts tell "not run yet" from "done").
+  return failures > 0 ? 1 : notStarted > 0 ? NOT_STARTED_EXIT : 0;
 }
 
 main()
