@@ -326,12 +326,13 @@ export function mixedPoolFigure(src: ResultsSource, algo: Algo, opts: { readonly
   });
 }
 
-/** Fig. 3A (PPI) / 3B (A2C): learner 0 of the mixed pool within an episode, at the snapshot before convergence. */
-export function snapshotEpisodeFigure(src: ResultsSource, algo: Algo): PaperFigure {
+/** Fig. 3A (PPI) / 3B (A2C): learner 0 of the mixed pool within an episode, at the snapshot before convergence (or, with `final`, after training, without the paper's values). */
+export function snapshotEpisodeFigure(src: ResultsSource, algo: Algo, at: 'snapshot' | 'final' = 'snapshot'): PaperFigure {
   const A = algoLabel(algo);
   const figure = figId(algo, '3A', '3B');
   return episodePaperFigure(src, algo, {
-    figure, id: `Fig. ${figure}`, title: `Fig. ${figure}: ${A}¹ of the mixed pool within an episode`, at: 'snapshot',
+    figure, id: `Fig. ${figure}`, title: `Fig. ${figure}: ${A}¹ of the mixed pool within an episode`, at,
+    paper: at === 'snapshot', // the paper shows the snapshot before convergence only
     series: [
       { name: `${A}²`, experiment: 'mixed', coplayer: 'learner', color: PALETTE[0] },
       { name: 'Tit-for-Tat', experiment: 'mixed', coplayer: 'tft', color: PALETTE[4] },

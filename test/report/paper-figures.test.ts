@@ -49,6 +49,9 @@ test('every figure builder draws from the smoke runs; without runs it returns no
   assert.ok(names(before.figure).includes('A2C¹_extort (paper)'));
   assert.ok(!names(final.figure).some((n) => n.includes('(paper)')), 'the paper shows no Step-3 episode after training');
   assert.ok(snapshot.notes.some((n) => /before convergence: iteration 2 of 4/.test(n)));
+  const mixedFinal = snapshotEpisodeFigure(src, 'a2c', 'final');
+  assert.ok(mixedFinal.notes.some((n) => /of the final agents: iteration 4 of 4/.test(n)), mixedFinal.notes.join('\n'));
+  assert.ok(!names(mixedFinal.figure).some((n) => n.includes('(paper)')), 'the paper shows the mixed pool before convergence only');
   // The mixed pool is there but not its ablations: drawn, and the missing ones named with their commands.
   const mixed = mixedPoolFigure(src, 'a2c');
   assert.ok(mixed.figure);
