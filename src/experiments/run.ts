@@ -158,6 +158,11 @@ export function readComputeTime(dir: string): ComputeTime | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? { seconds, approximate: true } : undefined;
 }
 
+/** Whether `dir` holds a resumable checkpoint (`resume/state.json` is written last, so it marks a complete one). */
+function hasCheckpoint(dir: string): boolean {
+  return existsSync(join(dir, 'resume', 'state.json'));
+}
+
 /**
  * Seconds of compute one seed of this run still needs, estimated from the finished seeds of the same experiment,
  * learner and preset under the same root (their longest `computeSeconds`), scaled by the units this seed has left,
@@ -179,7 +184,7 @@ export function estimateRemainingSeconds(o: RunOptions): number | undefined {
     : [];
   if (finished.length === 0) return undefined;
   const perRun = Math.max(...finished);
-  const left = status && !o.force && o.resume && existsSync(join(dir, 'resume', 'state.json')) && status.totalUnits > 0
+  const left = status && !o.force && o.resume && hasCheckpoint(dir) && status.totalUnits > 0
     ? 1 - status.unitsDone / status.totalUnits
     : 1;
   const spec = experimentSpec(o.experiment);
@@ -238,7 +243,7 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
   // The compute time of earlier sessions, read before this session rewrites config.json (the legacy estimate uses it).
   // Only a run that continues from a checkpoint builds on it: one that starts again from the beginning (its checkpoint
   // lost, e.g. with a work tree that was not kept) counts its own time only.
-  const fromCheckpoint = o.resume === true && !o.force && existsSync(join(dir, 'resume', 'state.json'));
+  const fromCheckpoint = o.resume === true && !o.force && hasCheckpoint(dir);
   const earlier = status && fromCheckpoint ? readComputeTime(dir) : undefined;
   const { spec, learner, run } = resolveSettings(o);
   const algo = ALGORITHMS[o.algo]!;
@@ -273,7 +278,7 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
   let unitsDone = 0;
   let window: TrainPoint[] = [];
   let windowStats: Record<string, number>[][] = [];
-  if (o.resume && existsSync(join(resumeDir, 'state.json'))) {
+  if (fromCheckpoint) {
     const extra = readJson<ResumeExtra>(join(resumeDir, 'state.json'));
     trainer.loadState(resumeDir);
     ({ unitsDone, window, windowStats } = extra);
