@@ -82,7 +82,8 @@ function formatDuration(s: number): string {
 
 function progressLine(p: Progress): string {
   const latest = p.latest.map((t) => `${t.coPlayer} r=${t.reward.toFixed(3)} c=${t.cooperation.toFixed(2)}`).join(' | ');
-  return `${p.experiment}/${p.algo} seed ${p.seed}: ${p.unit} ${p.done}/${p.total} ${p.rate.toFixed(2)}/s ETA ${formatDuration(p.eta)}  ${latest}`;
+  const doing = p.message ? `  [${p.message}]` : '';
+  return `${p.experiment}/${p.algo} seed ${p.seed}: ${p.unit} ${p.done}/${p.total} ${p.rate.toFixed(2)}/s ETA ${formatDuration(p.eta)}${doing}  ${latest}`;
 }
 
 /** Child mode: one seed, progress to the parent over IPC. */

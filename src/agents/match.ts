@@ -9,6 +9,8 @@ import type { Actor } from './actor';
 export interface MatchOptions extends IpdEnvOptions {
   /** Tell each actor its co-player's identity before round 0 (the Opponent-ID ablation, App. A.4). */
   readonly identities?: boolean;
+  /** Called after every round with the number of rounds played so far (progress of long matches; observes only). */
+  readonly onRound?: (roundsDone: number) => void;
 }
 
 /** The result of a match: the episodes from seat A's side, and what each seat was told of the other. */
@@ -37,6 +39,7 @@ export function playMatch(a: Actor, b: Actor, episodes: number, rng: Rng, option
     sa.act(env.observations(0), env.rewardsA, moveA);
     sb.act(env.observations(1), env.rewardsB, moveB);
     env.step(moveA, moveB);
+    options.onRound?.(env.round);
   }
   sa.end?.();
   sb.end?.();

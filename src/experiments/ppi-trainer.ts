@@ -25,7 +25,7 @@ import type { Rng } from '../rng';
 import type { ExperimentSpec } from './experiments';
 import { writeFileAtomic } from './files';
 import { matchupsFor } from './matchups';
-import type { Trainer, TrainerDeps, TrainerFactory } from './trainer';
+import type { Trainer, TrainerDeps, TrainerFactory, WorkListener } from './trainer';
 
 /** Per-learner columns of train.csv: the refit's last-epoch loss terms, its size and cost, and the acting cost. */
 const STATS = ['loss', 'obsLoss', 'rewardLoss', 'actionLoss', 'updates', 'dataEpisodes', 'refitSeconds', 'rolloutSeconds'] as const;
@@ -132,9 +132,11 @@ export const ppiTrainerFactory: TrainerFactory<PpiConfig> = {
       }
     }
     const lastFit: ({ stats: PpiFitStats; seconds: number } | null)[] = agents.map(() => null);
+    let listener: WorkListener | undefined;
     const fit = (i: number, fitRng: Rng) => {
       const t0 = Date.now();
-      const stats = ensureFitted(agents[i], cfg, fitRng);
+      const stage = agents[i].net ? `refit learner ${i + 1}` : `pretraining learner ${i + 1} on D0`;
+      const stats = ensureFitted(agents[i], cfg, fitRng, {}, listener && ((done, total) => listener?.(stage, done, total)));
       if (stats) lastFit[i] = { stats, seconds: (Date.now() - t0) / 1000 };
     };
     // The D0-pretrained model before the first phase, from its own stream (also used when evaluated before training).
@@ -151,7 +153,8 @@ export const ppiTrainerFactory: TrainerFactory<PpiConfig> = {
         agents.forEach((_, i) => fit(i, unitRng.child(`fit-${i}`))); // Alg. 1: re-initialise and refit on D_{k−1}
         const dataEpisodes = agents.map((a) => a.data.episodes);
         const t0 = Date.now();
-        const r = ppiPhase(agents, matchups, cfg, unitRng); // its refits are no-ops now; acts and appends R_k
+        // Its refits are no-ops now: it acts and appends R_k.
+        const r = ppiPhase(agents, matchups, cfg, unitRng, {}, { onActing: listener && ((done, total) => listener?.('acting', done, total)) });
         const rolloutSeconds = (Date.now() - t0) / 1000;
         return {
           points: r.points,
@@ -185,6 +188,9 @@ export const ppiTrainerFactory: TrainerFactory<PpiConfig> = {
       },
       dispose() {
         for (const a of agents) a.net?.dispose();
+      },
+      setWorkListener(l: WorkListener | undefined) {
+        listener = l;
       },
     };
   },

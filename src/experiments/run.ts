@@ -18,6 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Actor } from '../agents/actor';
 import { evaluateEpisodes, mergePoints, type TrainPoint } from '../agents/evaluate';
 import { memoryOneActor, tabularPoolActor } from '../agents/tabular';
+import { NUM_ROUNDS } from '../game/ipd';
 import { ALLC, ALLD, TFT } from '../game/memory-one';
 import { describeEngine, resolveEngineKind } from '../model/engines';
 import { seeded } from '../rng';
@@ -67,6 +68,7 @@ export interface Progress {
   readonly eta: number;
   /** The latest training points of learner 0, per co-player. */
   readonly latest: readonly TrainPoint[];
+  /** Progress inside the unit under way (PPI: 'refit learner 1: 120/350'; the evaluation), when it reports any. */
   readonly message?: string;
 }
 
@@ -307,13 +309,36 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
     } satisfies Status);
   writeStatus('running');
 
+  const started = Date.now(), startUnits = unitsDone;
+  let latest: TrainPoint[] = [];
+  const progress = (message?: string): Progress => {
+    const rate = (unitsDone - startUnits) / Math.max(1e-3, (Date.now() - started) / 1000);
+    return {
+      experiment: o.experiment, algo: o.algo, seed: o.seed, unit: unitCol, done: unitsDone, total, rate,
+      eta: rate > 0 ? (total - unitsDone) / rate : NaN, latest, ...(message ? { message } : {}),
+    };
+  };
+  // Work inside a unit, at most every 2 s: a PPI phase runs for minutes (hours at the paper's sizes).
+  let lastWork = 0;
+  const onWork = (stage: string, done: number, of: number) => {
+    if (!hooks.onProgress || (Date.now() - lastWork < 2000 && done < of)) return;
+    lastWork = Date.now();
+    hooks.onProgress(progress(`${stage} ${done}/${of}`));
+  };
+  trainer.setWorkListener?.(onWork);
+
   const evalUnits = new Set(run.evalAt.map((f) => Math.round(f * total)));
   evalUnits.add(total);
   const evaluate = (atUnit: number) => {
     const rows: CsvRow[] = [];
-    trainer.actors().forEach((actor, i) => {
-      const points = evaluateEpisodes(i, actor, evaluationCoPlayers(trainer, i, frozen), run.evalEpisodes, rng.child(`eval-${atUnit}-${i}`), {
-        identities: trainer.identities,
+    const actors = trainer.actors();
+    actors.forEach((actor, i) => {
+      const coPlayers = evaluationCoPlayers(trainer, i, frozen);
+      const stage = `evaluation at ${unitCol} ${atUnit}, learner ${i + 1}`;
+      let played = 0;
+      const onRound = () => onWork(stage, ++played, coPlayers.length * NUM_ROUNDS);
+      const points = evaluateEpisodes(i, actor, coPlayers, run.evalEpisodes, rng.child(`eval-${atUnit}-${i}`), {
+        identities: trainer.identities, onRound,
       });
       for (const p of points) {
         rows.push({ [unitCol]: atUnit, learner: p.learner, coplayer: p.coPlayer, round: p.round, reward: p.reward, cooperation: p.cooperation, coplayer_reward: p.coplayerReward, coplayer_cooperation: p.coplayerCooperation });
@@ -328,8 +353,6 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
   };
 
   if (unitsDone === 0 && evalUnits.has(0)) evaluate(0);
-  const started = Date.now(), startUnits = unitsDone;
-  let latest: TrainPoint[] = [];
   let stopped = false;
   while (unitsDone < total) {
     const result = trainer.runUnit(unitsDone, rng.child(`unit-${unitsDone}`));
@@ -357,11 +380,7 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
     if (evalUnits.has(unitsDone)) evaluate(unitsDone);
     stopped = unitsDone < total && (hooks.shouldStop?.() ?? false);
     if (unitsDone % run.checkpointEvery === 0 || stopped) checkpoint();
-    const rate = (unitsDone - startUnits) / Math.max(1e-3, (Date.now() - started) / 1000);
-    hooks.onProgress?.({
-      experiment: o.experiment, algo: o.algo, seed: o.seed, unit: unitCol, done: unitsDone, total, rate,
-      eta: (total - unitsDone) / Math.max(rate, 1e-9), latest,
-    });
+    hooks.onProgress?.(progress());
     if (stopped) break;
     await new Promise((r) => setImmediate(r)); // let signals and progress through between units
   }

@@ -14,6 +14,12 @@ export interface UnitResult {
   readonly stats: readonly Readonly<Record<string, number>>[];
 }
 
+/**
+ * Progress inside a unit, for units that run for minutes to hours (a PPI phase: its refits and its play): what is
+ * being done (`stage`, e.g. 'refit learner 1'), and `done` of `total` steps of it. Observes only.
+ */
+export type WorkListener = (stage: string, done: number, total: number) => void;
+
 export interface Trainer {
   /** What one unit is called on the x-axis: A2C 'iteration', PPI 'phase'. */
   readonly unit: 'iteration' | 'phase';
@@ -32,6 +38,8 @@ export interface Trainer {
   /** The learners' final weights (small; later steps and notebooks load them). */
   saveFinal(dir: string): void;
   dispose(): void;
+  /** Optional: report progress inside units (and inside a first fit that `actors()` triggers) to `listener`. */
+  setWorkListener?(listener: WorkListener | undefined): void;
 }
 
 /** Where an earlier step's final agents are, for the steps that depend on them. */

@@ -380,6 +380,12 @@ export function ppiLoss(
 // each epoch, batches of `batchEpisodes` whole episodes (the last one of an epoch may be smaller).
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * Progress of a long piece of work (a refit's gradient steps, a phase's rounds of play): `done` of `total`. Only
+ * observes: it draws no random numbers and changes no result. A refit at the paper's sizes runs for hours.
+ */
+export type WorkProgress = (done: number, total: number) => void;
+
 /** What a refit reports: the loss terms averaged over its last epoch, and the number of gradient steps. */
 export interface PpiFitStats extends PpiLossStats {
   readonly updates: number;
@@ -404,6 +410,7 @@ export function fitPpiModel(
   opponentId: boolean,
   rng: Rng,
   game: IpdEnvOptions = {},
+  onUpdate?: WorkProgress,
 ): { net: GruNet; stats: PpiFitStats } {
   validatePpiConfig(cfg);
   const net = createPpiNet(cfg, opponentId, rng.child('init'));
@@ -416,6 +423,7 @@ export function fitPpiModel(
   for (let i = 0; i < order.length; i++) order[i] = i;
   const steps = ppiSteps(data.rounds, opponentId);
   let sum = { loss: 0, obsLoss: 0, rewardLoss: 0, actionLoss: 0 }, counted = 0, updates = 0;
+  const totalUpdates = cfg.epochs * Math.ceil(data.episodes / cfg.batchEpisodes);
   for (let epoch = 0; epoch < cfg.epochs; epoch++) {
     shuffle(order, rng.child(`epoch-${epoch}`));
     const last = epoch === cfg.epochs - 1;
@@ -425,6 +433,7 @@ export function fitPpiModel(
       const { dOut, stats } = ppiLoss(out, batch, cfg, opponentId, payoff);
       optimizer.step(net.params, net.backward(dOut), net.describeIndex);
       updates++;
+      onUpdate?.(updates, totalUpdates);
       if (last) {
         for (const k of ['loss', 'obsLoss', 'rewardLoss', 'actionLoss'] as const) sum[k] += stats[k] * batch.episodes;
         counted += batch.episodes;
@@ -635,9 +644,9 @@ export interface PpiAgent {
 }
 
 /** Refits `agent` from scratch on all its data unless its model was already fitted on exactly that data. */
-export function ensureFitted(agent: PpiAgent, cfg: PpiConfig, rng: Rng, game: IpdEnvOptions = {}): PpiFitStats | null {
+export function ensureFitted(agent: PpiAgent, cfg: PpiConfig, rng: Rng, game: IpdEnvOptions = {}, onUpdate?: WorkProgress): PpiFitStats | null {
   if (agent.net && agent.fittedEpisodes === agent.data.episodes) return null;
-  const { net, stats } = fitPpiModel(agent.data, cfg, agent.opponentId, rng, game);
+  const { net, stats } = fitPpiModel(agent.data, cfg, agent.opponentId, rng, game, onUpdate);
   agent.net?.dispose();
   agent.net = net;
   agent.fittedEpisodes = agent.data.episodes;
@@ -667,9 +676,9 @@ export function ppiPhase(
   cfg: PpiConfig,
   rng: Rng,
   game: IpdEnvOptions = {},
-  hooks: { afterFit?(): void } = {},
+  hooks: { afterFit?(): void; onRefit?(learner: number): WorkProgress; onActing?: WorkProgress } = {},
 ): PpiPhaseResult {
-  const fits = agents.map((a, i) => ensureFitted(a, cfg, rng.child(`fit-${i}`), game));
+  const fits = agents.map((a, i) => ensureFitted(a, cfg, rng.child(`fit-${i}`), game, hooks.onRefit?.(i)));
   hooks.afterFit?.();
   const identities = agents.some((a) => a.opponentId);
   const fresh: PpiData[][] = agents.map(() => []);
@@ -678,10 +687,13 @@ export function ppiPhase(
     episodes: batch.episodes, rounds: batch.rounds, actions: batch.actions, coPlayerActions: batch.coPlayerActions,
     ...(agent.opponentId ? { coPlayerIds: ids } : {}),
   });
+  const rounds = game.rounds ?? NUM_ROUNDS;
+  const onActing = hooks.onActing;
   matchups.forEach((m, k) => {
     const a = agents[m.learner];
     const b = 'learner' in m.coPlayer ? ppiAgentActor(agents[m.coPlayer.learner], cfg, game) : m.coPlayer.actor;
-    const played = playMatch(ppiAgentActor(a, cfg, game), b, m.episodes, rng.child(`match-${k}`), { ...game, identities });
+    const onRound = onActing && ((done: number) => onActing(k * rounds + done, matchups.length * rounds));
+    const played = playMatch(ppiAgentActor(a, cfg, game), b, m.episodes, rng.child(`match-${k}`), { ...game, identities, onRound });
     fresh[m.learner].push(side(played.batch, played.idsOfB, a));
     points.push(trainPoint(played.batch, m.learner, b.kind));
     if ('learner' in m.coPlayer) {

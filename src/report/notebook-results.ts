@@ -152,6 +152,7 @@ function progressReport(p: Progress, runIndex: number, runs: number): Record<str
     run: `${p.experiment}/${p.algo} seed ${p.seed} (${runIndex}/${runs})`,
     [p.unit]: p.done,
     total: p.total,
+    ...(p.message ? { now: p.message } : {}),
   };
   for (const t of p.latest) {
     report[`${t.coPlayer} reward`] = t.reward;

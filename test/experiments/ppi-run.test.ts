@@ -65,6 +65,32 @@ test('a PPI run stopped after a phase and resumed equals the uninterrupted run (
   }
 });
 
+test('a PPI run reports progress inside its phases (D0 pretraining, refits, acting, evaluations) and that changes no result', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'ppi-progress-'));
+  const o = { experiment: 'mixed' as const, algo: 'ppi' as const, preset: 'smoke' as const, seed: 5, overrides: [...FAST, 'evalAt=0'] };
+  await runExperiment({ ...o, root: join(root, 'quiet') });
+  const messages: string[] = [];
+  await runExperiment({ ...o, root: join(root, 'watched') }, { onProgress: (p) => { if (p.message) messages.push(`${p.done}: ${p.message}`); } });
+  const has = (re: RegExp) => assert.ok(messages.some((m) => re.test(m)), `${re} in\n${messages.join('\n')}`);
+  has(/^0: pretraining learner 1 on D0 (\d+)\/\1$/);
+  has(/^0: evaluation at phase 0, learner 2 500\/500$/); // 5 co-players × 100 rounds
+  has(/^0: acting 300\/300$/); // phase 1: three matchups (1 vs 2, each vs tabular) of 100 rounds
+  has(/^1: refit learner 2 (\d+)\/\1$/);
+  for (const m of messages) {
+    const [, done, total] = /(\d+)\/(\d+)$/.exec(m)!;
+    assert.ok(Number(done) >= 1 && Number(done) <= Number(total), m);
+  }
+  // The refit's reported total is its number of updates (train.csv of phase 2).
+  const train = readCsv(join(runDir({ ...o, root: join(root, 'watched') }), 'train.csv'));
+  const refit = messages.filter((m) => m.startsWith('1: refit learner 2 ')).pop()!;
+  assert.equal(Number(/\/(\d+)$/.exec(refit)![1]), train.find((r) => r.phase === 2 && r.learner === 1)!.updates);
+  const strip = (csv: string) => csv.split('\n').map((l) => l.split(',').slice(0, 14).join(',')).join('\n');
+  for (const f of ['train.csv', 'episode.csv']) {
+    const read = (run: string) => strip(readFileSync(join(runDir({ ...o, root: join(root, run) }), f), 'utf8'));
+    assert.equal(read('watched'), read('quiet'), f);
+  }
+});
+
 test('PPI settings: the paper preset is the paper\'s sizes, overrides are validated by name', () => {
   const paper = ppiPreset('mixed', 'paper');
   assert.equal(paper, PPI_PAPER);
