@@ -20,9 +20,12 @@ import { compareWithPaper, type ComparisonRecord } from './comparison';
 import { displayPath, findRuns, formatSeeds, runsNote, type RunSet } from './results';
 
 /** Where the generated text goes, in the file's order: one section per claim, then settings and compute. */
-export const REPRODUCTION_SECTIONS = ['step1', 'step2', 'step3', 'fig1', 'fig3', 'settings', 'compute'] as const;
+export const REPRODUCTION_SECTIONS = ['campaign', 'step1', 'step2', 'step3', 'fig1', 'fig3', 'settings', 'compute'] as const;
 export type ReproductionSection = (typeof REPRODUCTION_SECTIONS)[number];
-export type ClaimSection = Exclude<ReproductionSection, 'settings' | 'compute'>;
+export type ClaimSection = Exclude<ReproductionSection, 'campaign' | 'settings' | 'compute'>;
+
+/** Seeds per experiment and learner that issue #8 asks for at the least (the paper used 10, 5 for Fig. 4). */
+export const CAMPAIGN_SEEDS = 5;
 
 /** One claim of the paper: its heading, the experiments whose runs test it, and which of their summary keys it quotes. */
 interface Claim {
@@ -271,6 +274,47 @@ export function computeText(o: ReproductionOptions = {}): string {
   ].join('\n');
 }
 
+/**
+ * Where the campaign stands: per experiment and learner, the finished seeds, the unfinished ones (units done), how
+ * many are missing to `CAMPAIGN_SEEDS`, and the core-hours those would take at the mean compute time of the
+ * finished seeds (unknown without a finished seed).
+ */
+export function campaignText(o: ReproductionOptions = {}): string {
+  const preset = o.preset ?? 'reduced';
+  const unfinished = findRuns({ presets: [preset], root: o.root ?? DEFAULT_ROOT, unfinished: true }).filter((r) => !r.done);
+  const rows: string[][] = [];
+  let hoursLeft = 0, unknownLeft = 0, complete = 0;
+  for (const { experiment, algo } of pairs(EXPERIMENTS)) {
+    const runs = finishedRuns(experiment, algo, o);
+    const open = unfinished.filter((r) => r.experiment === experiment && r.algo === algo).map((r) => {
+      const status = readStatus(r.dir);
+      return `${r.seed} (${status?.unitsDone ?? 0}/${status?.totalUnits ?? '?'})`;
+    });
+    const missing = Math.max(0, CAMPAIGN_SEEDS - runs.length);
+    const minutes = runs.map((r) => readComputeTime(r.dir)?.seconds).filter((t): t is number => t !== undefined).map((t) => t / 60);
+    let left = '0';
+    if (missing === 0) complete++;
+    else if (minutes.length > 0) {
+      const hours = (missing * meanStd(minutes).mean) / 60;
+      hoursLeft += hours;
+      left = `≈ ${num(hours, 1)}`;
+    } else {
+      unknownLeft++;
+      left = '? (no finished seed)';
+    }
+    rows.push([runName(experiment, algo), runs.length > 0 ? formatSeeds(runs.map((r) => r.seed)) : '—', open.join(', ') || '—', String(missing), left]);
+  }
+  return [
+    `Seeds of every experiment at \`${preset}\`, against the ${CAMPAIGN_SEEDS} that issue #8 asks for. Core-hours left: the missing ` +
+      'seeds at the mean compute time of the finished ones (Compute, below); an unfinished seed resumes from its checkpoint.',
+    '',
+    table(['run', 'seeds finished', 'unfinished (units done)', `missing to ${CAMPAIGN_SEEDS}`, 'core-hours left'], rows),
+    '',
+    `${complete} of ${rows.length} run sets have ${CAMPAIGN_SEEDS} seeds; about ${num(hoursLeft, 1)} core-hours left` +
+      `${unknownLeft > 0 ? `, plus ${unknownLeft} run set(s) with no finished seed to estimate from` : ''}.`,
+  ].join('\n');
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The file: skeleton, marker pairs, update
 // ---------------------------------------------------------------------------------------------------------------
@@ -278,6 +322,7 @@ export function computeText(o: ReproductionOptions = {}): string {
 /** The generated text of every section. */
 export function generateSections(o: ReproductionOptions = {}): Record<ReproductionSection, string> {
   return {
+    campaign: campaignText(o),
     step1: claimText('step1', o), step2: claimText('step2', o), step3: claimText('step3', o), fig1: claimText('fig1', o),
     fig3: claimText('fig3', o), settings: settingsText(o), compute: computeText(o),
   };
@@ -301,6 +346,10 @@ export function reproductionSkeleton(): string {
     '',
     'The text between `<!-- generated:… -->` marker pairs is rewritten by `npm run reproduction`; write verdicts and',
     'other prose outside them, where regeneration leaves it as it is.',
+    '',
+    '## The campaign',
+    '',
+    ...markers('campaign'),
     '',
     ...claims,
     '## Settings: ours beside the paper\'s',

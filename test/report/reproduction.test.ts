@@ -6,10 +6,10 @@ import { join, resolve } from 'node:path';
 import { smokeResultsTree } from './smoke-tree';
 import { writeJsonAtomic } from '../../src/experiments/files';
 import { presetName } from '../../src/experiments/presets';
-import { readStatus, runDir } from '../../src/experiments/run';
+import { readComputeTime, readStatus, runDir } from '../../src/experiments/run';
 import { ourValue } from '../../src/report/comparison';
 import {
-  claimText, computeText, fillSections, generateSections, reproductionSkeleton, settingsText, updateReproduction, REPRODUCTION_SECTIONS,
+  campaignText, claimText, computeText, fillSections, CAMPAIGN_SEEDS, generateSections, reproductionSkeleton, settingsText, updateReproduction, REPRODUCTION_SECTIONS,
 } from '../../src/report/reproduction';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -66,6 +66,16 @@ test('settings: ours beside the paper preset, only what differs plus the scale; 
   const [mean, lo, hi] = step1[2].match(/[\d.]+/g)!.map(Number);
   assert.ok(lo <= mean && mean <= hi && !step1[2].includes('≈'), step1[2]);
   assert.match(compute, /Unfinished: step1\/a2c seed 2 \(1\/4, [\d.]+ min so far\)/);
+});
+
+test('campaign: finished and unfinished seeds per run set, the seeds missing to 5, and the core-hours they would take', () => {
+  const text = campaignText(o());
+  assert.equal(CAMPAIGN_SEEDS, 5);
+  const minutes = [0, 1].map((seed) => readComputeTime(runDir({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed, root }))!.seconds / 60);
+  const hours = (3 * (minutes[0] + minutes[1])) / 2 / 60;
+  assert.deepEqual(row(text, 'step1/a2c', '0, 1'), ['step1/a2c', '0, 1', '2 (1/4)', '3', `≈ ${hours.toFixed(1)}`]);
+  assert.deepEqual(row(text, 'step1/ppi', '—'), ['step1/ppi', '—', '—', '5', '? (no finished seed)']);
+  assert.match(text, /0 of 12 run sets have 5 seeds; about [\d.]+ core-hours left, plus \d+ run set\(s\) with no finished seed to estimate from\./);
 });
 
 test('the file: a skeleton when missing; regeneration keeps the text outside the markers byte for byte, and is idempotent', () => {
