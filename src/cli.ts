@@ -31,6 +31,9 @@ Options:
   --resume             continue unfinished runs from their last checkpoint
   --force              discard existing results of these runs and start again
   --root DIR           results root (default data/runs)
+  --init-from DIR      start the learners from saved agents (a run directory or its final/; learner i from
+                         learner-<i>, else learner-0) instead of fresh weights: a study option, e.g. a Step-1
+                         run from an agent trained elsewhere; use --root to keep such runs apart
   --until TIME         a time limit (ISO date-time, or HH:MM today in UTC): a seed is not started when the
                          finished seeds of the same run say it would not end by then; running seeds stop
                          after a checkpoint when it passes (for sessions whose work tree is not kept);
@@ -113,6 +116,7 @@ async function main(): Promise<number> {
       resume: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
       root: { type: 'string' },
+      'init-from': { type: 'string' },
       until: { type: 'string' },
       child: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -130,6 +134,7 @@ async function main(): Promise<number> {
   const base = {
     experiment, algo, preset, overrides: values.set!, resume: values.resume!, force: values.force!,
     root: values.root ? resolve(values.root) : undefined,
+    initFrom: values['init-from'] ? resolve(values['init-from']) : undefined,
   };
   if (values.child) {
     await child({ ...base, seed: seeds[0] });
@@ -195,7 +200,7 @@ async function main(): Promise<number> {
   const runOne = (seed: number) =>
     new Promise<void>((done) => {
       const args = [experiment, '--algo', algo, '--preset', preset, '--seeds', String(seed), '--child',
-        ...(base.resume ? ['--resume'] : []), ...(base.force ? ['--force'] : []), ...(base.root ? ['--root', base.root] : []),
+        ...(base.resume ? ['--resume'] : []), ...(base.force ? ['--force'] : []), ...(base.root ? ['--root', base.root] : []), ...(base.initFrom ? ['--init-from', base.initFrom] : []),
         ...base.overrides.flatMap((s) => ['--set', s])];
       const c = fork(__filename, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
       children.add(c);

@@ -9,7 +9,7 @@ import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
 import type { Rng } from '../rng';
 import type { ExperimentSpec } from './experiments';
 import { matchupsFor } from './matchups';
-import type { Trainer, TrainerDeps, TrainerFactory } from './trainer';
+import { initialLearnerDir, type Trainer, type TrainerDeps, type TrainerFactory } from './trainer';
 
 const STATS = ['loss', 'policyLoss', 'valueLoss', 'entropy', 'gradNorm'] as const;
 
@@ -26,10 +26,13 @@ export const a2cTrainerFactory: TrainerFactory<A2cConfig> = {
     let agents: A2cAgent[] = [];
     for (let i = 0; i < spec.learners; i++) {
       if (deps.initialiseFrom) {
-        // Step 3: every learner starts from the Step-2 extortion policy, with a fresh optimiser for this step's settings.
-        const init = loadAgent(join(deps.initialiseFrom, 'learner-0'), false);
+        // Step 3: every learner starts from the Step-2 extortion policy (or `--init-from`'s agents), with a fresh
+        // optimiser for this step's settings.
+        const from = initialLearnerDir(deps.initialiseFrom, i);
+        const init = loadAgent(from, false);
         const fresh = createA2cAgent(cfg, spec.opponentId, rng.child(`init-${i}`));
-        if (init.net.params.length !== fresh.net.params.length) throw new Error(`${deps.initialiseFrom}: the Step-2 agent's network does not match this configuration`);
+        if (init.opponentId !== spec.opponentId) throw new Error(`${from}: the saved agent's identity setting does not match ${spec.name}`);
+        if (init.net.params.length !== fresh.net.params.length) throw new Error(`${from}: the saved agent's network does not match this configuration`);
         fresh.net.params.set(init.net.params);
         agents.push(fresh);
       } else {

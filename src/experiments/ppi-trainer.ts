@@ -25,7 +25,7 @@ import type { Rng } from '../rng';
 import type { ExperimentSpec } from './experiments';
 import { writeFileAtomic } from './files';
 import { matchupsFor } from './matchups';
-import type { Trainer, TrainerDeps, TrainerFactory, WorkListener } from './trainer';
+import { initialLearnerDir, type Trainer, type TrainerDeps, type TrainerFactory, type WorkListener } from './trainer';
 
 /** Per-learner columns of train.csv: the refit's last-epoch loss terms, its size and cost, and the acting cost. */
 const STATS = ['loss', 'obsLoss', 'rewardLoss', 'actionLoss', 'updates', 'dataEpisodes', 'refitSeconds', 'rolloutSeconds'] as const;
@@ -118,11 +118,12 @@ export const ppiTrainerFactory: TrainerFactory<PpiConfig> = {
     let agents: PpiAgent[] = [];
     for (let i = 0; i < spec.learners; i++) {
       if (deps.initialiseFrom) {
-        // Step 3: every learner starts from the Step-2 agent's model and its whole data set.
-        const { agent } = loadLearner(join(deps.initialiseFrom, 'learner-0'));
-        if (agent.opponentId !== spec.opponentId) throw new Error(`${deps.initialiseFrom}: the Step-2 agent's identity setting does not match ${spec.name}`);
+        // Step 3: every learner starts from the Step-2 agent's model and its whole data set (or `--init-from`'s).
+        const from = initialLearnerDir(deps.initialiseFrom, i);
+        const { agent } = loadLearner(from);
+        if (agent.opponentId !== spec.opponentId) throw new Error(`${from}: the saved agent's identity setting does not match ${spec.name}`);
         if (agent.net!.config.hiddenSize !== cfg.hiddenSize || agent.net!.config.embedSize !== cfg.embedSize) {
-          throw new Error(`${deps.initialiseFrom}: the Step-2 agent's network (E=${agent.net!.config.embedSize}, H=${agent.net!.config.hiddenSize}) does not match this configuration (E=${cfg.embedSize}, H=${cfg.hiddenSize})`);
+          throw new Error(`${from}: the saved agent's network (E=${agent.net!.config.embedSize}, H=${agent.net!.config.hiddenSize}) does not match this configuration (E=${cfg.embedSize}, H=${cfg.hiddenSize})`);
         }
         agents.push(agent);
       } else {

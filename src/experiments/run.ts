@@ -53,6 +53,13 @@ export interface RunOptions {
   readonly resume?: boolean;
   /** Discard an existing run (finished or not) and start again. */
   readonly force?: boolean;
+  /**
+   * Start the learners from saved agents instead of fresh weights (a study option; no preset uses it): a run
+   * directory, its `final/`, or a `resume/`. Learner i starts from `learner-<i>` there, or from `learner-0` when the
+   * source has fewer learners; A2C takes the weights (with a fresh optimiser), PPI the model and its data set, as
+   * Step 3 does from Step 2. Not for Step 3 itself, which starts from its Step-2 agent.
+   */
+  readonly initFrom?: string;
 }
 
 export interface Progress {
@@ -68,7 +75,7 @@ export interface Progress {
   readonly eta: number;
   /** The latest training points of learner 0, per co-player. */
   readonly latest: readonly TrainPoint[];
-  /** Progress inside the unit under way (PPI: 'refit learner 1: 120/350'; the evaluation), when it reports any. */
+  /** Progress inside the unit under way (PPI: 'refit learner 1 120/350'; the evaluation), when it reports any. */
   readonly message?: string;
 }
 
@@ -158,6 +165,13 @@ export function readComputeTime(dir: string): ComputeTime | undefined {
   if (!existsSync(configPath)) return undefined;
   const seconds = (Date.parse(status.updatedAt) - Date.parse(readJson<{ startedAt?: string }>(configPath).startedAt ?? '')) / 1000;
   return Number.isFinite(seconds) && seconds >= 0 ? { seconds, approximate: true } : undefined;
+}
+
+/** The directory holding `learner-<i>/` agents: `dir` itself, or a run directory's `final/`. */
+function savedAgentsDir(dir: string): string {
+  const d = resolve(dir);
+  for (const c of [d, join(d, 'final')]) if (existsSync(join(c, 'learner-0', 'manifest.json'))) return c;
+  throw new Error(`--init-from: no saved agents in ${d} (looked for learner-0/manifest.json in it and in final/)`);
 }
 
 /** Whether `dir` holds a resumable checkpoint (`resume/state.json` is written last, so it marks a complete one). */
@@ -254,7 +268,7 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
   const deps: { -readonly [K in keyof TrainerDeps]: TrainerDeps[K] } = {};
   let dependency: { experiment: string; dir: string } | undefined;
   if (spec.dependsOn) {
-    const depOptions: RunOptions = { ...o, experiment: spec.dependsOn.experiment, overrides: [], resume: true, force: false };
+    const depOptions: RunOptions = { ...o, experiment: spec.dependsOn.experiment, overrides: [], resume: true, force: false, initFrom: undefined };
     const depDir = runDir(depOptions);
     if (readStatus(depDir)?.state !== 'done') {
       log(`${o.experiment} needs ${spec.dependsOn.experiment} of seed ${o.seed}: running it first (${depDir})`);
@@ -266,6 +280,21 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
     if (spec.dependsOn.use === 'frozen-opponent') deps.frozenFrom = finalDir;
     else deps.initialiseFrom = finalDir;
     dependency = { experiment: spec.dependsOn.experiment, dir: finalDir };
+  }
+  let initialisedFrom: string | undefined;
+  if (o.initFrom) {
+    if (deps.initialiseFrom) throw new Error(`--init-from: ${o.experiment} already starts its learners from the ${spec.dependsOn!.experiment} agent`);
+    initialisedFrom = savedAgentsDir(o.initFrom);
+    deps.initialiseFrom = initialisedFrom;
+    log(`${o.experiment} seed ${o.seed}: learners start from ${initialisedFrom}`);
+  }
+  // A resumed run continues from the starting point it had.
+  const configPath = join(dir, 'config.json');
+  if (status && existsSync(configPath)) {
+    const before = readJson<{ initialisedFrom?: string }>(configPath).initialisedFrom;
+    if (before !== initialisedFrom) {
+      throw new Error(`${dir} was started ${before ? `with --init-from ${before}` : 'without --init-from'}; continue it the same way, or discard it with --force`);
+    }
   }
 
   // This session's compute starts here: a dependency run above records its own.
@@ -293,11 +322,12 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
   filterCsv(episodePath, (r) => unitsDone > 0 && Number(r[unitCol]) <= unitsDone); // evaluations up to the checkpoint were written before it
 
   const engineKind = resolveEngineKind();
-  writeJsonAtomic(join(dir, 'config.json'), {
+  writeJsonAtomic(configPath, {
     experiment: o.experiment, algo: o.algo, preset: o.preset, seed: o.seed,
     figure: spec.figure, description: spec.description,
     [o.algo]: learner, run, overrides: o.overrides ?? [],
     dependsOn: dependency ?? null,
+    ...(initialisedFrom ? { initialisedFrom } : {}),
     code: codeVersion(), engine: describeEngine(engineKind), node: process.version,
     startedAt: new Date().toISOString(),
   });

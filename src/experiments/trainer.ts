@@ -2,6 +2,8 @@
  * What the runner needs of a learning algorithm, so one runner drives A2C and PPI alike: run one training unit
  * (an A2C iteration, a PPI phase), expose the learners as players, and save/restore them.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Actor } from '../agents/actor';
 import type { EpisodePoint, TrainPoint } from '../agents/evaluate';
 import type { Rng } from '../rng';
@@ -46,7 +48,10 @@ export interface Trainer {
 export interface TrainerDeps {
   /** Step 2: the frozen Step-1 agent's final directory. */
   readonly frozenFrom?: string;
-  /** Step 3: the Step-2 final directory both learners start from. */
+  /**
+   * Step 3: the Step-2 final directory both learners start from; with `--init-from`, any saved agents. Learner i
+   * starts from `learner-<i>` there, or `learner-0` when there is no such learner.
+   */
   readonly initialiseFrom?: string;
 }
 
@@ -54,6 +59,12 @@ export interface TrainerFactory<C> {
   create(spec: ExperimentSpec, config: C, rng: Rng, deps: TrainerDeps): Trainer;
   /** A saved learner as a frozen player (the Fixed In-Context Learner, evaluation of saved agents). */
   loadActor(finalDir: string, learner: number): Actor;
+}
+
+/** The saved learner that learner `i` starts from under `TrainerDeps.initialiseFrom`. */
+export function initialLearnerDir(initialiseFrom: string, i: number): string {
+  const own = join(initialiseFrom, `learner-${i}`);
+  return existsSync(join(own, 'manifest.json')) ? own : join(initialiseFrom, 'learner-0');
 }
 
 export type { EpisodePoint };

@@ -203,3 +203,29 @@ test('parseUntil reads HH:MM (UTC, today) and ISO date-times, and refuses anythi
   assert.throws(() => parseUntil('25:00'), /not a time of day/);
   assert.throws(() => parseUntil('soon'), /neither HH:MM/);
 });
+
+test('--init-from: the learners start from saved agents (learner i from learner-<i>), recorded in config.json; misuse is refused', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'init-from-'));
+  const mixed = await runExperiment({ experiment: 'mixed', algo: 'a2c', preset: 'smoke', seed: 0, root: join(root, 'source'), overrides: FAST });
+  // With no iterations, the final weights are the starting ones: learner i's are exactly the source's learner i.
+  const o = { experiment: 'mixed' as const, algo: 'a2c' as const, preset: 'smoke' as const, seed: 1, root: join(root, 'study'), overrides: [...FAST, 'iterations=0'] };
+  const r = await runExperiment({ ...o, initFrom: mixed.dir });
+  assert.equal(r.status, 'done');
+  for (const learner of [0, 1]) {
+    assert.deepEqual(readFileSync(join(r.dir, `final/learner-${learner}/params.bin`)), readFileSync(join(mixed.dir, `final/learner-${learner}/params.bin`)), `learner ${learner}`);
+  }
+  assert.equal(JSON.parse(readFileSync(join(r.dir, 'config.json'), 'utf8')).initialisedFrom, join(mixed.dir, 'final'));
+  // A one-learner source seeds every learner; a Step-1 run from it trains on from there.
+  const step1 = await runExperiment({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 0, root: join(root, 'source'), overrides: FAST });
+  const both = await runExperiment({ ...o, seed: 2, initFrom: join(step1.dir, 'final') });
+  for (const learner of [0, 1]) assert.deepEqual(readFileSync(join(both.dir, `final/learner-${learner}/params.bin`)), readFileSync(join(step1.dir, 'final/learner-0/params.bin')));
+  await assert.rejects(runExperiment({ ...o, experiment: 'step3', initFrom: mixed.dir }), /--init-from: step3 already starts its learners from the step2 agent/);
+  await assert.rejects(runExperiment({ ...o, seed: 3, initFrom: root }), /--init-from: no saved agents in .*looked for learner-0\/manifest.json/);
+  await assert.rejects(runExperiment({ ...o, experiment: 'mixed-opponent-id', initFrom: mixed.dir }), /identity setting does not match mixed-opponent-id/);
+  // An unfinished run continues only from the starting point it had.
+  const cut = { ...o, seed: 4, overrides: FAST };
+  const stopped = await runExperiment({ ...cut, initFrom: mixed.dir }, { shouldStop: () => true });
+  assert.equal(stopped.status, 'stopped');
+  await assert.rejects(runExperiment({ ...cut, resume: true }), /was started with --init-from .*source.*; continue it the same way, or discard it with --force/);
+  assert.equal((await runExperiment({ ...cut, resume: true, initFrom: mixed.dir })).status, 'done');
+});
