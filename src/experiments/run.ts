@@ -141,6 +141,14 @@ function codeVersion(): { commit: string; dirty: boolean; package: string } {
   return { commit, dirty, package: pkg.version };
 }
 
+/** Where and with what one session of a run ran: config.json holds the first, and `resumed` the later ones. */
+export interface RunSession {
+  readonly startedAt: string;
+  readonly code: { commit: string; dirty: boolean; package: string };
+  readonly engine: string;
+  readonly node: string;
+}
+
 export function readStatus(dir: string): Status | undefined {
   return existsSync(join(dir, 'status.json')) ? readJson<Status>(join(dir, 'status.json')) : undefined;
 }
@@ -153,9 +161,9 @@ export interface ComputeTime {
 
 /**
  * The compute time of a run so far: status.json's `computeSeconds`. Runs written before that field existed fall
- * back to the wall time from config.json's `startedAt` to status.json's `updatedAt`, marked approximate: config.json
- * is rewritten by each session, so for a run that was resumed this covers its last session only. Undefined when the
- * run has no status (or no usable start time).
+ * back to the wall time from the start of the last session in config.json (`startedAt`, or its last `resumed` entry)
+ * to status.json's `updatedAt`, marked approximate: for a run that was resumed this covers its last session only.
+ * Undefined when the run has no status (or no usable start time).
  */
 export function readComputeTime(dir: string): ComputeTime | undefined {
   const status = readStatus(dir);
@@ -163,7 +171,9 @@ export function readComputeTime(dir: string): ComputeTime | undefined {
   if (status.computeSeconds !== undefined) return { seconds: status.computeSeconds, approximate: status.computeApproximate === true };
   const configPath = join(dir, 'config.json');
   if (!existsSync(configPath)) return undefined;
-  const seconds = (Date.parse(status.updatedAt) - Date.parse(readJson<{ startedAt?: string }>(configPath).startedAt ?? '')) / 1000;
+  const config = readJson<{ startedAt?: string; resumed?: { startedAt?: string }[] }>(configPath);
+  const lastStart = config.resumed?.at(-1)?.startedAt ?? config.startedAt ?? '';
+  const seconds = (Date.parse(status.updatedAt) - Date.parse(lastStart)) / 1000;
   return Number.isFinite(seconds) && seconds >= 0 ? { seconds, approximate: true } : undefined;
 }
 
@@ -322,14 +332,20 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
   filterCsv(episodePath, (r) => unitsDone > 0 && Number(r[unitCol]) <= unitsDone); // evaluations up to the checkpoint were written before it
 
   const engineKind = resolveEngineKind();
+  // Provenance: the first session's code and start stay; each resumed session is appended, so a run continued
+  // under newer code (or another engine) says so.
+  const session: RunSession = { startedAt: new Date().toISOString(), code: codeVersion(), engine: describeEngine(engineKind), node: process.version };
+  const previous = fromCheckpoint && existsSync(configPath) ? readJson<Partial<RunSession> & { resumed?: RunSession[] }>(configPath) : undefined;
+  const first = previous?.startedAt && previous.code ? previous as RunSession : undefined;
   writeJsonAtomic(configPath, {
     experiment: o.experiment, algo: o.algo, preset: o.preset, seed: o.seed,
     figure: spec.figure, description: spec.description,
     [o.algo]: learner, run, overrides: o.overrides ?? [],
     dependsOn: dependency ?? null,
     ...(initialisedFrom ? { initialisedFrom } : {}),
-    code: codeVersion(), engine: describeEngine(engineKind), node: process.version,
-    startedAt: new Date().toISOString(),
+    code: (first ?? session).code, engine: (first ?? session).engine, node: (first ?? session).node,
+    startedAt: (first ?? session).startedAt,
+    ...(first ? { resumed: [...(previous?.resumed ?? []), session] } : {}),
   });
   const writeStatus = (state: Status['state']) =>
     writeJsonAtomic(join(dir, 'status.json'), {

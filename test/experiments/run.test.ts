@@ -71,14 +71,22 @@ test('status.json records the compute time, summed over the sessions of a resume
   // Make what the first session held large, so that a resume that reset the count could not pass for one that adds to it.
   writeJsonAtomic(join(first.dir, 'status.json'), { ...readStatus(first.dir), computeSeconds: 1000 });
   await new Promise((r) => setTimeout(r, 300)); // time between the sessions: not compute
+  const firstConfig = JSON.parse(readFileSync(join(first.dir, 'config.json'), 'utf8'));
   const [second, secondWall] = await wall(() => runExperiment({ ...o, resume: true }));
   assert.equal(second.status, 'done');
+  // The first session's provenance stays; the resumed session is appended after it.
+  const config = JSON.parse(readFileSync(join(second.dir, 'config.json'), 'utf8'));
+  assert.equal(config.startedAt, firstConfig.startedAt);
+  assert.deepEqual(config.code, firstConfig.code);
+  assert.equal(config.resumed.length, 1);
+  assert.ok(Date.parse(config.resumed[0].startedAt) > Date.parse(firstConfig.startedAt), JSON.stringify(config.resumed));
+  assert.deepEqual(Object.keys(config.resumed[0]).sort(), ['code', 'engine', 'node', 'startedAt']);
   const total = readStatus(second.dir)?.computeSeconds ?? 0;
   assert.ok(total > 1000 && total <= 1000 + secondWall, `after the resume: ${total} s, the second session took ${secondWall} s`);
-  // A run written before the field existed: the wall time from config.json's startedAt to status.json's updatedAt, approximate.
+  // A run written before the field existed: the wall time from the last session's start to status.json's updatedAt, approximate.
   const { computeSeconds: _, ...legacy } = readStatus(second.dir)!;
   writeJsonAtomic(join(second.dir, 'status.json'), legacy);
-  const started = Date.parse(JSON.parse(readFileSync(join(second.dir, 'config.json'), 'utf8')).startedAt);
+  const started = Date.parse(config.resumed[0].startedAt);
   assert.deepEqual(readComputeTime(second.dir), { seconds: (Date.parse(legacy.updatedAt) - started) / 1000, approximate: true });
 });
 
