@@ -34,6 +34,8 @@ Options:
   --init-from DIR      start the learners from saved agents (a run directory or its final/; learner i from
                          learner-<i>, else learner-0) instead of fresh weights: a study option, e.g. a Step-1
                          run from an agent trained elsewhere; use --root to keep such runs apart
+  --frozen-from DIR    Step 2 only: the frozen co-player is learner-0 of DIR's saved agents (a run directory or
+                         its final/) instead of this seed's Step-1 agent; a study option, with --root
   --until TIME         a time limit (ISO date-time, or HH:MM today in UTC): a seed is not started when the
                          finished seeds of the same run say it would not end by then; running seeds stop
                          after a checkpoint when it passes (for sessions whose work tree is not kept);
@@ -117,6 +119,7 @@ async function main(): Promise<number> {
       force: { type: 'boolean', default: false },
       root: { type: 'string' },
       'init-from': { type: 'string' },
+      'frozen-from': { type: 'string' },
       until: { type: 'string' },
       child: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -135,6 +138,7 @@ async function main(): Promise<number> {
     experiment, algo, preset, overrides: values.set!, resume: values.resume!, force: values.force!,
     root: values.root ? resolve(values.root) : undefined,
     initFrom: values['init-from'] ? resolve(values['init-from']) : undefined,
+    frozenFrom: values['frozen-from'] ? resolve(values['frozen-from']) : undefined,
   };
   if (values.child) {
     await child({ ...base, seed: seeds[0] });
@@ -201,6 +205,7 @@ async function main(): Promise<number> {
     new Promise<void>((done) => {
       const args = [experiment, '--algo', algo, '--preset', preset, '--seeds', String(seed), '--child',
         ...(base.resume ? ['--resume'] : []), ...(base.force ? ['--force'] : []), ...(base.root ? ['--root', base.root] : []), ...(base.initFrom ? ['--init-from', base.initFrom] : []),
+        ...(base.frozenFrom ? ['--frozen-from', base.frozenFrom] : []),
         ...base.overrides.flatMap((s) => ['--set', s])];
       const c = fork(__filename, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
       children.add(c);

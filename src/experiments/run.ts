@@ -60,6 +60,12 @@ export interface RunOptions {
    * Step 3 does from Step 2. Not for Step 3 itself, which starts from its Step-2 agent.
    */
   readonly initFrom?: string;
+  /**
+   * Step 2 only (a study option): the frozen co-player, the Fixed In-Context Learner, is `learner-0` of the saved
+   * agents in this directory (a run directory or its `final/`) instead of this seed's Step-1 agent, e.g. an agent
+   * trained in the mixed pool. No Step-1 run is needed then.
+   */
+  readonly frozenFrom?: string;
 }
 
 export interface Progress {
@@ -178,10 +184,10 @@ export function readComputeTime(dir: string): ComputeTime | undefined {
 }
 
 /** The directory holding `learner-<i>/` agents: `dir` itself, or a run directory's `final/`. */
-function savedAgentsDir(dir: string): string {
+function savedAgentsDir(dir: string, option: string): string {
   const d = resolve(dir);
   for (const c of [d, join(d, 'final')]) if (existsSync(join(c, 'learner-0', 'manifest.json'))) return c;
-  throw new Error(`--init-from: no saved agents in ${d} (looked for learner-0/manifest.json in it and in final/)`);
+  throw new Error(`${option}: no saved agents in ${d} (looked for learner-0/manifest.json in it and in final/)`);
 }
 
 /** Whether `dir` holds a resumable checkpoint (`resume/state.json` is written last, so it marks a complete one). */
@@ -215,7 +221,7 @@ export function estimateRemainingSeconds(o: RunOptions): number | undefined {
     : 1;
   const spec = experimentSpec(o.experiment);
   let dependency = 0;
-  if (spec.dependsOn) {
+  if (spec.dependsOn && !o.frozenFrom) {
     const dep = estimateRemainingSeconds({ ...o, experiment: spec.dependsOn.experiment, overrides: [], resume: true, force: false });
     if (dep === undefined) return undefined;
     dependency = dep;
@@ -277,7 +283,13 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
   // Steps 2 and 3 start from an earlier step of the same seed; run it first when it is missing.
   const deps: { -readonly [K in keyof TrainerDeps]: TrainerDeps[K] } = {};
   let dependency: { experiment: string; dir: string } | undefined;
-  if (spec.dependsOn) {
+  let frozenFrom: string | undefined;
+  if (o.frozenFrom) {
+    if (spec.dependsOn?.use !== 'frozen-opponent') throw new Error(`--frozen-from: only Step 2 plays against a frozen agent, not ${o.experiment}`);
+    frozenFrom = savedAgentsDir(o.frozenFrom, '--frozen-from');
+    deps.frozenFrom = frozenFrom;
+    log(`${o.experiment} seed ${o.seed}: the frozen co-player is learner-0 of ${frozenFrom}`);
+  } else if (spec.dependsOn) {
     const depOptions: RunOptions = { ...o, experiment: spec.dependsOn.experiment, overrides: [], resume: true, force: false, initFrom: undefined };
     const depDir = runDir(depOptions);
     if (readStatus(depDir)?.state !== 'done') {
@@ -294,16 +306,17 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
   let initialisedFrom: string | undefined;
   if (o.initFrom) {
     if (deps.initialiseFrom) throw new Error(`--init-from: ${o.experiment} already starts its learners from the ${spec.dependsOn!.experiment} agent`);
-    initialisedFrom = savedAgentsDir(o.initFrom);
+    initialisedFrom = savedAgentsDir(o.initFrom, '--init-from');
     deps.initialiseFrom = initialisedFrom;
     log(`${o.experiment} seed ${o.seed}: learners start from ${initialisedFrom}`);
   }
   // A resumed run continues from the starting point it had.
   const configPath = join(dir, 'config.json');
   if (status && existsSync(configPath)) {
-    const before = readJson<{ initialisedFrom?: string }>(configPath).initialisedFrom;
-    if (before !== initialisedFrom) {
-      throw new Error(`${dir} was started ${before ? `with --init-from ${before}` : 'without --init-from'}; continue it the same way, or discard it with --force`);
+    const before = readJson<{ initialisedFrom?: string; frozenFrom?: string }>(configPath);
+    const given = { '--init-from': [before.initialisedFrom, initialisedFrom], '--frozen-from': [before.frozenFrom, frozenFrom] } as const;
+    for (const [option, [then, now]] of Object.entries(given)) {
+      if (then !== now) throw new Error(`${dir} was started ${then ? `with ${option} ${then}` : `without ${option}`}; continue it the same way, or discard it with --force`);
     }
   }
 
@@ -343,6 +356,7 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
     [o.algo]: learner, run, overrides: o.overrides ?? [],
     dependsOn: dependency ?? null,
     ...(initialisedFrom ? { initialisedFrom } : {}),
+    ...(frozenFrom ? { frozenFrom } : {}),
     code: (first ?? session).code, engine: (first ?? session).engine, node: (first ?? session).node,
     startedAt: (first ?? session).startedAt,
     ...(first ? { resumed: [...(previous?.resumed ?? []), session] } : {}),

@@ -237,3 +237,28 @@ test('--init-from: the learners start from saved agents (learner i from learner-
   await assert.rejects(runExperiment({ ...cut, resume: true }), /was started with --init-from .*source.*; continue it the same way, or discard it with --force/);
   assert.equal((await runExperiment({ ...cut, resume: true, initFrom: mixed.dir })).status, 'done');
 });
+
+test('--frozen-from: Step 2 plays against the given agent instead of its Step-1 run; misuse is refused', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'frozen-from-'));
+  const o = { experiment: 'step2' as const, algo: 'a2c' as const, preset: 'smoke' as const, seed: 0, overrides: [...FAST, 'iterations=4'] };
+  const usual = await runExperiment({ ...o, root: join(root, 'usual') }); // runs its Step 1 first
+  const step1Dir = join(root, 'usual', 'step1', 'a2c', 'smoke', 'seed-0');
+  // The same agent given explicitly: the same run, without a Step-1 run of its own.
+  const given = await runExperiment({ ...o, root: join(root, 'given'), frozenFrom: step1Dir });
+  assert.equal(given.status, 'done');
+  assert.equal(existsSync(join(root, 'given', 'step1')), false);
+  assert.equal(readFileSync(join(given.dir, 'train.csv'), 'utf8'), readFileSync(join(usual.dir, 'train.csv'), 'utf8'));
+  const config = JSON.parse(readFileSync(join(given.dir, 'config.json'), 'utf8'));
+  assert.equal(config.frozenFrom, join(step1Dir, 'final'));
+  assert.equal(config.dependsOn, null);
+  // Another agent (learner 1 of a mixed-pool run) is another co-player: other curves.
+  const mixed = await runExperiment({ experiment: 'mixed', algo: 'a2c', preset: 'smoke', seed: 0, root: join(root, 'source'), overrides: FAST });
+  const other = await runExperiment({ ...o, root: join(root, 'other'), frozenFrom: mixed.dir });
+  assert.notEqual(readFileSync(join(other.dir, 'train.csv'), 'utf8'), readFileSync(join(usual.dir, 'train.csv'), 'utf8'));
+  await assert.rejects(runExperiment({ ...o, experiment: 'mixed', root: join(root, 'x'), frozenFrom: mixed.dir }), /--frozen-from: only Step 2 plays against a frozen agent, not mixed/);
+  await assert.rejects(runExperiment({ ...o, root: join(root, 'x'), frozenFrom: root }), /--frozen-from: no saved agents in/);
+  // An unfinished run continues only against the co-player it had.
+  const stopped = await runExperiment({ ...o, root: join(root, 'cut'), frozenFrom: mixed.dir, overrides: FAST }, { shouldStop: () => true });
+  assert.equal(stopped.status, 'stopped');
+  await assert.rejects(runExperiment({ ...o, root: join(root, 'cut'), overrides: FAST, resume: true }), /was started with --frozen-from .*; continue it the same way/);
+});
