@@ -14,7 +14,7 @@
  */
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Actor } from '../agents/actor';
 import { evaluateEpisodes, mergePoints, type TrainPoint } from '../agents/evaluate';
 import { memoryOneActor, tabularPoolActor } from '../agents/tabular';
@@ -134,8 +134,16 @@ export function resolveSettings(o: RunOptions): { spec: ExperimentSpec; learner:
   return { spec, learner, run };
 }
 
+const PROJECT_ROOT = resolve(__dirname, '..', '..');
+
+/** A path as config.json records it: relative to the project root when inside it, so that a clone elsewhere reads it. */
+export function recordedPath(p: string): string {
+  const r = relative(PROJECT_ROOT, p);
+  return r !== '' && !r.startsWith('..') && !isAbsolute(r) ? r : p;
+}
+
 function codeVersion(): { commit: string; dirty: boolean; package: string } {
-  const root = resolve(__dirname, '..', '..');
+  const root = PROJECT_ROOT;
   let commit = 'unknown', dirty = false;
   try {
     commit = execSync('git rev-parse HEAD', { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
@@ -301,7 +309,7 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
     log(`${o.experiment} seed ${o.seed}: using the ${spec.dependsOn.experiment} agent at ${finalDir}`);
     if (spec.dependsOn.use === 'frozen-opponent') deps.frozenFrom = finalDir;
     else deps.initialiseFrom = finalDir;
-    dependency = { experiment: spec.dependsOn.experiment, dir: finalDir };
+    dependency = { experiment: spec.dependsOn.experiment, dir: recordedPath(finalDir) };
   }
   let initialisedFrom: string | undefined;
   if (o.initFrom) {
@@ -316,7 +324,7 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
     const before = readJson<{ initialisedFrom?: string; frozenFrom?: string }>(configPath);
     const given = { '--init-from': [before.initialisedFrom, initialisedFrom], '--frozen-from': [before.frozenFrom, frozenFrom] } as const;
     for (const [option, [then, now]] of Object.entries(given)) {
-      if (then !== now) throw new Error(`${dir} was started ${then ? `with ${option} ${then}` : `without ${option}`}; continue it the same way, or discard it with --force`);
+      if ((then && resolve(PROJECT_ROOT, then)) !== now) throw new Error(`${dir} was started ${then ? `with ${option} ${then}` : `without ${option}`}; continue it the same way, or discard it with --force`);
     }
   }
 
@@ -355,8 +363,8 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
     figure: spec.figure, description: spec.description,
     [o.algo]: learner, run, overrides: o.overrides ?? [],
     dependsOn: dependency ?? null,
-    ...(initialisedFrom ? { initialisedFrom } : {}),
-    ...(frozenFrom ? { frozenFrom } : {}),
+    ...(initialisedFrom ? { initialisedFrom: recordedPath(initialisedFrom) } : {}),
+    ...(frozenFrom ? { frozenFrom: recordedPath(frozenFrom) } : {}),
     code: (first ?? session).code, engine: (first ?? session).engine, node: (first ?? session).node,
     startedAt: (first ?? session).startedAt,
     ...(first ? { resumed: [...(previous?.resumed ?? []), session] } : {}),

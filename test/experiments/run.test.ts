@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { EXPERIMENTS } from '../../src/experiments/experiments';
 import { applyOverrides, a2cPreset, RUN_SETTINGS } from '../../src/experiments/presets';
 import { writeJsonAtomic } from '../../src/experiments/files';
-import { estimateRemainingSeconds, parseUntil, readComputeTime, readStatus, runDir, runExperiment } from '../../src/experiments/run';
+import { estimateRemainingSeconds, parseUntil, readComputeTime, readStatus, recordedPath, runDir, runExperiment } from '../../src/experiments/run';
 import { summarise } from '../../src/experiments/results';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -261,4 +261,11 @@ test('--frozen-from: Step 2 plays against the given agent instead of its Step-1 
   const stopped = await runExperiment({ ...o, root: join(root, 'cut'), frozenFrom: mixed.dir, overrides: FAST }, { shouldStop: () => true });
   assert.equal(stopped.status, 'stopped');
   await assert.rejects(runExperiment({ ...o, root: join(root, 'cut'), overrides: FAST, resume: true }), /was started with --frozen-from .*; continue it the same way/);
+});
+
+test('config.json records paths inside the project relative to it, others as they are', () => {
+  const project = resolve(__dirname, '..', '..');
+  assert.equal(recordedPath(join(project, 'data', 'runs', 'step1', 'a2c', 'reduced', 'seed-0', 'final')), 'data/runs/step1/a2c/reduced/seed-0/final');
+  assert.equal(recordedPath(join(tmpdir(), 'x')), join(tmpdir(), 'x'));
+  assert.equal(recordedPath(project), project);
 });
