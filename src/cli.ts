@@ -204,7 +204,8 @@ async function main(): Promise<number> {
   const runOne = (seed: number) =>
     new Promise<void>((done) => {
       const args = [experiment, '--algo', algo, '--preset', preset, '--seeds', String(seed), '--child',
-        ...(base.resume ? ['--resume'] : []), ...(base.force ? ['--force'] : []), ...(base.root ? ['--root', base.root] : []), ...(base.initFrom ? ['--init-from', base.initFrom] : []),
+        ...(base.resume ? ['--resume'] : []), ...(base.force ? ['--force'] : []), ...(base.root ? ['--root', base.root] : []),
+        ...(base.initFrom ? ['--init-from', base.initFrom] : []),
         ...(base.frozenFrom ? ['--frozen-from', base.frozenFrom] : []),
         ...base.overrides.flatMap((s) => ['--set', s])];
       const c = fork(__filename, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });

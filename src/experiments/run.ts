@@ -320,8 +320,10 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
   }
   // A resumed run continues from the starting point it had.
   const configPath = join(dir, 'config.json');
-  if (status && existsSync(configPath)) {
-    const before = readJson<{ initialisedFrom?: string; frozenFrom?: string }>(configPath);
+  const before = existsSync(configPath)
+    ? readJson<Partial<RunSession> & { resumed?: RunSession[]; initialisedFrom?: string; frozenFrom?: string }>(configPath)
+    : undefined;
+  if (status && before) {
     const given = { '--init-from': [before.initialisedFrom, initialisedFrom], '--frozen-from': [before.frozenFrom, frozenFrom] } as const;
     for (const [option, [then, now]] of Object.entries(given)) {
       if ((then && resolve(PROJECT_ROOT, then)) !== now) throw new Error(`${dir} was started ${then ? `with ${option} ${then}` : `without ${option}`}; continue it the same way, or discard it with --force`);
@@ -356,8 +358,8 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
   // Provenance: the first session's code and start stay; each resumed session is appended, so a run continued
   // under newer code (or another engine) says so.
   const session: RunSession = { startedAt: new Date().toISOString(), code: codeVersion(), engine: describeEngine(engineKind), node: process.version };
-  const previous = fromCheckpoint && existsSync(configPath) ? readJson<Partial<RunSession> & { resumed?: RunSession[] }>(configPath) : undefined;
-  const first = previous?.startedAt && previous.code ? previous as RunSession : undefined;
+  const first = fromCheckpoint && before?.startedAt && before.code ? before as RunSession : undefined;
+  const origin = first ?? session;
   writeJsonAtomic(configPath, {
     experiment: o.experiment, algo: o.algo, preset: o.preset, seed: o.seed,
     figure: spec.figure, description: spec.description,
@@ -365,9 +367,8 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
     dependsOn: dependency ?? null,
     ...(initialisedFrom ? { initialisedFrom: recordedPath(initialisedFrom) } : {}),
     ...(frozenFrom ? { frozenFrom: recordedPath(frozenFrom) } : {}),
-    code: (first ?? session).code, engine: (first ?? session).engine, node: (first ?? session).node,
-    startedAt: (first ?? session).startedAt,
-    ...(first ? { resumed: [...(previous?.resumed ?? []), session] } : {}),
+    code: origin.code, engine: origin.engine, node: origin.node, startedAt: origin.startedAt,
+    ...(first ? { resumed: [...(before?.resumed ?? []), session] } : {}),
   });
   const writeStatus = (state: Status['state']) =>
     writeJsonAtomic(join(dir, 'status.json'), {

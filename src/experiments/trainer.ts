@@ -46,7 +46,7 @@ export interface Trainer {
 
 /** Where an earlier step's final agents are, for the steps that depend on them. */
 export interface TrainerDeps {
-  /** Step 2: the frozen Step-1 agent's final directory. */
+  /** Step 2: the frozen co-player's saved agents (the Step-1 run's final directory, or `--frozen-from`'s); learner-0 plays. */
   readonly frozenFrom?: string;
   /**
    * Step 3: the Step-2 final directory both learners start from; with `--init-from`, any saved agents. Learner i
