@@ -144,6 +144,7 @@ const A2C_SCHEMA = z
     iterations: z.coerce.number().int().nonnegative(),
     embedSize: positiveInt,
     hiddenSize: positiveInt,
+    init: z.enum(['flax', 'pytorch']).optional(),
   })
   .strict();
 

@@ -6,7 +6,7 @@
  * Read top to bottom: the configuration and the paper's Table 2 presets; the network's input layout; acting;
  * the loss and its gradient; one update; the training loop over co-player matchups.
  */
-import { Adam, GruNet, PAPER_NET } from '../model/gru-net';
+import { Adam, GruNet, PAPER_NET, WEIGHT_INITS, type WeightInit } from '../model/gru-net';
 import { NUM_OUTCOMES } from '../game/ipd';
 import type { EpisodeBatch } from '../game/episode';
 import type { Actor, ActorSession } from '../agents/actor';
@@ -57,6 +57,11 @@ export interface A2cConfig {
   readonly embedSize: number;
   /** GRU state width (paper 128). */
   readonly hiddenSize: number;
+  /**
+   * Not in the paper (leave unset for its JAX stack's Flax defaults): `'pytorch'` draws the first weights as
+   * PyTorch's defaults do, a study setting for comparing with PyTorch implementations (`GruNet.create`).
+   */
+  readonly init?: WeightInit;
 }
 
 const TABLE2_COMMON = {
@@ -110,6 +115,7 @@ export function validateA2cConfig(cfg: A2cConfig): A2cConfig {
   integer(w, 'iterations', cfg.iterations, 0);
   integer(w, 'embedSize', cfg.embedSize, 1);
   integer(w, 'hiddenSize', cfg.hiddenSize, 1);
+  if (cfg.init !== undefined && !WEIGHT_INITS.includes(cfg.init)) throw new RangeError(`${w}: init must be one of ${WEIGHT_INITS.join(', ')}, got '${String(cfg.init)}'`);
   if (typeof cfg.centerAdvantages !== 'boolean') throw new TypeError(`${w}: centerAdvantages must be a boolean, got ${String(cfg.centerAdvantages)}`);
   return cfg;
 }
@@ -158,6 +164,7 @@ export function createA2cAgent(cfg: A2cConfig, opponentId: boolean, rng: Rng): A
       outputSize: OUTPUTS,
     },
     rng,
+    cfg.init ? { init: cfg.init } : {},
   );
   return { net, optimizer: new Adam(net.params.length, optimizerConfig(cfg)), opponentId };
 }

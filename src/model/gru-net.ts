@@ -30,7 +30,7 @@ import type { Rng } from '../rng';
 import { integer } from '../check';
 import type { Engine, EngineKind } from './engine';
 import { createEngine, resolveEngineKind } from './engines';
-import { lecunNormal, orthogonal } from './init';
+import { lecunNormal, orthogonal, uniformBound } from './init';
 import { PARAM_NAMES, paramLayout } from './layout';
 import type { ParamLayout, ParamName } from './layout';
 
@@ -63,6 +63,18 @@ export const PAPER_NET: Pick<GruNetConfig, 'embedSize' | 'hiddenSize'> = Object.
 export interface GruNetOptions {
   /** Force an engine; default `ICL_ENGINE` or the fastest available (`engines.ts`). */
   readonly engine?: EngineKind;
+}
+
+/**
+ * How `GruNet.create` draws the first weights. `flax` (the default) is the paper's JAX stack; `pytorch` is
+ * PyTorch's `nn.Linear` / `nn.GRU` default, for comparing with PyTorch implementations (a study setting).
+ */
+export type WeightInit = 'flax' | 'pytorch';
+export const WEIGHT_INITS: readonly WeightInit[] = ['flax', 'pytorch'];
+
+/** Options of `GruNet.create`: an engine, and the initialisation scheme. */
+export interface GruNetCreateOptions extends GruNetOptions {
+  readonly init?: WeightInit;
 }
 
 function validateConfig(config: GruNetConfig): GruNetConfig {
@@ -107,30 +119,18 @@ export class GruNet {
   }
 
   /**
-   * A freshly initialised network (Flax defaults, as the paper's stack): LeCun-normal embedding, GRU input and
-   * head kernels; orthogonal recurrent kernels (one H×H matrix per gate); zero biases.
+   * A freshly initialised network. Flax defaults (the paper's stack, `init: 'flax'`): LeCun-normal embedding, GRU
+   * input and head kernels; orthogonal recurrent kernels (one H×H matrix per gate); zero biases. PyTorch defaults
+   * (`init: 'pytorch'`): every weight and bias uniform on ±1/√fanIn, with fanIn = H for every GRU tensor.
    */
-  static create(config: GruNetConfig, rng: Rng, options: GruNetOptions = {}): GruNet {
+  static create(config: GruNetConfig, rng: Rng, options: GruNetCreateOptions = {}): GruNet {
     const c = validateConfig(config);
+    const init = options.init ?? 'flax';
+    if (!WEIGHT_INITS.includes(init)) throw new RangeError(`GruNet: init must be one of ${WEIGHT_INITS.join(', ')}, got '${String(init)}'`);
     const net = new GruNet(c, new Float32Array(paramLayout(c.inputSize, c.embedSize, c.hiddenSize, c.outputSize).size),
       resolveEngineKind(options.engine));
-    const v = net.paramViews();
-    const D = c.inputSize, E = c.embedSize, H = c.hiddenSize;
-    let row = 0;
-    for (const [gi, width] of (c.inputGroups ?? [D]).entries()) {
-      lecunNormal(v['embed.kernel'].subarray(row * E, (row + width) * E), width, rng.child(`embed-${gi}`));
-      row += width;
-    }
-    // Per gate, as Flax's GRUCell builds three Dense layers: [E, H] input kernels, [H, H] recurrent ones.
-    const wi = v['gru.inputKernel'], wh = v['gru.recurrentKernel'];
-    const block = new Float32Array(E * H);
-    for (let g = 0; g < 3; g++) {
-      lecunNormal(block, E, rng.child(`input-${g}`));
-      for (let i = 0; i < E; i++) for (let j = 0; j < H; j++) wi[i * 3 * H + g * H + j] = block[i * H + j];
-      const q = orthogonal(H, rng.child(`recurrent-${g}`));
-      for (let i = 0; i < H; i++) for (let j = 0; j < H; j++) wh[i * 3 * H + g * H + j] = q[i * H + j];
-    }
-    lecunNormal(v['head.kernel'], H, rng.child('head'));
+    if (init === 'pytorch') initPytorch(net.paramViews(), c, rng);
+    else initFlax(net.paramViews(), c, rng);
     return net;
   }
 
@@ -231,4 +231,45 @@ export class GruNet {
     if (this.engine) this.engine.dispose();
     this.engine = null;
   }
+}
+
+function initFlax(v: Record<ParamName, Float32Array>, c: GruNetConfig, rng: Rng): void {
+  const D = c.inputSize, E = c.embedSize, H = c.hiddenSize;
+  let row = 0;
+  for (const [gi, width] of (c.inputGroups ?? [D]).entries()) {
+    lecunNormal(v['embed.kernel'].subarray(row * E, (row + width) * E), width, rng.child(`embed-${gi}`));
+    row += width;
+  }
+  // Per gate, as Flax's GRUCell builds three Dense layers: [E, H] input kernels, [H, H] recurrent ones.
+  const wi = v['gru.inputKernel'], wh = v['gru.recurrentKernel'];
+  const block = new Float32Array(E * H);
+  for (let g = 0; g < 3; g++) {
+    lecunNormal(block, E, rng.child(`input-${g}`));
+    for (let i = 0; i < E; i++) for (let j = 0; j < H; j++) wi[i * 3 * H + g * H + j] = block[i * H + j];
+    const q = orthogonal(H, rng.child(`recurrent-${g}`));
+    for (let i = 0; i < H; i++) for (let j = 0; j < H; j++) wh[i * 3 * H + g * H + j] = q[i * H + j];
+  }
+  lecunNormal(v['head.kernel'], H, rng.child('head'));
+}
+
+function initPytorch(v: Record<ParamName, Float32Array>, c: GruNetConfig, rng: Rng): void {
+  const D = c.inputSize, H = c.hiddenSize, E = c.embedSize;
+  let row = 0;
+  for (const [gi, width] of (c.inputGroups ?? [D]).entries()) {
+    uniformBound(v['embed.kernel'].subarray(row * E, (row + width) * E), 1 / Math.sqrt(width), rng.child(`torch-embed-${gi}`));
+    row += width;
+  }
+  uniformBound(v['embed.bias'], 1 / Math.sqrt(D), rng.child('torch-embed-bias'));
+  const k = 1 / Math.sqrt(H);
+  uniformBound(v['gru.inputKernel'], k, rng.child('torch-gru-input'));
+  uniformBound(v['gru.recurrentKernel'], k, rng.child('torch-gru-recurrent'));
+  // PyTorch's GRU has two biases per gate, b_i and b_h. For the reset and update gates they only ever appear as
+  // b_i + b_h (our gru.bias); for the candidate, b_in is gru.bias and b_hn (inside the reset product) is gru.hnBias.
+  const bi = new Float32Array(3 * H), bh = new Float32Array(2 * H);
+  uniformBound(bi, k, rng.child('torch-gru-bias-i'));
+  uniformBound(bh, k, rng.child('torch-gru-bias-h'));
+  for (let j = 0; j < 3 * H; j++) v['gru.bias'][j] = bi[j] + (j < 2 * H ? bh[j] : 0);
+  uniformBound(v['gru.hnBias'], k, rng.child('torch-gru-bias-hn'));
+  uniformBound(v['head.kernel'], k, rng.child('torch-head'));
+  uniformBound(v['head.bias'], k, rng.child('torch-head-bias'));
 }

@@ -44,3 +44,11 @@ export function orthogonal(n: number, rng: Rng): Float64Array {
   }
   return q;
 }
+
+/**
+ * PyTorch's default for `nn.Linear` and `nn.GRU` weights and biases: uniform on [−bound, bound], with
+ * bound = 1/√fanIn for a Linear layer and 1/√hidden for every GRU tensor. Writes `out.length` draws.
+ */
+export function uniformBound(out: Float32Array, bound: number, rng: Rng): void {
+  for (let i = 0; i < out.length; i++) out[i] = (2 * rng.uniform() - 1) * bound;
+}

@@ -53,6 +53,9 @@ test('unknown or ill-typed settings are refused with the allowed names', () => {
   assert.equal(ok.learner.learningRate, 0.01);
   assert.equal(ok.learner.centerAdvantages, false);
   assert.equal(ok.run.evalEpisodes, 3);
+  assert.equal(cfg.init, undefined, 'the paper (Flax defaults) unless asked');
+  assert.equal(applyOverrides('a2c', cfg, RUN_SETTINGS.smoke, ['init=pytorch']).learner.init, 'pytorch');
+  assert.throws(() => applyOverrides('a2c', cfg, RUN_SETTINGS.smoke, ['init=xavier']), /invalid a2c settings: init/);
 });
 
 test('status.json records the compute time, summed over the sessions of a resumed run; the gap between them does not count', async () => {

@@ -142,6 +142,15 @@ test('the paper\'s Table 2 presets are valid and bad settings are named in the e
   assert.throws(() => validateA2cConfig({ ...A2C_STEP1, batchEpisodes: 1.5 }), /batchEpisodes must be an integer >= 1, got 1\.5/);
 });
 
+test("createA2cAgent: init 'pytorch' is passed to the network (non-zero biases), anything else is refused", () => {
+  const flax = createA2cAgent(A2C_STEP1, false, seeded('a').child('init'));
+  const torch = createA2cAgent({ ...A2C_STEP1, init: 'pytorch' }, false, seeded('a').child('init'));
+  assert.ok(flax.net.paramViews()['head.bias'].every((x) => x === 0));
+  assert.ok(torch.net.paramViews()['head.bias'].some((x) => x !== 0));
+  assert.equal(torch.net.params.length, flax.net.params.length);
+  assert.throws(() => validateA2cConfig({ ...A2C_STEP1, init: 'he' as never }), /A2cConfig: init must be one of flax, pytorch/);
+});
+
 test('entropyCoefAt: constant by default (the paper), a linear decay from entropyCoef to entropyCoefEnd when set', () => {
   assert.equal(entropyCoefAt(A2C_STEP1, 0), A2C_STEP1.entropyCoef);
   assert.equal(entropyCoefAt(A2C_STEP1, 49_999), A2C_STEP1.entropyCoef);

@@ -127,6 +127,38 @@ test('initialisation: orthogonal recurrent blocks, LeCun-normal kernels (varianc
   for (const name of ['embed.bias', 'gru.bias', 'gru.hnBias', 'head.bias'] as const) assert.ok(v[name].every((x) => x === 0), name);
 });
 
+test("init: 'pytorch' draws every weight and bias uniformly within PyTorch's default bounds", () => {
+  const cfg: GruNetConfig = { inputSize: 5, embedSize: 32, hiddenSize: 128, outputSize: 3 };
+  const net = GruNet.create(cfg, seeded(7), { engine: 'js', init: 'pytorch' });
+  const v = net.paramViews();
+  const k = 1 / Math.sqrt(128);
+  const bounds: [keyof typeof v, number][] = [
+    ['embed.kernel', 1 / Math.sqrt(5)], ['embed.bias', 1 / Math.sqrt(5)], ['gru.inputKernel', k], ['gru.recurrentKernel', k],
+    ['gru.hnBias', k], ['head.kernel', k], ['head.bias', k],
+  ];
+  for (const [name, b] of bounds) {
+    const a = v[name];
+    const max = a.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+    assert.ok(max <= b + 1e-7, `${name} within ±${b}`);
+    if (a.length >= 100) {
+      assert.ok(max > 0.95 * b, `${name} reaches its bound (uniform, not normal)`);
+      const variance = a.reduce((s, x) => s + x * x, 0) / a.length;
+      assert.ok(Math.abs(variance / (b * b / 3) - 1) < 0.1, `${name}: variance of U(±b) is b²/3, got ${variance}`);
+    }
+  }
+  // Reset and update gates carry PyTorch's b_i + b_h (a sum of two uniforms), the candidate gate b_in alone.
+  const bias = v['gru.bias'];
+  assert.ok(bias.subarray(0, 256).some((x) => Math.abs(x) > k), 'r/z biases are sums of two U(±k)');
+  assert.ok(bias.subarray(0, 256).every((x) => Math.abs(x) <= 2 * k + 1e-7));
+  assert.ok(bias.subarray(256).every((x) => Math.abs(x) <= k + 1e-7), 'candidate bias b_in within ±k');
+  // Deterministic per seed, and a different draw from the Flax default.
+  assert.deepEqual(GruNet.create(cfg, seeded(7), { engine: 'js', init: 'pytorch' }).params, net.params);
+  const flax = GruNet.create(cfg, seeded(7), { engine: 'js' });
+  assert.ok(flax.paramViews()['head.bias'].every((x) => x === 0));
+  assert.deepEqual(GruNet.create(cfg, seeded(7), { engine: 'js', init: 'flax' }).params, flax.params);
+  assert.throws(() => GruNet.create(cfg, seeded(7), { init: 'xavier' as never }), /init must be one of flax, pytorch, got 'xavier'/);
+});
+
 test('inputGroups initialises each modality with its own fan-in, and must sum to inputSize', () => {
   const net = GruNet.create({ inputSize: 6, embedSize: 400, hiddenSize: 4, outputSize: 2, inputGroups: [5, 1] }, seeded(3), { engine: 'js' });
   const we = net.paramViews()['embed.kernel'];
