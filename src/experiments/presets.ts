@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { A2C_STEP1, A2C_STEP2, A2C_STEP3, A2C_STEP4, validateA2cConfig, type A2cConfig } from '../learners/a2c';
 import { PPI_PAPER, validatePpiConfig, type PpiConfig } from '../learners/ppi';
 import type { Algo, ExperimentName } from './experiments';
+import { WEIGHT_INITS } from '../model/gru-net';
 
 export const PRESETS = ['paper', 'reduced', 'smoke'] as const;
 export type PresetName = (typeof PRESETS)[number];
@@ -144,7 +145,7 @@ const A2C_SCHEMA = z
     iterations: z.coerce.number().int().nonnegative(),
     embedSize: positiveInt,
     hiddenSize: positiveInt,
-    init: z.enum(['flax', 'pytorch']).optional(),
+    init: z.enum(WEIGHT_INITS).optional(),
   })
   .strict();
 

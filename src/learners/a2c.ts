@@ -164,7 +164,7 @@ export function createA2cAgent(cfg: A2cConfig, opponentId: boolean, rng: Rng): A
       outputSize: OUTPUTS,
     },
     rng,
-    cfg.init ? { init: cfg.init } : {},
+    { init: cfg.init },
   );
   return { net, optimizer: new Adam(net.params.length, optimizerConfig(cfg)), opponentId };
 }

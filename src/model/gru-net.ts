@@ -69,8 +69,8 @@ export interface GruNetOptions {
  * How `GruNet.create` draws the first weights. `flax` (the default) is the paper's JAX stack; `pytorch` is
  * PyTorch's `nn.Linear` / `nn.GRU` default, for comparing with PyTorch implementations (a study setting).
  */
-export type WeightInit = 'flax' | 'pytorch';
-export const WEIGHT_INITS: readonly WeightInit[] = ['flax', 'pytorch'];
+export const WEIGHT_INITS = ['flax', 'pytorch'] as const;
+export type WeightInit = (typeof WEIGHT_INITS)[number];
 
 /** Options of `GruNet.create`: an engine, and the initialisation scheme. */
 export interface GruNetCreateOptions extends GruNetOptions {
