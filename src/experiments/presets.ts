@@ -140,6 +140,7 @@ const A2C_SCHEMA = z
     entropyCoef: nonNegative,
     entropyCoefEnd: nonNegative.optional(),
     centerAdvantages: bool,
+    scaleAdvantages: bool.optional(),
     adamEpsilon: z.coerce.number().positive(),
     maxGradNorm: z.coerce.number().positive(),
     iterations: z.coerce.number().int().nonnegative(),

@@ -47,6 +47,11 @@ export interface A2cConfig {
   readonly entropyCoefEnd?: number;
   /** Subtract the mean advantage, separately for episodes against tabular and against learning co-players. Table 2 `advantages_normalization`. */
   readonly centerAdvantages: boolean;
+  /**
+   * Not in the paper's description (leave unset for centering only): with `centerAdvantages`, also divide each
+   * group's advantages by their standard deviation, the other common reading of `advantages_normalization`.
+   */
+  readonly scaleAdvantages?: boolean;
   /** Adam ε. Table 2 `adam_epsilon`. */
   readonly adamEpsilon: number;
   /** Global gradient-norm clip. Table 2 `max_grad_norm`. */
@@ -117,6 +122,8 @@ export function validateA2cConfig(cfg: A2cConfig): A2cConfig {
   integer(w, 'hiddenSize', cfg.hiddenSize, 1);
   if (cfg.init !== undefined && !WEIGHT_INITS.includes(cfg.init)) throw new RangeError(`${w}: init must be one of ${WEIGHT_INITS.join(', ')}, got '${String(cfg.init)}'`);
   if (typeof cfg.centerAdvantages !== 'boolean') throw new TypeError(`${w}: centerAdvantages must be a boolean, got ${String(cfg.centerAdvantages)}`);
+  if (cfg.scaleAdvantages !== undefined && typeof cfg.scaleAdvantages !== 'boolean') throw new TypeError(`${w}: scaleAdvantages must be a boolean, got ${String(cfg.scaleAdvantages)}`);
+  if (cfg.scaleAdvantages === true && !cfg.centerAdvantages) throw new RangeError(`${w}: scaleAdvantages divides the centred advantages by their std, so it needs centerAdvantages = true`);
   return cfg;
 }
 
@@ -282,7 +289,7 @@ export function a2cLoss(
     }
   }
   const advantages = gae(scaled, values, episodes, rounds, cfg.gamma, cfg.gaeLambda);
-  if (cfg.centerAdvantages) centerByGroup(advantages, data.groups, episodes, rounds);
+  if (cfg.centerAdvantages) centerByGroup(advantages, data.groups, episodes, rounds, cfg.scaleAdvantages === true);
   const returns = lambdaReturns(scaled, values, episodes, rounds, cfg.gamma, cfg.tdLambda);
 
   const dOut = new Float32Array(out.length);

@@ -66,25 +66,39 @@ export function gae(
  * Advantage centering (paper Table 2 `advantages_normalization`, COALA-PG App. A.4): subtract the mean
  * advantage, separately within each group of episodes (e.g. episodes against tabular co-players and against
  * learning co-players), so that one co-player type's return level does not leak into the other's gradient.
- * `groups[b]` labels episode b. Modifies `advantages` in place.
+ * `groups[b]` labels episode b. With `divideByStd` each group is also divided by its own standard deviation (the
+ * "normalisation" of many PPO/A2C codebases; not what COALA-PG describes, a study setting here). Modifies
+ * `advantages` in place.
  */
-export function centerByGroup(advantages: Float32Array, groups: ArrayLike<number>, episodes: number, rounds: number): void {
+export function centerByGroup(
+  advantages: Float32Array,
+  groups: ArrayLike<number>,
+  episodes: number,
+  rounds: number,
+  divideByStd = false,
+): void {
   if (advantages.length !== episodes * rounds || groups.length !== episodes) {
     throw new RangeError(
       `centerByGroup: expected ${episodes * rounds} advantages and ${episodes} group labels, got ${advantages.length} and ${groups.length}`,
     );
   }
-  const sums = new Map<number, { sum: number; count: number }>();
+  const stats = new Map<number, { sum: number; sumSq: number; count: number }>();
   for (let b = 0; b < episodes; b++) {
-    const s = sums.get(groups[b]) ?? { sum: 0, count: 0 };
-    for (let t = 0; t < rounds; t++) s.sum += advantages[b * rounds + t];
+    const s = stats.get(groups[b]) ?? { sum: 0, sumSq: 0, count: 0 };
+    for (let t = 0; t < rounds; t++) {
+      const a = advantages[b * rounds + t];
+      s.sum += a;
+      s.sumSq += a * a;
+    }
     s.count += rounds;
-    sums.set(groups[b], s);
+    stats.set(groups[b], s);
   }
   for (let b = 0; b < episodes; b++) {
-    const s = sums.get(groups[b])!;
+    const s = stats.get(groups[b])!;
     const mean = s.sum / s.count;
-    for (let t = 0; t < rounds; t++) advantages[b * rounds + t] -= mean;
+    // The 1e-8 keeps a group of identical advantages finite (they centre to zero and stay zero).
+    const scale = divideByStd ? 1 / (Math.sqrt(Math.max(0, s.sumSq / s.count - mean * mean)) + 1e-8) : 1;
+    for (let t = 0; t < rounds; t++) advantages[b * rounds + t] = (advantages[b * rounds + t] - mean) * scale;
   }
 }
 

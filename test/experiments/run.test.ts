@@ -55,6 +55,7 @@ test('unknown or ill-typed settings are refused with the allowed names', () => {
   assert.equal(ok.run.evalEpisodes, 3);
   assert.equal(cfg.init, undefined, 'the paper (Flax defaults) unless asked');
   assert.equal(applyOverrides('a2c', cfg, RUN_SETTINGS.smoke, ['init=pytorch']).learner.init, 'pytorch');
+  assert.equal(applyOverrides('a2c', cfg, RUN_SETTINGS.smoke, ['scaleAdvantages=true']).learner.scaleAdvantages, true);
   assert.throws(() => applyOverrides('a2c', cfg, RUN_SETTINGS.smoke, ['init=xavier']), /invalid a2c settings: init/);
 });
 

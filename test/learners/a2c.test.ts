@@ -151,6 +151,25 @@ test("createA2cAgent: init 'pytorch' is passed to the network (non-zero biases),
   assert.throws(() => validateA2cConfig({ ...A2C_STEP1, init: 'he' as never }), /A2cConfig: init must be one of flax, pytorch/);
 });
 
+test('scaleAdvantages divides each co-player group\'s centred advantages by one factor of its own; it needs centering', () => {
+  const cfg: A2cConfig = { ...TINY, entropyCoef: 0 };
+  const rng = seeded('scale-advantages');
+  const agent = createA2cAgent(cfg, false, rng.child('init'));
+  const { batch } = playMatch(a2cActor(agent), tabularPoolActor(), 4, rng.child('play'), { rounds: 5 });
+  const data = { batch, groups: Uint8Array.from([0, 1, 0, 1]) };
+  const { x, steps } = a2cInputs(agent, data);
+  const out = Float32Array.from(agent.net.forward(x, 4, steps));
+  const plain = a2cLoss(out, data, cfg, 0).dOut;
+  const scaled = a2cLoss(out, data, { ...cfg, scaleAdvantages: true }, 0).dOut;
+  // With c_e = 0 the logit gradient is linear in A_t, so scaled/plain is 1/std of the episode's group.
+  const ratios: number[][] = [[], []];
+  for (let b = 0; b < 4; b++) for (let t = 0; t < 5; t++) ratios[b % 2].push(scaled[(b * 5 + t) * 3] / plain[(b * 5 + t) * 3]);
+  for (const group of ratios) for (const r of group) assert.ok(Math.abs(r - group[0]) < 1e-3 * Math.abs(group[0]), `ratios ${group}`);
+  assert.ok(Math.abs(ratios[0][0] - ratios[1][0]) > 1e-3, `both groups scaled alike: ${ratios[0][0]} ${ratios[1][0]}`);
+  for (let i = 2; i < out.length; i += 3) assert.equal(scaled[i], plain[i], 'the value gradient is not affected');
+  assert.throws(() => validateA2cConfig({ ...A2C_STEP2, scaleAdvantages: true }), /scaleAdvantages .* needs centerAdvantages = true/);
+});
+
 test('entropyCoefAt: constant by default (the paper), a linear decay from entropyCoef to entropyCoefEnd when set', () => {
   assert.equal(entropyCoefAt(A2C_STEP1, 0), A2C_STEP1.entropyCoef);
   assert.equal(entropyCoefAt(A2C_STEP1, 49_999), A2C_STEP1.entropyCoef);

@@ -41,6 +41,17 @@ test('centering subtracts each group\'s own mean', () => {
   close(a, [-3, -1, -5, 5, 1, 3]);
 });
 
+test('with divideByStd each group is centred and scaled to unit standard deviation, on its own statistics', () => {
+  const a = Float32Array.from([1, 3, 10, 20, 5, 7]);
+  centerByGroup(a, [0, 1, 0], 3, 2, true);
+  // group 0: (1, 3, 5, 7) − 4 = (−3, −1, 1, 3), population std √5; group 1: (10, 20) − 15 = (−5, 5), std 5
+  const s5 = Math.sqrt(5);
+  close(a, [-3 / s5, -1 / s5, -1, 1, 1 / s5, 3 / s5]);
+  const flat = Float32Array.from([2, 2, 2, 2]);
+  centerByGroup(flat, [0, 0], 2, 2, true);
+  close(flat, [0, 0, 0, 0]);
+});
+
 test('shape mismatches are reported with the expected sizes', () => {
   assert.throws(() => gae(r, v, 2, 3, 0.9, 0.9), /expected 6 rewards and values \(2 episodes x 3 rounds\), got 3 and 3/);
 });
