@@ -141,6 +141,7 @@ const A2C_SCHEMA = z
     entropyCoefEnd: nonNegative.optional(),
     centerAdvantages: bool,
     scaleAdvantages: bool.optional(),
+    sumOverRounds: bool.optional(),
     adamEpsilon: z.coerce.number().positive(),
     maxGradNorm: z.coerce.number().positive(),
     iterations: z.coerce.number().int().nonnegative(),

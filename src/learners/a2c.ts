@@ -52,6 +52,11 @@ export interface A2cConfig {
    * group's advantages by their standard deviation, the other common reading of `advantages_normalization`.
    */
   readonly scaleAdvantages?: boolean;
+  /**
+   * Not how we read the paper (leave unset for the mean over all B·T decisions): sum the loss over the rounds of each
+   * episode and average over episodes, as App. A.3.2 writes the loss ("the sum over t"). A study setting.
+   */
+  readonly sumOverRounds?: boolean;
   /** Adam ε. Table 2 `adam_epsilon`. */
   readonly adamEpsilon: number;
   /** Global gradient-norm clip. Table 2 `max_grad_norm`. */
@@ -122,6 +127,7 @@ export function validateA2cConfig(cfg: A2cConfig): A2cConfig {
   integer(w, 'hiddenSize', cfg.hiddenSize, 1);
   if (cfg.init !== undefined && !WEIGHT_INITS.includes(cfg.init)) throw new RangeError(`${w}: init must be one of ${WEIGHT_INITS.join(', ')}, got '${String(cfg.init)}'`);
   if (typeof cfg.centerAdvantages !== 'boolean') throw new TypeError(`${w}: centerAdvantages must be a boolean, got ${String(cfg.centerAdvantages)}`);
+  if (cfg.sumOverRounds !== undefined && typeof cfg.sumOverRounds !== 'boolean') throw new TypeError(`${w}: sumOverRounds must be a boolean, got ${String(cfg.sumOverRounds)}`);
   if (cfg.scaleAdvantages !== undefined && typeof cfg.scaleAdvantages !== 'boolean') throw new TypeError(`${w}: scaleAdvantages must be a boolean, got ${String(cfg.scaleAdvantages)}`);
   if (cfg.scaleAdvantages === true && !cfg.centerAdvantages) throw new RangeError(`${w}: scaleAdvantages divides the centred advantages by their std, so it needs centerAdvantages = true`);
   return cfg;
@@ -258,7 +264,7 @@ export function a2cInputs(agent: A2cAgent, data: A2cData): { x: Float32Array; st
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The loss (App. A.3.2), averaged over the B·T decisions of the batch:
+// The loss (App. A.3.2), averaged over the B·T decisions of the batch (study setting `sumOverRounds`: summed over t):
 //   L = mean[ −log π(a_t|x_t)·A_t + c_v·(G^λ_t − V(x_t))² − c_e·H(π(·|x_t)) ]
 // with A_t = GAE(γ, λ_gae) of the rescaled rewards, G^λ_t the TD(λ_td) return, V = 0 after the last round,
 // and A_t centred per co-player group when configured. Returns dL/d(outputs) for backpropagation.
@@ -280,6 +286,8 @@ export function a2cLoss(
   const { episodes, rounds, actions, rewards } = data.batch;
   const steps = rounds + offset;
   const n = episodes * rounds;
+  // The loss's normaliser: every decision (the default), or every episode when the rounds are summed.
+  const norm = cfg.sumOverRounds === true ? episodes : n;
   const scaled = new Float32Array(n);
   const values = new Float32Array(n);
   for (let b = 0; b < episodes; b++) {
@@ -309,12 +317,12 @@ export function a2cLoss(
       entropy += h;
       for (let k = 0; k < 2; k++) {
         // d(−A·log π_a)/dz_k = −A(1[k=a] − π_k);  d(−c_e·H)/dz_k = c_e·π_k(log π_k + H)
-        dOut[o + k] = (-advantages[i] * ((k === a ? 1 : 0) - pi[k]) + cfg.entropyCoef * pi[k] * (logPi[k] + h)) / n;
+        dOut[o + k] = (-advantages[i] * ((k === a ? 1 : 0) - pi[k]) + cfg.entropyCoef * pi[k] * (logPi[k] + h)) / norm;
       }
-      dOut[o + 2] = (2 * cfg.valueCoef * err) / n;
+      dOut[o + 2] = (2 * cfg.valueCoef * err) / norm;
     }
   }
-  policyLoss /= n; valueLoss /= n; entropy /= n;
+  policyLoss /= norm; valueLoss /= norm; entropy /= norm;
   const loss = policyLoss + cfg.valueCoef * valueLoss - cfg.entropyCoef * entropy;
   if (!Number.isFinite(loss)) throw new Error(`a2cLoss: the loss is ${loss} (policy ${policyLoss}, value ${valueLoss}, entropy ${entropy}); stopping before the weights are corrupted`);
   return { dOut, stats: { loss, policyLoss, valueLoss, entropy } };

@@ -56,6 +56,7 @@ test('unknown or ill-typed settings are refused with the allowed names', () => {
   assert.equal(cfg.init, undefined, 'the paper (Flax defaults) unless asked');
   assert.equal(applyOverrides('a2c', cfg, RUN_SETTINGS.smoke, ['init=pytorch']).learner.init, 'pytorch');
   assert.equal(applyOverrides('a2c', cfg, RUN_SETTINGS.smoke, ['scaleAdvantages=true']).learner.scaleAdvantages, true);
+  assert.equal(applyOverrides('a2c', cfg, RUN_SETTINGS.smoke, ['sumOverRounds=true']).learner.sumOverRounds, true);
   assert.throws(() => applyOverrides('a2c', cfg, RUN_SETTINGS.smoke, ['init=xavier']), /invalid a2c settings: init/);
 });
 

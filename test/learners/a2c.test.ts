@@ -170,6 +170,21 @@ test('scaleAdvantages divides each co-player group\'s centred advantages by one 
   assert.throws(() => validateA2cConfig({ ...A2C_STEP2, scaleAdvantages: true }), /scaleAdvantages .* needs centerAdvantages = true/);
 });
 
+test('sumOverRounds multiplies the loss and every output gradient by the number of rounds (a sum over t, mean over episodes)', () => {
+  const cfg: A2cConfig = { ...TINY, entropyCoef: 0.05 };
+  const rng = seeded('sum-over-rounds');
+  const agent = createA2cAgent(cfg, false, rng.child('init'));
+  const rounds = 6;
+  const { batch } = playMatch(a2cActor(agent), tabularPoolActor(), 3, rng.child('play'), { rounds });
+  const data = { batch, groups: new Uint8Array(3) };
+  const { x, steps } = a2cInputs(agent, data);
+  const out = Float32Array.from(agent.net.forward(x, 3, steps));
+  const mean = a2cLoss(out, data, cfg, 0);
+  const sum = a2cLoss(out, data, { ...cfg, sumOverRounds: true }, 0);
+  assert.ok(Math.abs(sum.stats.loss - rounds * mean.stats.loss) < 1e-5 * Math.abs(sum.stats.loss));
+  for (let i = 0; i < out.length; i++) assert.ok(Math.abs(sum.dOut[i] - rounds * mean.dOut[i]) <= 1e-6 + 1e-5 * Math.abs(sum.dOut[i]), `output ${i}`);
+});
+
 test('entropyCoefAt: constant by default (the paper), a linear decay from entropyCoef to entropyCoefEnd when set', () => {
   assert.equal(entropyCoefAt(A2C_STEP1, 0), A2C_STEP1.entropyCoef);
   assert.equal(entropyCoefAt(A2C_STEP1, 49_999), A2C_STEP1.entropyCoef);
