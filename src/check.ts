@@ -11,6 +11,12 @@ export function finite(where: string, field: string, value: unknown): number {
   return value;
 }
 
+/** A boolean, else a TypeError naming `where` and `field`. */
+export function boolean(where: string, field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${where}: ${field} must be a boolean, got ${String(value)}`);
+  return value;
+}
+
 /** A probability in [0, 1] (NaN is rejected). */
 export function probability(where: string, field: string, value: unknown): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {

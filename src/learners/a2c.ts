@@ -16,7 +16,7 @@ import { trainPoint, type TrainPoint } from '../agents/evaluate';
 import type { IpdEnvOptions } from '../game/env';
 import { centerByGroup, gae, lambdaReturns } from './returns';
 import { Rng } from '../rng';
-import { finite, inRange, integer } from '../check';
+import { boolean, finite, inRange, integer } from '../check';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Configuration: one field per row of the paper's Table 2, plus the network sizes and the training length.
@@ -126,9 +126,9 @@ export function validateA2cConfig(cfg: A2cConfig): A2cConfig {
   integer(w, 'embedSize', cfg.embedSize, 1);
   integer(w, 'hiddenSize', cfg.hiddenSize, 1);
   if (cfg.init !== undefined && !WEIGHT_INITS.includes(cfg.init)) throw new RangeError(`${w}: init must be one of ${WEIGHT_INITS.join(', ')}, got '${String(cfg.init)}'`);
-  if (typeof cfg.centerAdvantages !== 'boolean') throw new TypeError(`${w}: centerAdvantages must be a boolean, got ${String(cfg.centerAdvantages)}`);
-  if (cfg.sumOverRounds !== undefined && typeof cfg.sumOverRounds !== 'boolean') throw new TypeError(`${w}: sumOverRounds must be a boolean, got ${String(cfg.sumOverRounds)}`);
-  if (cfg.scaleAdvantages !== undefined && typeof cfg.scaleAdvantages !== 'boolean') throw new TypeError(`${w}: scaleAdvantages must be a boolean, got ${String(cfg.scaleAdvantages)}`);
+  boolean(w, 'centerAdvantages', cfg.centerAdvantages);
+  if (cfg.sumOverRounds !== undefined) boolean(w, 'sumOverRounds', cfg.sumOverRounds);
+  if (cfg.scaleAdvantages !== undefined) boolean(w, 'scaleAdvantages', cfg.scaleAdvantages);
   if (cfg.scaleAdvantages === true && !cfg.centerAdvantages) throw new RangeError(`${w}: scaleAdvantages divides the centred advantages by their std, so it needs centerAdvantages = true`);
   return cfg;
 }

@@ -93,11 +93,15 @@ export function centerByGroup(
     s.count += rounds;
     stats.set(groups[b], s);
   }
-  for (let b = 0; b < episodes; b++) {
-    const s = stats.get(groups[b])!;
+  // Each group's shift and scale, computed once; the 1e-8 keeps a group of identical advantages finite (they centre
+  // to zero and stay zero).
+  const shifts = new Map<number, { mean: number; scale: number }>();
+  for (const [group, s] of stats) {
     const mean = s.sum / s.count;
-    // The 1e-8 keeps a group of identical advantages finite (they centre to zero and stay zero).
-    const scale = divideByStd ? 1 / (Math.sqrt(Math.max(0, s.sumSq / s.count - mean * mean)) + 1e-8) : 1;
+    shifts.set(group, { mean, scale: divideByStd ? 1 / (Math.sqrt(Math.max(0, s.sumSq / s.count - mean * mean)) + 1e-8) : 1 });
+  }
+  for (let b = 0; b < episodes; b++) {
+    const { mean, scale } = shifts.get(groups[b])!;
     for (let t = 0; t < rounds; t++) advantages[b * rounds + t] = (advantages[b * rounds + t] - mean) * scale;
   }
 }

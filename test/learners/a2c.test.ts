@@ -168,6 +168,7 @@ test('scaleAdvantages divides each co-player group\'s centred advantages by one 
   assert.ok(Math.abs(ratios[0][0] - ratios[1][0]) > 1e-3, `both groups scaled alike: ${ratios[0][0]} ${ratios[1][0]}`);
   for (let i = 2; i < out.length; i += 3) assert.equal(scaled[i], plain[i], 'the value gradient is not affected');
   assert.throws(() => validateA2cConfig({ ...A2C_STEP2, scaleAdvantages: true }), /scaleAdvantages .* needs centerAdvantages = true/);
+  assert.throws(() => validateA2cConfig({ ...A2C_STEP1, scaleAdvantages: 'yes' as never }), /A2cConfig: scaleAdvantages must be a boolean, got yes/);
 });
 
 test('sumOverRounds multiplies the loss and every output gradient by the number of rounds (a sum over t, mean over episodes)', () => {
