@@ -9,7 +9,7 @@ import { presetName } from '../../src/experiments/presets';
 import { readComputeTime, readStatus, runDir } from '../../src/experiments/run';
 import { ourValue } from '../../src/report/comparison';
 import {
-  campaignText, claimText, computeText, fillSections, CAMPAIGN_SEEDS, generateSections, reproductionSkeleton, settingsText, updateReproduction, REPRODUCTION_SECTIONS,
+  campaignText, claimText, computeText, fillSections, CAMPAIGN_SEEDS, PAPER_SEEDS, generateSections, reproductionSkeleton, settingsText, updateReproduction, REPRODUCTION_SECTIONS,
 } from '../../src/report/reproduction';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -68,14 +68,16 @@ test('settings: ours beside the paper preset, only what differs plus the scale; 
   assert.match(compute, /Unfinished: step1\/a2c seed 2 \(1\/4, [\d.]+ min so far\)/);
 });
 
-test('campaign: finished and unfinished seeds per run set, the seeds missing to 5, and the core-hours they would take', () => {
+test('campaign: finished and unfinished seeds per run set, the seeds missing to 5 and to 10, and the core-hours they would take', () => {
   const text = campaignText(o());
   assert.equal(CAMPAIGN_SEEDS, 5);
+  assert.equal(PAPER_SEEDS, 10);
   const minutes = [0, 1].map((seed) => readComputeTime(runDir({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed, root }))!.seconds / 60);
-  const hours = (3 * (minutes[0] + minutes[1])) / 2 / 60;
-  assert.deepEqual(row(text, 'step1/a2c', '0, 1'), ['step1/a2c', '0, 1', '2 (1/4)', '3', `≈ ${hours.toFixed(1)}`]);
-  assert.deepEqual(row(text, 'step1/ppi', '—'), ['step1/ppi', '—', '—', '5', '? (no finished seed)']);
-  assert.match(text, /0 of 12 run sets have 5 seeds; about [\d.]+ core-hours left, plus \d+ run set\(s\) with no finished seed to estimate from\./);
+  const perSeed = (minutes[0] + minutes[1]) / 2 / 60;
+  assert.deepEqual(row(text, 'step1/a2c', '0, 1'),
+    ['step1/a2c', '0, 1', '2 (1/4)', '3', `≈ ${(3 * perSeed).toFixed(1)}`, '8', `≈ ${(8 * perSeed).toFixed(1)}`]);
+  assert.deepEqual(row(text, 'step1/ppi', '—'), ['step1/ppi', '—', '—', '5', '? (no finished seed)', '10', '? (no finished seed)']);
+  assert.match(text, /0 of 12 run sets have 5 seeds \(about [\d.]+ core-hours left\), 0 have 10 \(about [\d.]+ core-hours left\), plus \d+ run set\(s\) with no finished seed to estimate from\./);
 });
 
 test('the file: a skeleton when missing; regeneration keeps the text outside the markers byte for byte, and is idempotent', () => {
