@@ -36,7 +36,7 @@ Options:
                          run from an agent trained elsewhere; use --root to keep such runs apart
   --frozen-from DIR    Step 2 only: the frozen co-player is learner-0 of DIR's saved agents (a run directory or
                          its final/) instead of this seed's Step-1 agent; a study option, with --root
-  --until TIME         a time limit (ISO date-time, or HH:MM today in UTC): a seed is not started when the
+  --until TIME         a time limit (ISO date-time, or HH:MM UTC, its next occurrence): a seed is not started when the
                          finished seeds of the same run say it would not end by then; running seeds stop
                          after a checkpoint when it passes (for sessions whose work tree is not kept);
                          exit code 3 when seeds were left unstarted and nothing failed
@@ -189,7 +189,12 @@ async function main(): Promise<number> {
     if (until === undefined) return true;
     const needed = estimateRemainingSeconds({ ...base, seed });
     const left = (until - Date.now()) / 1000;
-    if (needed === 0) return true;
+    if (needed === 0) {
+      if (left > 0) return true; // the child reports it finished
+      // Past the deadline even a finished seed is not launched: the stop signal would cut its child off mid-start.
+      say(`seed ${seed}: already finished`);
+      return false;
+    }
     if (needed === undefined) {
       if (left > 0) return true;
       notStarted++;

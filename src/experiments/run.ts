@@ -237,15 +237,18 @@ export function estimateRemainingSeconds(o: RunOptions): number | undefined {
   return perRun * left + dependency;
 }
 
-/** `--until`: an ISO date-time, or HH:MM (UTC) today, as milliseconds since the epoch. */
-export function parseUntil(text: string): number {
+/**
+ * `--until`: an ISO date-time, or HH:MM (UTC), as milliseconds since the epoch. HH:MM is the next time the UTC clock
+ * shows it (within 24 h of `now`), so `--until 01:30` given at 23:40 means 01:30 of the next day.
+ */
+export function parseUntil(text: string, now: number = Date.now()): number {
   const hm = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
   if (hm) {
     const [h, m] = [Number(hm[1]), Number(hm[2])];
     if (h > 23 || m > 59) throw new RangeError(`--until: '${text}' is not a time of day`);
-    const d = new Date();
+    const d = new Date(now);
     d.setUTCHours(h, m, 0, 0);
-    return d.getTime();
+    return d.getTime() <= now ? d.getTime() + 24 * 3600_000 : d.getTime();
   }
   const t = Date.parse(text);
   if (!Number.isFinite(t)) throw new RangeError(`--until: '${text}' is neither HH:MM (UTC) nor an ISO date-time`);

@@ -205,13 +205,27 @@ test('--until: the estimate comes from the finished seeds (plus an unfinished de
   assert.equal(code, 3, `exit code 3: a seed was left unstarted, none failed\n${out}`);
   assert.match(out, /seed 1: not started: it needs about 1h00m \(the longest finished seed\), 4m\d\ds left before --until/);
   assert.ok(!existsSync(runDir({ ...o, experiment: 'step1', seed: 1 })), 'nothing was written for the skipped seed');
+
+  // A deadline already past: the finished seed is reported as such (not cut off and counted as failed), the other not started.
+  const q = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'step1', '--preset', 'smoke', '--seeds', '0,1', '--jobs', '1', '--root', root,
+    '--until', new Date(Date.now() - 60_000).toISOString(), ...FAST.flatMap((s) => ['--set', s])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let late = '';
+  q.stdout!.on('data', (d: Buffer) => (late += d.toString()));
+  q.stderr!.resume();
+  assert.equal(await new Promise<number | null>((done) => q.on('close', done)), 3, late);
+  assert.match(late, /seed 0: already finished/);
+  assert.match(late, /seed 1: not started: it needs about 1h00m/);
+  assert.doesNotMatch(late, /failed/);
 });
 
-test('parseUntil reads HH:MM (UTC, today) and ISO date-times, and refuses anything else', () => {
-  const t = new Date(parseUntil('07:30'));
-  assert.equal(t.getUTCHours(), 7);
-  assert.equal(t.getUTCMinutes(), 30);
-  assert.equal(t.toISOString().slice(0, 10), new Date().toISOString().slice(0, 10));
+test('parseUntil reads HH:MM (UTC, its next occurrence) and ISO date-times, and refuses anything else', () => {
+  const evening = Date.UTC(2026, 11, 3, 23, 40);
+  assert.equal(parseUntil('23:55', evening), Date.UTC(2026, 11, 3, 23, 55), 'later today');
+  assert.equal(parseUntil('01:30', evening), Date.UTC(2026, 11, 4, 1, 30), 'past midnight: tomorrow');
+  assert.equal(parseUntil('23:40', evening), Date.UTC(2026, 11, 4, 23, 40), 'now itself is 24 h away, never in the past');
+  const t = parseUntil('07:30');
+  assert.ok(t > Date.now() && t <= Date.now() + 24 * 3600_000, 'within the next 24 h');
+  assert.equal(new Date(t).getUTCHours(), 7);
   assert.equal(parseUntil('2026-12-01T10:00:00Z'), Date.UTC(2026, 11, 1, 10));
   assert.throws(() => parseUntil('25:00'), /not a time of day/);
   assert.throws(() => parseUntil('soon'), /neither HH:MM/);
