@@ -148,6 +148,7 @@ async function main(): Promise<number> {
   const until = values.until === undefined ? undefined : parseUntil(values.until);
   const jobs = Math.max(1, Math.min(seeds.length, values.jobs ? Number(values.jobs) : cpus().length));
   console.log(`engine: ${describeEngine(resolveEngineKind())}; ${experiment} --algo ${algo} --preset ${preset}; seeds ${seeds.join(",")} (${jobs} at a time)`);
+  if (until !== undefined) console.log(`--until ${new Date(until).toISOString()} (${until > Date.now() ? `in ${formatDuration((until - Date.now()) / 1000)}` : 'already passed'})`);
 
   const tty = process.stdout.isTTY === true;
   const lines = new Map<number, string>();

@@ -203,6 +203,7 @@ test('--until: the estimate comes from the finished seeds (plus an unfinished de
   p.stderr!.resume();
   const code = await new Promise<number | null>((done) => p.on('close', done));
   assert.equal(code, 3, `exit code 3: a seed was left unstarted, none failed\n${out}`);
+  assert.match(out, /--until \S+Z \(in 4m\d\ds\)/, 'the resolved deadline is printed');
   assert.match(out, /seed 1: not started: it needs about 1h00m \(the longest finished seed\), 4m\d\ds left before --until/);
   assert.ok(!existsSync(runDir({ ...o, experiment: 'step1', seed: 1 })), 'nothing was written for the skipped seed');
 
@@ -213,6 +214,7 @@ test('--until: the estimate comes from the finished seeds (plus an unfinished de
   q.stdout!.on('data', (d: Buffer) => (late += d.toString()));
   q.stderr!.resume();
   assert.equal(await new Promise<number | null>((done) => q.on('close', done)), 3, late);
+  assert.match(late, /\(already passed\)/);
   assert.match(late, /seed 0: already finished/);
   assert.match(late, /seed 1: not started: it needs about 1h00m/);
   assert.doesNotMatch(late, /failed/);
