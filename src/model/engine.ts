@@ -1,7 +1,9 @@
 /**
  * The engine interface: the arithmetic of one GRU sequence model (forward, backpropagation through time, acting
- * step), separate from the model object that owns the weights. Three engines implement it:
+ * step), separate from the model object that owns the weights. Four engines implement it:
  *
+ * - `blas`: the kernels below for the elementwise work, with every matrix product of a step in a native BLAS
+ *   (Debian's OpenBLAS through koffi, `blas.ts`), the fastest where that library is installed;
  * - `wasm-simd`: fused AssemblyScript WebAssembly-SIMD kernels (`asm/gru.ts`, built by `scripts/build-wasm.mjs`),
  *   the fast path;
  * - `js`: plain TypeScript loops over Float32Array, always available, no build step;
@@ -13,10 +15,10 @@
 import type { ParamLayout } from './layout';
 
 /** Which implementation runs the arithmetic. */
-export type EngineKind = 'wasm-simd' | 'js' | 'tfjs';
+export type EngineKind = 'blas' | 'wasm-simd' | 'js' | 'tfjs';
 
 /** All engine kinds, fastest first. */
-export const ENGINE_KINDS: readonly EngineKind[] = ['wasm-simd', 'js', 'tfjs'];
+export const ENGINE_KINDS: readonly EngineKind[] = ['blas', 'wasm-simd', 'js', 'tfjs'];
 
 /** The arithmetic of one network. Shapes use B = batch, T = steps, D/H/K from the layout. */
 export interface Engine {

@@ -1,10 +1,11 @@
 /**
- * Picks and builds the engine that runs a network's arithmetic (see `engine.ts` for the three kinds).
+ * Picks and builds the engine that runs a network's arithmetic (see `engine.ts` for the four kinds).
  *
  * Order of precedence: an explicit `engine` option, else the `ICL_ENGINE` environment variable
- * (`wasm-simd` | `js` | `tfjs`), else the fastest available: `wasm-simd` when its WebAssembly module loads (it is
- * built on first use if missing), otherwise `js`. `tfjs` is never chosen automatically: on this machine's wasm
- * backend it is far slower than `js` (BENCHMARKS.md); it exists as the autodiff reference.
+ * (`blas` | `wasm-simd` | `js` | `tfjs`), else the fastest available: `blas` when its WebAssembly kernels load and
+ * a BLAS library is found (`blas.ts`), else `wasm-simd` (one warning line says why), else `js`. `tfjs` is never
+ * chosen automatically: on this machine's wasm backend it is far slower than `js` (BENCHMARKS.md); it exists as the
+ * autodiff reference.
  */
 import type { Engine, EngineKind } from './engine';
 import { ENGINE_KINDS } from './engine';
@@ -26,7 +27,12 @@ export function parseEngineKind(name: string, where = 'ICL_ENGINE'): EngineKind 
   throw new RangeError(`${where}: unknown engine '${name}' (allowed: ${ENGINE_KINDS.join(', ')})`);
 }
 
-let warnedFallback = false;
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.emitWarning(message, 'IclEngineWarning');
+}
 
 /** The engine a new network gets: `preferred`, else `ICL_ENGINE`, else the fastest available. */
 export function resolveEngineKind(preferred?: EngineKind): EngineKind {
@@ -34,25 +40,25 @@ export function resolveEngineKind(preferred?: EngineKind): EngineKind {
   const kind = preferred ?? (fromEnv ? parseEngineKind(fromEnv) : undefined);
   if (kind) {
     ensureLoaded(kind);
-    const probe = probes[kind];
-    if (kind === 'wasm-simd' && probe && !probe()) {
-      // Surfaces the reason (e.g. the build failed) instead of silently running a slower engine.
-      (require('./engine-wasm') as typeof import('./engine-wasm')).wasmModule();
-    }
+    // A forced engine that cannot run surfaces its reason instead of silently running a slower one.
+    if (kind === 'wasm-simd' || kind === 'blas') (require('./engine-wasm') as typeof import('./engine-wasm')).wasmModule();
+    if (kind === 'blas') (require('./blas') as typeof import('./blas')).blas();
     return kind;
   }
   ensureLoaded('wasm-simd');
-  if (probes['wasm-simd']?.()) return 'wasm-simd';
-  if (!warnedFallback) {
-    warnedFallback = true;
-    let why = '';
-    try {
-      (require('./engine-wasm') as typeof import('./engine-wasm')).wasmModule();
-    } catch (e) {
-      why = e instanceof Error ? e.message : String(e);
-    }
-    process.emitWarning(`falling back to the js engine, ~100x slower: ${why}`, 'IclEngineWarning');
+  if (probes['wasm-simd']?.()) {
+    ensureLoaded('blas');
+    if (probes.blas?.()) return 'blas';
+    warnOnce(`using the wasm-simd engine, ~2-3x slower than blas: ${(require('./blas') as typeof import('./blas')).blasFailure()}`);
+    return 'wasm-simd';
   }
+  let why = '';
+  try {
+    (require('./engine-wasm') as typeof import('./engine-wasm')).wasmModule();
+  } catch (e) {
+    why = e instanceof Error ? e.message : String(e);
+  }
+  warnOnce(`falling back to the js engine, ~100x slower: ${why}`);
   return 'js';
 }
 
@@ -70,6 +76,10 @@ function ensureLoaded(kind: EngineKind): void {
   if (kind === 'wasm-simd') {
     const m = require('./engine-wasm') as typeof import('./engine-wasm');
     registerEngine('wasm-simd', m.createWasmEngine, m.wasmAvailable);
+  } else if (kind === 'blas') {
+    const m = require('./engine-wasm') as typeof import('./engine-wasm');
+    const b = require('./blas') as typeof import('./blas');
+    registerEngine('blas', (layout) => m.createKernelEngine(layout, b.blas()), () => m.wasmAvailable() && b.blasAvailable());
   } else if (kind === 'tfjs') {
     const m = require('./engine-tfjs') as typeof import('./engine-tfjs');
     registerEngine('tfjs', m.createTfjsEngine, () => true);
@@ -79,6 +89,7 @@ function ensureLoaded(kind: EngineKind): void {
 /** A one-line description of an engine kind, for start-up reports. */
 export function describeEngine(kind: EngineKind): string {
   switch (kind) {
+    case 'blas': return `blas (matrix products in ${(require('./blas') as typeof import('./blas')).blas().description}; elementwise work in the WebAssembly-SIMD kernels)`;
     case 'wasm-simd': return 'wasm-simd (fused AssemblyScript WebAssembly-SIMD kernels)';
     case 'js': return 'js (plain TypeScript loops)';
     case 'tfjs': return 'tfjs (explicit tfjs ops + autodiff, on the active tfjs backend)';
