@@ -270,24 +270,34 @@ export function forward(
   x: usize, hs: usize, cache: usize, out: usize,
   wf: usize, bf: usize, wh: usize, bhn: usize, woT: usize, bo: usize, scratch: usize,
 ): void {
+  for (let s = 0; s < t; s++) forwardAt(b, t, s, d, hp, k, x, hs, cache, out, wf, bf, wh, bhn, woT, bo, scratch);
+}
+
+/**
+ * Step s of `forward` alone (arguments as there): the training forward one step at a time, so that acting can fill
+ * the caches of the update as it plays (the products and the gates per 4 rows, as in `forward`).
+ */
+export function forwardAt(
+  b: i32, t: i32, s: i32, d: i32, hp: i32, k: i32,
+  x: usize, hs: usize, cache: usize, out: usize,
+  wf: usize, bf: usize, wh: usize, bhn: usize, woT: usize, bo: usize, scratch: usize,
+): void {
   const g = 3 * hp, g4 = <usize>g << 2, h4 = <usize>hp << 2;
   const gh = scratch, y = scratch + 4 * g4, work = y + h4, nz = work + 5 * h4;
   const layer = <usize>b * h4;
-  for (let s = 0; s < t; s++) {
-    const hPrev = hs + <usize>s * layer, hNext = hPrev + layer;
-    for (let m = 0; m < b; m += 4) {
-      const rows = min(4, b - m);
-      const hm = hPrev + <usize>m * h4;
-      if (rows == 4) gemm4(hm, h4, 4, hp, wh, g4, g, gh, g4, false);
-      else for (let i = 0; i < rows; i++) gemm1(hm + <usize>i * h4, 4, hp, wh, g4, g, gh + <usize>i * g4, false);
-      for (let i = 0; i < rows; i++) {
-        const row = m + i;
-        const bt = <usize>row * <usize>t + <usize>s;
-        const nnz = nonzeros(x + bt * <usize>d * 4, d, g4, nz);
-        const cacheRow: usize = cache == 0 ? work : cache + (<usize>s * <usize>b + <usize>row) * 5 * h4;
-        forwardRow(hp, k, gh + <usize>i * g4, nz, nnz, wf, bf, bhn,
-          hPrev + <usize>row * h4, hNext + <usize>row * h4, cacheRow, woT, bo, out + bt * <usize>k * 4, y);
-      }
+  const hPrev = hs + <usize>s * layer, hNext = hPrev + layer;
+  for (let m = 0; m < b; m += 4) {
+    const rows = min(4, b - m);
+    const hm = hPrev + <usize>m * h4;
+    if (rows == 4) gemm4(hm, h4, 4, hp, wh, g4, g, gh, g4, false);
+    else for (let i = 0; i < rows; i++) gemm1(hm + <usize>i * h4, 4, hp, wh, g4, g, gh + <usize>i * g4, false);
+    for (let i = 0; i < rows; i++) {
+      const row = m + i;
+      const bt = <usize>row * <usize>t + <usize>s;
+      const nnz = nonzeros(x + bt * <usize>d * 4, d, g4, nz);
+      const cacheRow: usize = cache == 0 ? work : cache + (<usize>s * <usize>b + <usize>row) * 5 * h4;
+      forwardRow(hp, k, gh + <usize>i * g4, nz, nnz, wf, bf, bhn,
+        hPrev + <usize>row * h4, hNext + <usize>row * h4, cacheRow, woT, bo, out + bt * <usize>k * 4, y);
     }
   }
 }

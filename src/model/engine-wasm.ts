@@ -49,6 +49,10 @@ interface Kernels {
     wf: number, bf: number, wh: number, bhn: number, woT: number, bo: number, scratch: number,
   ): void;
   matmul(m: number, kd: number, n: number, a: number, b: number, c: number): void;
+  forwardAt(
+    b: number, t: number, s: number, d: number, hp: number, k: number, x: number, hs: number, cache: number, out: number,
+    wf: number, bf: number, wh: number, bhn: number, woT: number, bo: number, scratch: number,
+  ): void;
   forwardStep(
     b: number, t: number, s: number, d: number, hp: number, k: number, x: number, hs: number, cache: number, out: number,
     wf: number, bf: number, bhn: number, woT: number, bo: number, gh: number, scratch: number,
@@ -153,7 +157,8 @@ export function createKernelEngine(layout: ParamLayout, blas: Blas | null): Engi
   const paramPlan = plan({ wf: D * G, bf: G, wh: Hp * G, whT: G * Hp, bhn: Hp, woT: K * Hp, bo: K });
   /** The weights currently in wasm memory (a private copy; replaced, never mutated). */
   let prepared: Float32Array | null = null;
-  let last: { batch: number; steps: number; params: Float32Array; offsets: Record<string, number>; base: number } | null = null;
+  /** The training forward whose caches are in memory; `fed` counts the steps computed so far. */
+  let last: { batch: number; steps: number; params: Float32Array; offsets: Record<string, number>; base: number; fed: number } | null = null;
 
   function k(): Kernels {
     if (!kernels) {
@@ -266,6 +271,38 @@ export function createKernelEngine(layout: ParamLayout, blas: Blas | null): Engi
 
   const scratchFloats = 4 * G + 6 * Hp + 2 * D + 4 * K + 8;
 
+  /** Lays out the training region for B histories of T steps and writes h0; `last` then describes it. */
+  function beginTrain(params: Float32Array, B: number, T: number, h0: Float32Array | undefined): { base: number; o: Record<string, number> } {
+    const used = prepare(params);
+    const C = blas ? stackedSteps(B, T) : 1;
+    const p = plan({
+      x: B * T * D, hs: (T + 1) * B * Hp, cache: T * B * 5 * Hp, out: B * T * K, dOut: B * T * K,
+      dG: C * B * G, dhA: B * Hp, dhB: B * Hp, hT: blas ? 0 : Hp * B, gWh: Hp * G, gX: D * G, gGi: G, gHn: Hp, gWoT: K * Hp,
+      gBo: K, scratch: scratchFloats,
+    });
+    const base = reserve('train', p.bytes);
+    const o = p.offsets;
+    putState(base + o.hs, h0, B);
+    last = { batch: B, steps: T, params: used, offsets: o, base, fed: 0 };
+    return { base, o };
+  }
+
+  /** Step s of the training forward begun by `beginTrain` (inputs already in place). */
+  function trainStep(s: number): void {
+    const { batch: B, steps: T, base, offsets: o } = last!;
+    const kk = k();
+    prepare(last!.params);                     // a no-op unless an acting step with other weights came between
+    if (blas) {
+      // gh = h_s·W_h for all rows at once (dG's space is free until the backward), then the gates.
+      blas.sgemm(kk.memory.buffer, false, false, B, G, Hp, 1, base + o.hs + s * B * Hp * 4, Hp, paramPtr('wh'), G, 0, base + o.dG, G);
+      kk.forwardStep(B, T, s, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.out,
+        paramPtr('wf'), paramPtr('bf'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.dG, base + o.scratch);
+    } else {
+      kk.forwardAt(B, T, s, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.out,
+        paramPtr('wf'), paramPtr('bf'), paramPtr('wh'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.scratch);
+    }
+  }
+
   /**
    * Backpropagation through time with the products in the BLAS: per step the kernels' elementwise pass, then
    * dh_{s−1} += dG_s·W_hᵀ; every `stackedSteps` steps one product gW_h += [h_s …]ᵀ·[dG_s …] over the stacked rows.
@@ -295,35 +332,43 @@ export function createKernelEngine(layout: ParamLayout, blas: Blas | null): Engi
     kind: blas ? 'blas' : 'wasm-simd',
 
     forward(params, x, B, T, h0) {
-      const used = prepare(params);
-      const C = blas ? stackedSteps(B, T) : 1;
-      const p = plan({
-        x: B * T * D, hs: (T + 1) * B * Hp, cache: T * B * 5 * Hp, out: B * T * K, dOut: B * T * K,
-        dG: C * B * G, dhA: B * Hp, dhB: B * Hp, hT: blas ? 0 : Hp * B, gWh: Hp * G, gX: D * G, gGi: G, gHn: Hp, gWoT: K * Hp,
-        gBo: K, scratch: scratchFloats,
-      });
-      const base = reserve('train', p.bytes);
-      const o = p.offsets;
+      const { base, o } = beginTrain(params, B, T, h0);
       f32(base + o.x, B * T * D).set(x.subarray(0, B * T * D));
-      putState(base + o.hs, h0, B);
-      if (blas) {
-        // gh = h_s·W_h for all rows at once (dG's space is free until the backward), then the gates.
-        const kk = k();
-        for (let s = 0; s < T; s++) {
-          blas.sgemm(kk.memory.buffer, false, false, B, G, Hp, 1, base + o.hs + s * B * Hp * 4, Hp, paramPtr('wh'), G, 0, base + o.dG, G);
-          kk.forwardStep(B, T, s, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.out,
-            paramPtr('wf'), paramPtr('bf'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.dG, base + o.scratch);
-        }
-      } else {
+      if (blas) for (let s = 0; s < T; s++) trainStep(s);
+      else {
         k().forward(B, T, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.out,
           paramPtr('wf'), paramPtr('bf'), paramPtr('wh'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.scratch);
       }
-      last = { batch: B, steps: T, params: used, offsets: o, base };
+      last!.fed = T;
       return f32(base + o.out, B * T * K).slice();
     },
 
+    beginSequence(params, B, T, h0) {
+      beginTrain(params, B, T, h0);
+      f32(last!.base + last!.offsets.x, B * T * D).fill(0);
+    },
+
+    sequenceStep(x, s) {
+      if (!last || last.fed !== s) {
+        throw new Error(`GruNet.sequenceStep: expected step ${last ? last.fed : '(none: call beginSequence first)'}, got ${s}`);
+      }
+      const { batch: B, steps: T, base, offsets: o } = last;
+      const xs = f32(base + o.x, B * T * D);
+      for (let b = 0; b < B; b++) xs.set(x.subarray(b * D, (b + 1) * D), (b * T + s) * D);
+      trainStep(s);
+      last.fed = s + 1;
+      const all = f32(base + o.out, B * T * K), out = new Float32Array(B * K);
+      for (let b = 0; b < B; b++) out.set(all.subarray((b * T + s) * K, (b * T + s + 1) * K), b * K);
+      return out;
+    },
+
+    sequenceOutputs() {
+      if (!last || last.fed !== last.steps) throw new Error(`GruNet.sequenceOutputs: ${last ? `only ${last.fed} of ${last.steps} steps fed` : 'no sequence begun'}`);
+      return f32(last.base + last.offsets.out, last.batch * last.steps * K).slice();
+    },
+
     backward(dOut) {
-      if (!last) throw new Error('GruNet.backward: call forward first (backward differentiates the last forward)');
+      if (!last || last.fed !== last.steps) throw new Error('GruNet.backward: call forward first (backward differentiates the last forward)');
       const { batch: B, steps: T, offsets: o, base } = last;
       if (dOut.length !== B * T * K) {
         throw new RangeError(`GruNet.backward: dOut must have B*T*K = ${B * T * K} entries, got ${dOut.length}`);

@@ -34,6 +34,16 @@ export interface Engine {
    * @returns gradients, same layout as the parameters
    */
   backward(dOut: Float32Array): Float32Array;
+  /**
+   * A training forward fed one step at a time, so that acting computes the update's forward as it plays (A2C is
+   * on-policy: the same weights act and are differentiated). `beginSequence` lays out B histories of T steps,
+   * `sequenceStep(x [B, D], s)` runs step s (in order) and returns its outputs [B, K], `sequenceOutputs` returns all
+   * outputs [B, T, K] once every step is fed; `backward` then differentiates it like a `forward`. Optional: GruNet
+   * emulates it with `step` and a final `forward` for engines without it.
+   */
+  beginSequence?(params: Float32Array, batch: number, steps: number, h0: Float32Array | undefined): void;
+  sequenceStep?(x: Float32Array, s: number): Float32Array;
+  sequenceOutputs?(): Float32Array;
   /** One step for B independent histories: `h` [B, H] (not modified), `x` [B, D] → new state [B, H], outputs [B, K]. */
   step(params: Float32Array, h: Float32Array, x: Float32Array, batch: number): { h: Float32Array; out: Float32Array };
   /** Bytes of WebAssembly linear memory this engine holds (0 for engines without any). */
