@@ -20,7 +20,7 @@ import { evaluateEpisodes, mergePoints, type TrainPoint } from '../agents/evalua
 import { memoryOneActor, tabularPoolActor } from '../agents/tabular';
 import { NUM_ROUNDS } from '../game/ipd';
 import { ALLC, ALLD, TFT } from '../game/memory-one';
-import { describeEngine, resolveEngineKind } from '../model/engines';
+import { describeEngine, resolveEngineKind, resolveThreads } from '../model/engines';
 import { seeded } from '../rng';
 import { a2cTrainerFactory } from './a2c-trainer';
 import { experimentSpec, type Algo, type ExperimentName, type ExperimentSpec } from './experiments';
@@ -360,7 +360,7 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
   const engineKind = resolveEngineKind();
   // Provenance: the first session's code and start stay; each resumed session is appended, so a run continued
   // under newer code (or another engine) says so.
-  const session: RunSession = { startedAt: new Date().toISOString(), code: codeVersion(), engine: describeEngine(engineKind), node: process.version };
+  const session: RunSession = { startedAt: new Date().toISOString(), code: codeVersion(), engine: describeEngine(engineKind, resolveThreads()), node: process.version };
   const first = fromCheckpoint && before?.startedAt && before.code ? before as RunSession : undefined;
   const origin = first ?? session;
   writeJsonAtomic(configPath, {

@@ -23,6 +23,7 @@ import { join, resolve } from 'node:path';
 import type { Engine } from './engine';
 import type { ParamLayout } from './layout';
 import type { Blas } from './blas';
+import type { NativeKernels } from './native';
 
 /** Project root (this file is src/model/engine-wasm.ts). */
 const ROOT = resolve(__dirname, '..', '..');
@@ -142,11 +143,12 @@ export function createWasmEngine(layout: ParamLayout): Engine {
 const stackedSteps = (batch: number, steps: number): number => Math.min(steps, Math.max(1, Math.ceil(4096 / batch)));
 
 /**
- * The host of the kernels, for both engines that use them: `wasm-simd` (blas = null: every product in the fused
- * kernels) and `blas` (the products of each step in a native BLAS, the elementwise work in the kernels' per-step
- * passes `forwardStep` / `backwardStep`).
+ * The host of the kernels, for the three engines that use them: `wasm-simd` (blas = null: every product in the fused
+ * kernels), `blas` (the products of each step in a native BLAS, the elementwise work in the WebAssembly kernels'
+ * per-step passes `forwardStep` / `backwardStep`) and `native` (the same, with those passes in C: `native.ts`).
  */
-export function createKernelEngine(layout: ParamLayout, blas: Blas | null): Engine {
+export function createKernelEngine(layout: ParamLayout, blas: Blas | null, native: NativeKernels | null = null): Engine {
+  if (native && !blas) throw new Error('createKernelEngine: the native elementwise passes go with a BLAS (the products between them)');
   const D = layout.inputSize, E = layout.embedSize, H = layout.hiddenSize, K = layout.outputSize;
   const Hp = pad8(H), G = 3 * Hp;
   let kernels: Kernels | null = null;
@@ -271,6 +273,24 @@ export function createKernelEngine(layout: ParamLayout, blas: Blas | null): Engi
 
   const scratchFloats = 4 * G + 6 * Hp + 2 * D + 4 * K + 8;
 
+  /** A byte view of the whole linear memory for the C passes (re-made after the memory grows). */
+  let memBytes: Uint8Array | null = null;
+  const memView = (): Uint8Array => {
+    const buffer = k().memory.buffer;
+    if (!memBytes || memBytes.buffer !== buffer) memBytes = new Uint8Array(buffer);
+    return memBytes;
+  };
+  /** The per-step elementwise passes of the `blas` and `native` engines: in C when loaded, else in WebAssembly. */
+  const elementwise: Pick<Kernels, 'forwardStep' | 'backwardStep'> = native
+    ? {
+      forwardStep: (...a) => native.forwardStep(memView(), ...a),
+      backwardStep: (...a) => native.backwardStep(memView(), ...a),
+    }
+    : {
+      forwardStep: (...a) => k().forwardStep(...a),
+      backwardStep: (...a) => k().backwardStep(...a),
+    };
+
   /** Lays out the training region for B histories of T steps and writes h0; `last` then describes it. */
   function beginTrain(params: Float32Array, B: number, T: number, h0: Float32Array | undefined): { base: number; o: Record<string, number> } {
     const used = prepare(params);
@@ -295,7 +315,7 @@ export function createKernelEngine(layout: ParamLayout, blas: Blas | null): Engi
     if (blas) {
       // gh = h_s·W_h for all rows at once (dG's space is free until the backward), then the gates.
       blas.sgemm(kk.memory.buffer, false, false, B, G, Hp, 1, base + o.hs + s * B * Hp * 4, Hp, paramPtr('wh'), G, 0, base + o.dG, G);
-      kk.forwardStep(B, T, s, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.out,
+      elementwise.forwardStep(B, T, s, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.out,
         paramPtr('wf'), paramPtr('bf'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.dG, base + o.scratch);
     } else {
       kk.forwardAt(B, T, s, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.out,
@@ -317,7 +337,7 @@ export function createKernelEngine(layout: ParamLayout, blas: Blas | null): Engi
     for (let s = T - 1; s >= 0; s--) {
       const s0 = Math.floor(s / C) * C;
       const dG = base + o.dG + (s - s0) * B * G * 4;
-      kk.backwardStep(B, T, s, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.dOut, paramPtr('woT'),
+      elementwise.backwardStep(B, T, s, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.dOut, paramPtr('woT'),
         dG, dhNext, dhPrev, base + o.gX, base + o.gGi, base + o.gHn, base + o.gWoT, base + o.gBo, base + o.scratch);
       if (s > 0) lib.sgemm(kk.memory.buffer, false, false, B, Hp, G, 1, dG, G, paramPtr('whT'), Hp, 1, dhPrev, Hp);
       if (s === s0) {
@@ -329,7 +349,7 @@ export function createKernelEngine(layout: ParamLayout, blas: Blas | null): Engi
   }
 
   return {
-    kind: blas ? 'blas' : 'wasm-simd',
+    kind: native ? 'native' : blas ? 'blas' : 'wasm-simd',
 
     forward(params, x, B, T, h0) {
       const { base, o } = beginTrain(params, B, T, h0);
@@ -429,7 +449,7 @@ export function createKernelEngine(layout: ParamLayout, blas: Blas | null): Engi
       if (blas) {
         const kk = k();
         blas.sgemm(kk.memory.buffer, false, false, B, G, Hp, 1, base + o.hs, Hp, paramPtr('wh'), G, 0, base + o.gh, G);
-        kk.forwardStep(B, 1, 0, D, Hp, K, base + o.x, base + o.hs, 0, base + o.out,
+        elementwise.forwardStep(B, 1, 0, D, Hp, K, base + o.x, base + o.hs, 0, base + o.out,
           paramPtr('wf'), paramPtr('bf'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.gh, base + o.scratch);
       } else {
         k().forward(B, 1, D, Hp, K, base + o.x, base + o.hs, 0, base + o.out,

@@ -1,7 +1,9 @@
 /**
  * The engine interface: the arithmetic of one GRU sequence model (forward, backpropagation through time, acting
- * step), separate from the model object that owns the weights. Four engines implement it:
+ * step), separate from the model object that owns the weights. Five engines implement it:
  *
+ * - `native`: as `blas`, with the elementwise passes in C compiled for this machine (`csrc/gru.c`, `native.ts`),
+ *   the fastest where a C compiler and the BLAS are installed;
  * - `blas`: the kernels below for the elementwise work, with every matrix product of a step in a native BLAS
  *   (Debian's OpenBLAS through koffi, `blas.ts`), the fastest where that library is installed;
  * - `wasm-simd`: fused AssemblyScript WebAssembly-SIMD kernels (`asm/gru.ts`, built by `scripts/build-wasm.mjs`),
@@ -15,14 +17,16 @@
 import type { ParamLayout } from './layout';
 
 /** Which implementation runs the arithmetic. */
-export type EngineKind = 'blas' | 'wasm-simd' | 'js' | 'tfjs';
+export type EngineKind = 'native' | 'blas' | 'wasm-simd' | 'js' | 'tfjs';
 
 /** All engine kinds, fastest first. */
-export const ENGINE_KINDS: readonly EngineKind[] = ['blas', 'wasm-simd', 'js', 'tfjs'];
+export const ENGINE_KINDS: readonly EngineKind[] = ['native', 'blas', 'wasm-simd', 'js', 'tfjs'];
 
 /** The arithmetic of one network. Shapes use B = batch, T = steps, D/H/K from the layout. */
 export interface Engine {
   readonly kind: EngineKind;
+  /** Threads it runs on (2 for the split engine of `parallel.ts`; default 1). */
+  readonly threads?: number;
   /**
    * Whole sequences, batch-major `x` [B, T, D]; `h0` [B, H] or zeros. Keeps what `backward` needs.
    * @returns outputs [B, T, K]

@@ -29,7 +29,7 @@
 import type { Rng } from '../rng';
 import { integer } from '../check';
 import type { Engine, EngineKind } from './engine';
-import { createEngine, resolveEngineKind } from './engines';
+import { createEngine, resolveEngineKind, resolveThreads } from './engines';
 import { lecunNormal, orthogonal, uniformBound } from './init';
 import { PARAM_NAMES, paramLayout } from './layout';
 import type { ParamLayout, ParamName } from './layout';
@@ -63,6 +63,8 @@ export const PAPER_NET: Pick<GruNetConfig, 'embedSize' | 'hiddenSize'> = Object.
 export interface GruNetOptions {
   /** Force an engine; default `ICL_ENGINE` or the fastest available (`engines.ts`). */
   readonly engine?: EngineKind;
+  /** Threads: 2 splits every batch with a worker thread (`parallel.ts`); default `ICL_THREADS` or 1. */
+  readonly threads?: number;
 }
 
 /**
@@ -106,11 +108,13 @@ export class GruNet {
   readonly params: Float32Array;
   /** The engine kind running this network. */
   readonly engineKind: EngineKind;
+  /** Threads the engine runs on (1 or 2). */
+  readonly threads: number;
   private engine: Engine | null = null;
   /** A sequence fed step by step on an engine without `beginSequence`: kept here, run as one `forward` at the end. */
   private emulated: { batch: number; steps: number; fed: number; x: Float32Array; h: Float32Array; h0?: Float32Array } | null = null;
 
-  private constructor(config: GruNetConfig, params: Float32Array, engineKind: EngineKind) {
+  private constructor(config: GruNetConfig, params: Float32Array, engineKind: EngineKind, threads: number) {
     this.config = config;
     this.layout = paramLayout(config.inputSize, config.embedSize, config.hiddenSize, config.outputSize);
     if (params.length !== this.layout.size) {
@@ -118,6 +122,7 @@ export class GruNet {
     }
     this.params = params;
     this.engineKind = engineKind;
+    this.threads = threads;
   }
 
   /**
@@ -130,7 +135,7 @@ export class GruNet {
     const init = options.init ?? 'flax';
     if (!WEIGHT_INITS.includes(init)) throw new RangeError(`GruNet: init must be one of ${WEIGHT_INITS.join(', ')}, got '${String(init)}'`);
     const net = new GruNet(c, new Float32Array(paramLayout(c.inputSize, c.embedSize, c.hiddenSize, c.outputSize).size),
-      resolveEngineKind(options.engine));
+      resolveEngineKind(options.engine), resolveThreads(options.threads));
     if (init === 'pytorch') initPytorch(net.paramViews(), c, rng);
     else initFlax(net.paramViews(), c, rng);
     return net;
@@ -145,7 +150,7 @@ export class GruNet {
   /** A network with the given weights (copied), e.g. from a checkpoint. */
   static fromParams(config: GruNetConfig, params: Float32Array, options: GruNetOptions = {}): GruNet {
     const c = validateConfig(config);
-    return new GruNet(c, params.slice(), resolveEngineKind(options.engine));
+    return new GruNet(c, params.slice(), resolveEngineKind(options.engine), resolveThreads(options.threads));
   }
 
   /** Named subarray views into `params` (writes go through). */
@@ -169,7 +174,7 @@ export class GruNet {
 
   /** A deep copy with its own weights and engine (e.g. a frozen copy of an agent). */
   clone(options: GruNetOptions = {}): GruNet {
-    return new GruNet(this.config, this.params.slice(), options.engine ?? this.engineKind);
+    return new GruNet(this.config, this.params.slice(), options.engine ?? this.engineKind, resolveThreads(options.threads ?? this.threads));
   }
 
   /** The initial state for `batch` histories: zeros [B, H]. */
@@ -179,7 +184,7 @@ export class GruNet {
   }
 
   private getEngine(): Engine {
-    if (!this.engine) this.engine = createEngine(this.engineKind, this.layout);
+    if (!this.engine) this.engine = createEngine(this.engineKind, this.layout, this.threads);
     return this.engine;
   }
 

@@ -29,7 +29,7 @@ test('the native sgemm reads and writes a shared buffer at byte offsets, in ever
   }
 });
 
-test('without a BLAS library the engine choice falls back to wasm-simd with one line saying why', () => {
+test('without a BLAS library the engine choice falls back to wasm-simd with one line saying why (native needs the BLAS too)', () => {
   const code = "const e = require('./src/model/engines'); console.log('KIND=' + e.resolveEngineKind());";
   const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], {
     env: { ...process.env, ICL_ENGINE: '', ICL_BLAS_LIB: 'libno-such-blas.so' }, encoding: 'utf8',
@@ -42,4 +42,15 @@ test('without a BLAS library the engine choice falls back to wasm-simd with one 
   });
   assert.notEqual(forced.status, 0, 'a forced blas engine without the library must fail, not run slower');
   assert.match(forced.stderr, /blas engine unavailable/);
+});
+
+test('without the C kernels (no compiler) the engine choice falls back to blas with one line saying why', () => {
+  const code = "const e = require('./src/model/engines'); console.log('KIND=' + e.resolveEngineKind());";
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], {
+    env: { ...process.env, ICL_ENGINE: '', ICL_NATIVE_LIB: '/nonexistent/libgru.so' }, encoding: 'utf8',
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /KIND=blas/);
+  assert.match(run.stderr, /using the blas engine.*native kernels unavailable.*\/nonexistent\/libgru\.so/);
+  assert.equal(run.stderr.trim().split('\n').length, 1, `one line, got:\n${run.stderr}`);
 });

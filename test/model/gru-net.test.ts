@@ -5,7 +5,7 @@ import { Adam, GruNet, NonFiniteGradientError, PAPER_NET } from '../../src/model
 import type { EngineKind, GruNetConfig } from '../../src/model/gru-net';
 
 // Every engine that runs in this process is checked by the same tests (ENGINES below).
-const ENGINES: EngineKind[] = ['blas', 'wasm-simd', 'js'];
+const ENGINES: EngineKind[] = ['native', 'blas', 'wasm-simd', 'js'];
 
 const ODD: GruNetConfig = { inputSize: 6, embedSize: 5, hiddenSize: 11, outputSize: 3 };
 
