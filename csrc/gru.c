@@ -74,6 +74,7 @@ void forward_step(uint8_t *mem, int B, int T, int s, int D, int Hp, int K, size_
     }
     for (int j = 0; j < 2 * Hp; j++) w[j] = sigmoid(w[j]);
     for (int j = 0; j < Hp; j++) n[j] = 2.0f * sigmoid(2.0f * (n[j] + r[j] * hn[j])) - 1.0f;
+#pragma GCC ivdep
     for (int j = 0; j < Hp; j++) {
       const float h = n[j] + z[j] * (hPrev[j] - n[j]);
       hNext[j] = h;
@@ -83,9 +84,13 @@ void forward_step(uint8_t *mem, int B, int T, int s, int D, int Hp, int K, size_
     float *o = F(out) + ((size_t)row * T + s) * K;
     for (int q = 0; q < K; q++) {
       const float *restrict wq = WoT + (size_t)q * Hp;
+      // 16 partial sums, one vector: a float reduction is vectorised only when written out like this
       float acc[16] = {0};
-      for (int j = 0; j < Hp; j++) acc[j & 15] += y[j] * wq[j];
+      int j = 0;
+      for (; j + 16 <= Hp; j += 16)
+        for (int l = 0; l < 16; l++) acc[l] += y[j + l] * wq[j + l];
       float sum = Bo[q];
+      for (; j < Hp; j++) sum += y[j] * wq[j];
       for (int l = 0; l < 16; l++) sum += acc[l];
       o[q] = sum;
     }
@@ -126,6 +131,7 @@ void backward_step(uint8_t *mem, int B, int T, int s, int D, int Hp, int K, size
         gq[j] += d * y[j];
       }
     }
+#pragma GCC ivdep
     for (int j = 0; j < Hp; j++) {
       const float dsw = sg[j] * (1.0f + h[j] * (1.0f - sg[j]));  // swish'(h) = σ(h)·(1 + h·(1 − σ(h)))
       const float dh = dhN[j] + dy[j] * dsw;
