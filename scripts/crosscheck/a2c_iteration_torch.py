@@ -14,13 +14,18 @@ Speed choices (each gives the same numbers, up to float rounding, as the literal
 row lookup; while acting the input side of the GRU is a 5-row table, so a round costs one [B,128]x[128,384] matmul
 plus the gates; a 2-action softmax sample is a Bernoulli on sigmoid(logit_D - logit_C); the two learners of `mixed`
 act in one batched matmul (baddbmm over stacked weights); GAE and lambda-returns are one [B,T]x[T,T] matmul with
-a triangular (gamma*lambda)^k matrix; fused CPU Adam; nn.GRU (ATen's CPU kernel) for the training forward.
+a triangular (gamma*lambda)^k matrix; fused CPU Adam; nn.GRU (ATen's CPU kernel) for the training forward and
+backward (a hand-written autograd GRU with one matmul per step in backward measured ~15% slower); with --threads 2
+the two learners of `mixed` update concurrently, one per core (Python threads; ATen releases the GIL).
+torch.compile of the acting step was tried: ~10% on acting (a fifth of an iteration) for ~40 s of compiling, so no.
 
 Usage (PyTorch 2.x):
     python scripts/crosscheck/a2c_iteration_torch.py --experiment mixed|step1 --threads N --iterations K --warmup W
 Prints one JSON line (median ms per iteration, acting and update), and a sanity line to stderr.
+--serial-updates: mixed updates the learners one after the other, each with all --threads (intra-op only).
 """
 import argparse, json, os, statistics, sys, time, warnings
+from concurrent.futures import ThreadPoolExecutor
 
 p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
 p.add_argument('--experiment', choices=['step1', 'mixed'], required=True)
@@ -28,6 +33,8 @@ p.add_argument('--threads', type=int, default=1)
 p.add_argument('--iterations', type=int, default=10)
 p.add_argument('--warmup', type=int, default=3)
 p.add_argument('--seed', type=int, default=0)
+p.add_argument('--serial-updates', action='store_true', help='mixed: update the learners one after the other, each '
+               'with all threads (default with --threads >= 2: concurrently, one thread each)')
 args = p.parse_args()
 for var in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'):
     os.environ.setdefault(var, str(args.threads))  # before torch loads its thread pools; an explicit env wins
@@ -140,14 +147,20 @@ n_learners, n_vs = (1, 0) if args.experiment == 'step1' else (2, B // 2)
 agents = [Agent() for _ in range(n_learners)]
 opts = [torch.optim.Adam(a.parameters(), lr=LR, eps=EPS, fused=True) for a in agents]
 groups = [slice(0, B)] if n_vs == 0 else [slice(0, B - n_vs), slice(B - n_vs, B)]
+pool = ThreadPoolExecutor(n_learners) if n_learners > 1 and args.threads >= n_learners and not args.serial_updates else None
 
 acting, updating, total = [], [], []
 for it in range(args.warmup + args.iterations):
     t0 = time.perf_counter()
     codes, acts = play(agents, n_vs)
     t1 = time.perf_counter()
-    for i, (agent, opt) in enumerate(zip(agents, opts)):
-        update(agent, opt, codes[i], acts[i], groups)
+    if pool:  # ATen ops release the GIL: one learner per core beats splitting each small matmul over the cores
+        torch.set_num_threads(1)
+        list(pool.map(lambda i: update(agents[i], opts[i], codes[i], acts[i], groups), range(n_learners)))
+        torch.set_num_threads(args.threads)
+    else:
+        for i in range(n_learners):
+            update(agents[i], opts[i], codes[i], acts[i], groups)
     t2 = time.perf_counter()
     if it >= args.warmup:
         acting.append((t1 - t0) * 1e3); updating.append((t2 - t1) * 1e3); total.append((t2 - t0) * 1e3)
@@ -159,4 +172,5 @@ print(f'sanity ({args.experiment}, last iteration): learner 0 mean reward per ro
       file=sys.stderr)
 print(json.dumps(dict(experiment=args.experiment, threads=args.threads, torch=torch.__version__,
                       ms_per_iteration=round(statistics.median(total), 2), acting_ms=round(statistics.median(acting), 2),
-                      update_ms=round(statistics.median(updating), 2), batch=B)))
+                      update_ms=round(statistics.median(updating), 2), batch=B,
+                      parallel_updates=pool is not None)))

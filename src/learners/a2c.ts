@@ -45,6 +45,11 @@ export interface A2cConfig {
    * policy must keep exploring until in-context inference is learned (README "A2C").
    */
   readonly entropyCoefEnd?: number;
+  /**
+   * Not in the paper: with `entropyCoefEnd`, the fraction of training after which the decay starts (default 0: over
+   * the whole run); c_e stays `entropyCoef` until then (the `long` preset's Step-1 variant decays over the last 25 %).
+   */
+  readonly entropyDecayFrom?: number;
   /** Subtract the mean advantage, separately for episodes against tabular and against learning co-players. Table 2 `advantages_normalization`. */
   readonly centerAdvantages: boolean;
   /**
@@ -120,6 +125,11 @@ export function validateA2cConfig(cfg: A2cConfig): A2cConfig {
   inRange(w, 'valueCoef', cfg.valueCoef, 0, Infinity);
   inRange(w, 'entropyCoef', cfg.entropyCoef, 0, Infinity);
   if (cfg.entropyCoefEnd !== undefined) inRange(w, 'entropyCoefEnd', cfg.entropyCoefEnd, 0, Infinity);
+  if (cfg.entropyDecayFrom !== undefined) {
+    inRange(w, 'entropyDecayFrom', cfg.entropyDecayFrom, 0, 1);
+    if (cfg.entropyDecayFrom >= 1) throw new RangeError(`${w}: entropyDecayFrom must be below 1, got ${cfg.entropyDecayFrom}`);
+    if (cfg.entropyCoefEnd === undefined) throw new RangeError(`${w}: entropyDecayFrom needs entropyCoefEnd (the value the decay ends at)`);
+  }
   inRange(w, 'adamEpsilon', cfg.adamEpsilon, 0, 1, true);
   finite(w, 'maxGradNorm', cfg.maxGradNorm === Infinity ? 0 : cfg.maxGradNorm);
   integer(w, 'iterations', cfg.iterations, 0);
@@ -146,10 +156,15 @@ const OBS_COLUMNS = NUM_OUTCOMES;
 const ID_INDICATOR = OBS_COLUMNS + ID_SIZE;
 const OUTPUTS = 3;
 
-/** c_e at a 0-based iteration: `entropyCoef`, or its linear decay to `entropyCoefEnd` over `iterations` when set. */
+/**
+ * c_e at a 0-based iteration: `entropyCoef`, or, when `entropyCoefEnd` is set, its linear decay to `entropyCoefEnd`
+ * between the iteration at fraction `entropyDecayFrom` (default 0) of training and the last one.
+ */
 export function entropyCoefAt(cfg: A2cConfig, iteration: number): number {
   if (cfg.entropyCoefEnd === undefined || cfg.iterations <= 1) return cfg.entropyCoef;
-  const f = Math.min(1, Math.max(0, iteration / (cfg.iterations - 1)));
+  const start = (cfg.entropyDecayFrom ?? 0) * (cfg.iterations - 1);
+  const span = cfg.iterations - 1 - start;
+  const f = span <= 0 ? 1 : Math.min(1, Math.max(0, (iteration - start) / span));
   return cfg.entropyCoef + f * (cfg.entropyCoefEnd - cfg.entropyCoef);
 }
 
