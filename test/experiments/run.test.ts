@@ -169,7 +169,8 @@ test('SIGTERM stops a run after a checkpoint, and --resume finishes it', { timeo
   const s = readStatus(dir)!;
   assert.equal(s.state, 'running');
   assert.ok(s.unitsDone > 0 && s.unitsDone < 400, `stopped at ${s.unitsDone}`);
-  assert.ok(existsSync(join(dir, 'resume/state.json')), 'a checkpoint was written on SIGTERM although checkpointEvery is larger');
+  const ck = JSON.parse(readFileSync(join(dir, 'resume/checkpoint.json'), 'utf8'));
+  assert.equal(ck.unitsDone, s.unitsDone, 'a checkpoint was written on SIGTERM although checkpointEvery is larger');
   assert.equal(await finished(cli([...args, '--resume'])), 0);
   assert.equal(readStatus(dir)!.state, 'done');
   const rows = readFileSync(join(dir, 'train.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
@@ -255,7 +256,7 @@ test('--init-from: the learners start from saved agents (learner i from learner-
   const cut = { ...o, seed: 4, overrides: FAST };
   const stopped = await runExperiment({ ...cut, initFrom: mixed.dir }, { shouldStop: () => true });
   assert.equal(stopped.status, 'stopped');
-  await assert.rejects(runExperiment({ ...cut, resume: true }), /was started with --init-from .*source.*; continue it the same way, or discard it with --force/);
+  await assert.rejects(runExperiment({ ...cut, resume: true }), /was started with other settings[^]*initialisedFrom \(--init-from\): ".*source.*" in config.json, \(not set\) now[^]*or discard it with --force/);
   assert.equal((await runExperiment({ ...cut, resume: true, initFrom: mixed.dir })).status, 'done');
 });
 
@@ -281,7 +282,7 @@ test('--frozen-from: Step 2 plays against the given agent instead of its Step-1 
   // An unfinished run continues only against the co-player it had.
   const stopped = await runExperiment({ ...o, root: join(root, 'cut'), frozenFrom: mixed.dir, overrides: FAST }, { shouldStop: () => true });
   assert.equal(stopped.status, 'stopped');
-  await assert.rejects(runExperiment({ ...o, root: join(root, 'cut'), overrides: FAST, resume: true }), /was started with --frozen-from .*; continue it the same way/);
+  await assert.rejects(runExperiment({ ...o, root: join(root, 'cut'), overrides: FAST, resume: true }), /frozenFrom \(--frozen-from\): ".*" in config.json, \(not set\) now/);
 });
 
 test('config.json records paths inside the project relative to it, others as they are', () => {
