@@ -149,18 +149,20 @@ function takeOver(path: string, stale: LockHolder, self: LockHolder, what: strin
   }
 }
 
-/** Temporary lock files of processes that were killed while taking a lock (their pid is not running). */
+/**
+ * What processes killed while taking this lock left behind, now that we hold it: their temporary files and a
+ * takeover guard of a holder that is gone.
+ */
 function clearDeadTemporaries(path: string): void {
   const prefix = `${basename(path)}.`;
   for (const name of readdirSync(dirname(path))) {
     const m = /\.(\d+)\.tmp$/.exec(name);
     if (!name.startsWith(prefix) || !m) continue;
-    try {
-      process.kill(Number(m[1]), 0);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(dirname(path), name), { force: true });
-    }
+    if (!alive({ pid: Number(m[1]), host: '', startedAt: '' })) rmSync(join(dirname(path), name), { force: true });
   }
+  const guard = `${path}.takeover`;
+  const holder = readHolder(guard);
+  if (holder && !alive(holder)) rmSync(guard, { force: true });
 }
 
 function held(path: string, self: LockHolder): RunLock {
