@@ -48,17 +48,78 @@ function readText(path: string): string {
   }
 }
 
+/**
+ * Where JSON text first goes wrong: the offset of the first character that cannot continue it (the text's length
+ * when it ends too early). Only run after JSON.parse failed, to say where: V8's own messages do not always give a
+ * position ("Unexpected token '}', ... is not valid JSON").
+ */
+function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
+  const fail = (): never => { throw i; };
+  const literal = (word: string) => { if (text.startsWith(word, i)) i += word.length; else fail(); };
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if (text.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) { i++; return; }
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (text[i] !== '"') fail();
+          string();
+          ws();
+          if (text[i] !== ':') fail();
+          i++;
+        }
+        value();
+        ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === close) { i++; return; }
+        fail();
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return literal('true');
+    if (c === 'f') return literal('false');
+    if (c === 'n') return literal('null');
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : text.length;
+  } catch (at) {
+    return Math.min(at as number, text.length);
+  }
+}
+
 /** Reads a JSON file; a missing or garbled file is an error naming the file (and, for bad JSON, the line). */
 export function readJson<T>(path: string): T {
   const text = readText(path);
   try {
     return JSON.parse(text) as T;
-  } catch (e) {
-    // V8 reports "... in JSON at position N"; a line number is what a person can look up.
-    const at = /position (\d+)/.exec((e as Error).message);
-    const where = at ? lineAndColumn(text, Number(at[1])) : text.trim() === '' ? undefined : lineAndColumn(text, text.length);
-    const line = where ? ` at line ${where.line}, column ${where.column}` : '';
-    throw new Error(`${path} is not valid JSON${line}${text.trim() === '' ? ' (the file is empty)' : ''}: ${(e as Error).message}`);
+  } catch {
+    if (text.trim() === '') throw new Error(`${path} is not valid JSON: the file is empty`);
+    const at = jsonErrorOffset(text);
+    const { line, column } = lineAndColumn(text, at);
+    const what = at >= text.length ? 'it ends too early (cut short?)' : `unexpected ${JSON.stringify(text[at])}`;
+    throw new Error(`${path} is not valid JSON at line ${line}, column ${column}: ${what}`);
   }
 }
 
