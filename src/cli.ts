@@ -29,7 +29,8 @@ Options:
   --seeds LIST         seeds, e.g. 0-4 or 0,2,5 (default 0)
   --jobs N             seeds run in parallel, one process each (default: number of cores)
   --set NAME=VALUE     override a setting (repeatable); see the list below
-  --resume             continue unfinished runs from their last checkpoint
+  --resume             continue unfinished runs from their last checkpoint, with the settings they were
+                         started with (any difference is refused and listed)
   --force              discard existing results of these runs and start again
   --root DIR           results root (default data/runs)
   --init-from DIR      start the learners from saved agents (a run directory or its final/; learner i from
@@ -44,8 +45,11 @@ Options:
   --help               this text
 
 Steps 2 and 3 start from Step 1 / Step 2 of the same seed (run first if missing).
-A finished run is not re-run unless --force is given. Ctrl-C (or SIGTERM) stops after a checkpoint;
---resume continues to the same end with identical numbers.
+A finished run is not re-run unless --force is given (nor skipped if its files no longer match the checksums
+it finished with). One process at a time writes a run: a second start is refused. Ctrl-C (or SIGTERM) stops
+every seed after a checkpoint; --resume continues to the same end with identical numbers. Bad values and
+settings that would need more memory than the machine has are refused before anything is written (exit 2).
+README "Guarantees of a run" says what is guaranteed.
 
 Settings (--set NAME=VALUE):
   a2c: ${allowedSettings('a2c').join(', ')}
