@@ -2,6 +2,9 @@
 # Installs what the project needs on this machine, only where it is missing:
 #   - npm packages from package-lock.json (npm ci), when node_modules is absent or older than the lock file;
 #   - the WebAssembly kernels (npm run build:wasm), when missing or older than their sources;
+#   - Debian's OpenBLAS (libopenblas0-pthread) and a C compiler (gcc), for the fast `native` engine (the BLAS for
+#     the matrix products, csrc/gru.c built for this CPU for the rest); without them everything still runs on the
+#     blas or wasm-simd engine, and one line says so;
 #   - with --jupyter: Debian's Jupyter (nbconvert, nbclient, jupyter-client, and with --ui also jupyter-notebook);
 #   - with --png: Debian's Chromium, which renders the PNG figures (src/report/display.ts, through playwright-core).
 # Safe to run repeatedly; says clearly what it could not install.
@@ -34,6 +37,18 @@ apt_install() {
   if [ -z "${SETUP_APT_UPDATED:-}" ]; then $sudo apt-get update -qq >&2 || true; export SETUP_APT_UPDATED=1; fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >&2
 }
+
+if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so\.0'; then
+  echo "setup: installing Debian's OpenBLAS (libopenblas0-pthread) for the blas engine" >&2
+  apt_install libopenblas0-pthread ||
+    echo "setup: could not install libopenblas0-pthread: the engine falls back to wasm-simd (2-3x slower)" >&2
+fi
+
+if ! command -v cc >/dev/null 2>&1; then
+  echo "setup: installing a C compiler (gcc) for the native engine's kernels" >&2
+  apt_install gcc libc6-dev || echo "setup: could not install gcc: the engine falls back to blas (1.5x slower)" >&2
+fi
+if command -v cc >/dev/null 2>&1; then node scripts/build-native.mjs --if-stale >&2 || true; fi
 
 if [ "$want_jupyter" = 1 ]; then
   pkgs=()

@@ -10,7 +10,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ALGOS, EXPERIMENT_SPECS, EXPERIMENTS, experimentSpec, type Algo, type ExperimentName } from './experiments/experiments';
 import { allowedSettings, PRESETS, type PresetName } from './experiments/presets';
 import { estimateRemainingSeconds, parseUntil, planRun, runExperiment, type Progress, type RunOptions } from './experiments/run';
-import { describeEngine, resolveEngineKind } from './model/engines';
+import { describeEngine, resolveEngineKind, resolveThreads } from './model/engines';
 
 const HELP = `Usage: npm run experiment -- <experiment> [options]
 
@@ -27,7 +27,9 @@ Options:
                          reduced: one seed of one experiment in about 30 minutes on one core
                          smoke:   seconds, for tests
   --seeds LIST         seeds, e.g. 0-4 or 0,2,5 (default 0)
-  --jobs N             seeds run in parallel, one process each (default: number of cores)
+  --jobs N             seeds run in parallel, one process each (default: number of cores); a seed that has
+                         the machine's two cores to itself splits its batches over two threads (ICL_THREADS=1|2
+                         overrides)
   --set NAME=VALUE     override a setting (repeatable); see the list below
   --resume             continue unfinished runs from their last checkpoint, with the settings they were
                          started with (any difference is refused and listed)
@@ -188,7 +190,9 @@ async function main(): Promise<number> {
   // Refuse bad settings, a memory need beyond the machine (for `jobs` seeds at a time) and missing saved agents
   // before any process starts or anything is written.
   planRun({ ...base, seed: seeds[0] }, jobs);
-  console.log(`engine: ${describeEngine(resolveEngineKind())}; ${experiment} --algo ${algo} --preset ${preset}; seeds ${seeds.join(",")} (${jobs} at a time)`);
+  // The cores are shared among the seeds that run at once: a lone seed splits its batches over two threads.
+  const threads = resolveThreads(process.env.ICL_THREADS ? undefined : Math.min(2, Math.max(1, Math.floor(cpus().length / jobs))));
+  console.log(`engine: ${describeEngine(resolveEngineKind(), threads)}; ${experiment} --algo ${algo} --preset ${preset}; seeds ${seeds.join(",")} (${jobs} at a time)`);
   if (until !== undefined) console.log(`--until ${new Date(until).toISOString()} (${until > Date.now() ? `in ${formatDuration((until - Date.now()) / 1000)}` : 'already passed'})`);
 
   const tty = process.stdout.isTTY === true;
@@ -264,7 +268,9 @@ async function main(): Promise<number> {
         ...(base.initFrom ? ['--init-from', base.initFrom] : []),
         ...(base.frozenFrom ? ['--frozen-from', base.frozenFrom] : []),
         ...base.overrides.flatMap((s) => ['--set', s])];
-      const c = fork(__filename, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+      const c = fork(__filename, args, {
+        execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env: { ...process.env, ICL_THREADS: String(threads) },
+      });
       children.add(c);
       let stderr = '';
       c.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });

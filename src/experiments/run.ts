@@ -26,7 +26,7 @@ import { memoryOneActor, tabularPoolActor } from '../agents/tabular';
 import { ioStep } from '../fault-injection';
 import { NUM_ROUNDS } from '../game/ipd';
 import { ALLC, ALLD, TFT } from '../game/memory-one';
-import { describeEngine, resolveEngineKind } from '../model/engines';
+import { describeEngine, resolveEngineKind, resolveThreads } from '../model/engines';
 import { seeded } from '../rng';
 import { a2cTrainerFactory } from './a2c-trainer';
 import { experimentSpec, type Algo, type ExperimentName, type ExperimentSpec } from './experiments';
@@ -473,9 +473,14 @@ async function runLocked(o: RunOptions, plan: RunPlan, dir: string, hooks: RunHo
     const engineKind = resolveEngineKind();
     // Provenance: the first session's code and start stay; each resumed session is appended, so a run continued
     // under newer code (or another engine) says so.
-    const session: RunSession = { startedAt: new Date().toISOString(), code: codeVersion(), engine: describeEngine(engineKind), node: process.version };
+    const session: RunSession = { startedAt: new Date().toISOString(), code: codeVersion(), engine: describeEngine(engineKind, resolveThreads()), node: process.version };
     const first = ck && before?.startedAt && before.code ? (before as unknown as RunSession) : undefined;
     const origin = first ?? session;
+    // The engine is not part of a run's identity (a resume may move to another machine), but its arithmetic is.
+    const lastEngine = first ? (before?.resumed?.at(-1) ?? first).engine : undefined;
+    if (lastEngine && lastEngine !== session.engine) {
+      log(`${name}: this session computes on ${session.engine}, the one before on ${lastEngine}: the results will not be bit-identical to an uninterrupted run (README "The engine", Determinism)`);
+    }
     const config = {
       experiment: o.experiment, algo: o.algo, preset: o.preset, seed: o.seed,
       figure: spec.figure, description: spec.description,

@@ -11,7 +11,7 @@ import { NUM_OUTCOMES } from '../game/ipd';
 import type { EpisodeBatch } from '../game/episode';
 import type { Actor, ActorSession } from '../agents/actor';
 import { ID_SIZE } from '../agents/actor';
-import { concatBatches, playMatch, swapSeats, type Matchup } from '../agents/match';
+import { concatBatches, playMatchups, swapSeats, type BatchPolicy, type Matchup } from '../agents/match';
 import { trainPoint, type TrainPoint } from '../agents/evaluate';
 import type { IpdEnvOptions } from '../game/env';
 import { centerByGroup, gae, lambdaReturns } from './returns';
@@ -229,6 +229,40 @@ export function a2cActor(agent: A2cAgent): Actor {
   };
 }
 
+/**
+ * The agent as `playMatchups` drives it in training: all of its episodes of the iteration in one batch, each round's
+ * network step recorded as the update's forward pass (`GruNet.beginSequence`), so the update does not run it again.
+ * Its inputs are exactly `a2cInputs`' for the same episodes, and its actions are drawn as `a2cActor` draws them.
+ */
+export function a2cBatchPolicy(agent: A2cAgent): BatchPolicy {
+  const net = agent.net, width = net.config.inputSize;
+  let x = new Float32Array(0), p = new Float64Array(0), step = 0, rows = 0;
+  return {
+    begin(n: number, rounds: number, coPlayerIds?: Float32Array) {
+      rows = n;
+      x = new Float32Array(n * width);
+      p = new Float64Array(n);
+      step = 0;
+      net.beginSequence(n, rounds + (agent.opponentId ? 1 : 0));
+      if (agent.opponentId) {
+        if (!coPlayerIds) throw new Error('a2cBatchPolicy: the agent conditions on co-player identities but was told none');
+        for (let b = 0; b < n; b++) {
+          x.set(coPlayerIds.subarray(b * ID_SIZE, (b + 1) * ID_SIZE), b * width + OBS_COLUMNS);
+          x[b * width + ID_INDICATOR] = 1;
+        }
+        net.sequenceStep(x, step++);
+      }
+    },
+    probCooperate(observations: Uint8Array) {
+      x.fill(0);
+      for (let b = 0; b < rows; b++) x[b * width + observations[b]] = 1;
+      const out = net.sequenceStep(x, step++);
+      for (let b = 0; b < rows; b++) p[b] = probCooperate(out, b * A2C_OUTPUTS);
+      return p;
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Training data: the agent's own side of its episodes (decentralised: nothing of the co-player but what it saw).
 // ---------------------------------------------------------------------------------------------------------------
@@ -341,9 +375,18 @@ function logSoftmax2(z0: number, z1: number): [number, number] {
 // global-norm clipping. Only this agent's network and optimiser are read or written.
 // ---------------------------------------------------------------------------------------------------------------
 
-export function a2cUpdate(agent: A2cAgent, data: A2cData, cfg: A2cConfig): A2cLossStats & { gradNorm: number } {
-  const { x, steps, offset } = a2cInputs(agent, data);
-  const out = agent.net.forward(x, data.batch.episodes, steps);
+/**
+ * @param recorded true when the agent's network has just played exactly these episodes through `a2cBatchPolicy`:
+ *   the forward pass it recorded then is the update's (same weights, same inputs), so it is not run again.
+ */
+export function a2cUpdate(agent: A2cAgent, data: A2cData, cfg: A2cConfig, recorded = false): A2cLossStats & { gradNorm: number } {
+  const offset = agent.opponentId ? 1 : 0;
+  let out: Float32Array;
+  if (recorded) out = agent.net.sequenceOutputs();
+  else {
+    const { x, steps } = a2cInputs(agent, data);
+    out = agent.net.forward(x, data.batch.episodes, steps);
+  }
   const { dOut, stats } = a2cLoss(out, data, cfg, offset);
   const grads = agent.net.backward(dOut);
   const { gradNorm } = agent.optimizer.step(agent.net.params, grads);
@@ -372,9 +415,11 @@ export function a2cIteration(
   const identities = agents.some((a) => a.opponentId);
   const own: { batch: EpisodeBatch; group: number; ids?: Float32Array }[][] = agents.map(() => []);
   const points: TrainPoint[] = [];
+  // All matchups at once, each agent's rows in the order its own side is concatenated below (`playMatchups`).
+  const games = playMatchups(agents.map(a2cBatchPolicy), matchups, rng, { ...game, identities });
   matchups.forEach((m, k) => {
     const b = 'learner' in m.coPlayer ? a2cActor(agents[m.coPlayer.learner]) : m.coPlayer.actor;
-    const played = playMatch(a2cActor(agents[m.learner]), b, m.episodes, rng.child(`match-${k}`), { ...game, identities });
+    const played = games[k];
     const group = b.kind === 'learner' ? 1 : 0;
     own[m.learner].push({ batch: played.batch, group, ids: played.idsOfB });
     points.push(trainPoint(played.batch, m.learner, b.kind));
@@ -392,7 +437,7 @@ export function a2cIteration(
     let at = 0;
     for (const p of parts) groups.fill(p.group, at, (at += p.batch.episodes));
     const coPlayerIds = agent.opponentId ? concatFloat(parts.map((p) => p.ids!)) : undefined;
-    return a2cUpdate(agent, { batch, groups, coPlayerIds }, cfg);
+    return a2cUpdate(agent, { batch, groups, coPlayerIds }, cfg, true);
   });
   return { points, stats };
 }

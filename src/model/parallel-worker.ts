@@ -1,24 +1,30 @@
 /**
- * The worker side of `DataParallelGruNet` (parallel.ts): one replica of the network on its own wasm instance,
- * serving forward / backward / step requests for its share of the batch. It blocks in `Atomics.wait` between
- * requests and reads them with `receiveMessageOnPort`, so the main thread's API stays synchronous.
+ * The worker side of the two-thread engine (parallel.ts): one replica of a network's engine on its own wasm
+ * instance, serving requests for the second half of each batch. It blocks in `Atomics.wait` between requests and
+ * reads them with `receiveMessageOnPort`, so the main thread's API stays synchronous. It keeps the last weights it
+ * was sent (requests carry them only when they changed).
  */
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { GruNet } from './gru-net';
-import type { EngineKind, GruNetConfig } from './gru-net';
+import type { EngineKind } from './engine';
+import { createEngine } from './engines';
+import type { ParamLayout } from './layout';
 
-interface Init { port: MessagePort; flag: Int32Array; config: GruNetConfig; engine: EngineKind }
+interface Init { port: MessagePort; flag: Int32Array; layout: ParamLayout; engine: EngineKind }
 
-/** A request from the main thread. */
+/** A request from the main thread (`params` is absent when the weights did not change since the last one). */
 export type WorkerRequest =
-  | { op: 'forward'; params: Float32Array; x: Float32Array; batch: number; steps: number; h0?: Float32Array }
+  | { op: 'forward'; params?: Float32Array; x: Float32Array; batch: number; steps: number; h0?: Float32Array }
+  | { op: 'beginSequence'; params?: Float32Array; batch: number; steps: number; h0?: Float32Array }
+  | { op: 'sequenceStep'; x: Float32Array; s: number }
+  | { op: 'sequenceOutputs' }
   | { op: 'backward'; dOut: Float32Array }
-  | { op: 'step'; params: Float32Array; h: Float32Array; x: Float32Array; batch: number };
+  | { op: 'step'; params?: Float32Array; h: Float32Array; x: Float32Array; batch: number };
 
 /** Serves requests until the worker is terminated. */
-function serve({ port, flag, config, engine }: Init): void {
-  const net = GruNet.fromParams(config, new Float32Array(GruNet.paramCount(config)), { engine });
+function serve({ port, flag, layout, engine: kind }: Init): void {
+  const engine = createEngine(kind, layout, 1);
+  let params: Float32Array = new Float32Array(layout.size);
   let seen = 0;
   Atomics.store(flag, 1, -1);                      // ready
   Atomics.notify(flag, 1);
@@ -30,15 +36,14 @@ function serve({ port, flag, config, engine }: Init): void {
     try {
       if (!got) throw new Error('worker: woken without a request');
       const req = got.message as WorkerRequest;
-      if (req.op === 'forward') {
-        net.params.set(req.params);
-        const out = net.forward(req.x, req.batch, req.steps, req.h0);
-        reply = { out };
-      } else if (req.op === 'backward') {
-        reply = { grads: net.backward(req.dOut) };
-      } else {
-        net.params.set(req.params);
-        reply = net.step(req.h, req.x, req.batch);
+      if ('params' in req && req.params) params = req.params;
+      switch (req.op) {
+        case 'forward': reply = { out: engine.forward(params, req.x, req.batch, req.steps, req.h0) }; break;
+        case 'beginSequence': engine.beginSequence!(params, req.batch, req.steps, req.h0); reply = {}; break;
+        case 'sequenceStep': reply = { out: engine.sequenceStep!(req.x, req.s) }; break;
+        case 'sequenceOutputs': reply = { out: engine.sequenceOutputs!() }; break;
+        case 'backward': reply = { grads: engine.backward(req.dOut) }; break;
+        case 'step': reply = engine.step(params, req.h, req.x, req.batch); break;
       }
     } catch (e) {
       reply = { error: e instanceof Error ? e.message : String(e) };
