@@ -136,10 +136,12 @@ test('PPI killed inside its checkpoints (models, data sets, the commit) resumes 
 test('two concurrent starts of one run: one is refused naming the holder, a resume meanwhile too, and no row is written twice', { timeout: 300_000 }, async () => {
   const root = mkdtempSync(join(tmpdir(), 'concurrent-'));
   const args = ['step1', '--preset', 'smoke', '--seeds', '0', '--root', root, ...sets([...FAST, 'iterations=1500', 'logEvery=3', 'checkpointEvery=60', 'evalAt=0.5'])];
-  const [a, b] = [finished(cli(args)), finished(cli(args))];
+  // One thread per seed: two lone seeds would each take two threads on this machine's two cores (README "The engine").
+  const env = { ICL_THREADS: '1' };
+  const [a, b] = [finished(cli(args, env)), finished(cli(args, env))];
   const dir = runDir({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 0, root });
   for (let i = 0; i < 300 && !existsSync(join(dir, 'status.json')); i++) await sleep(50);
-  const meanwhile = await runCli([...args, '--resume']);
+  const meanwhile = await runCli([...args, '--resume'], env);
   const results = await Promise.all([a, b]);
   const refused = results.filter((r) => r.code !== 0);
   assert.equal(refused.length, 1, results.map((r) => r.out).join('\n---\n'));

@@ -136,7 +136,8 @@ test('a run killed with SIGKILL resumes from its checkpoint to the same end, wit
   const refused = await finished(cli(args(['--root', join(root, 'killed')])));
   assert.notEqual(refused.code, 0);
   assert.match(refused.out, /unfinished run .* --resume/);
-  assert.equal(await exitCode(cli(args(['--root', join(root, 'killed'), '--resume']))), 0);
+  const resumed = await finished(cli(args(['--root', join(root, 'killed'), '--resume'])));
+  assert.equal(resumed.code, 0, resumed.out);
   assert.equal(readStatus(dir)?.state, 'done');
   const whole = runDir({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 0, root: join(root, 'whole') });
   for (const f of ['train.csv', 'episode.csv']) {
