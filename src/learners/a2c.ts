@@ -154,7 +154,8 @@ export function validateA2cConfig(cfg: A2cConfig): A2cConfig {
 
 const OBS_COLUMNS = NUM_OUTCOMES;
 const ID_INDICATOR = OBS_COLUMNS + ID_SIZE;
-const OUTPUTS = 3;
+/** Network outputs: the two policy logits and the value. */
+export const A2C_OUTPUTS = 3;
 
 /**
  * c_e at a 0-based iteration: `entropyCoef`, or, when `entropyCoefEnd` is set, its linear decay to `entropyCoefEnd`
@@ -189,15 +190,16 @@ export function createA2cAgent(cfg: A2cConfig, opponentId: boolean, rng: Rng): A
       inputGroups: opponentId ? [OBS_COLUMNS, ID_SIZE + 1] : [OBS_COLUMNS],
       embedSize: cfg.embedSize,
       hiddenSize: cfg.hiddenSize,
-      outputSize: OUTPUTS,
+      outputSize: A2C_OUTPUTS,
     },
     rng,
     { init: cfg.init },
   );
-  return { net, optimizer: new Adam(net.params.length, optimizerConfig(cfg)), opponentId };
+  return { net, optimizer: new Adam(net.params.length, a2cOptimizerConfig(cfg)), opponentId };
 }
 
-function optimizerConfig(cfg: A2cConfig) {
+/** The Adam settings of an A2C configuration (Table 2: β = (0.9, 0.999), no weight decay). */
+export function a2cOptimizerConfig(cfg: A2cConfig) {
   return { learningRate: cfg.learningRate, beta1: 0.9, beta2: 0.999, epsilon: cfg.adamEpsilon, weightDecay: 0, maxGradNorm: cfg.maxGradNorm };
 }
 
@@ -235,7 +237,7 @@ export function a2cActor(agent: A2cAgent): Actor {
           for (let b = 0; b < episodes; b++) x[b * width + observations[b]] = 1;
           const step = net.step(h, x, episodes);
           h = step.h;
-          for (let b = 0; b < episodes; b++) actions[b] = rng.uniform() < probCooperate(step.out, b * OUTPUTS) ? 0 : 1;
+          for (let b = 0; b < episodes; b++) actions[b] = rng.uniform() < probCooperate(step.out, b * A2C_OUTPUTS) ? 0 : 1;
         },
       };
     },
@@ -270,7 +272,7 @@ export function a2cBatchPolicy(agent: A2cAgent): BatchPolicy {
       x.fill(0);
       for (let b = 0; b < rows; b++) x[b * width + observations[b]] = 1;
       const out = net.sequenceStep(x, step++);
-      for (let b = 0; b < rows; b++) p[b] = probCooperate(out, b * OUTPUTS);
+      for (let b = 0; b < rows; b++) p[b] = probCooperate(out, b * A2C_OUTPUTS);
       return p;
     },
   };
@@ -342,7 +344,7 @@ export function a2cLoss(
   for (let b = 0; b < episodes; b++) {
     for (let t = 0; t < rounds; t++) {
       scaled[b * rounds + t] = rewards[b * rounds + t] * cfg.rewardScale;
-      values[b * rounds + t] = out[(b * steps + t + offset) * OUTPUTS + 2];
+      values[b * rounds + t] = out[(b * steps + t + offset) * A2C_OUTPUTS + 2];
     }
   }
   const advantages = gae(scaled, values, episodes, rounds, cfg.gamma, cfg.gaeLambda);
@@ -354,7 +356,7 @@ export function a2cLoss(
   for (let b = 0; b < episodes; b++) {
     for (let t = 0; t < rounds; t++) {
       const i = b * rounds + t;
-      const o = (b * steps + t + offset) * OUTPUTS;
+      const o = (b * steps + t + offset) * A2C_OUTPUTS;
       const pC = probCooperate(out, o);
       const pi = [pC, 1 - pC];
       const logPi = logSoftmax2(out[o], out[o + 1]);
