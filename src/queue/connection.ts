@@ -19,8 +19,8 @@ export interface RedisTarget {
   readonly db: number;
   readonly username?: string;
   readonly password?: string;
-  /** TLS (`rediss://`), verifying the certificate for `servername`. */
-  readonly tls?: { readonly servername?: string };
+  /** TLS (`rediss://`), verifying the certificate for `servername` (against `ca` when given, in code). */
+  readonly tls?: { readonly servername?: string; readonly ca?: string };
   /** Loopback only (127.0.0.0/8, ::1, localhost): the one place a Redis without password or TLS is acceptable. */
   readonly loopback: boolean;
 }

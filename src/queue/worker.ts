@@ -44,7 +44,7 @@ export async function runWorker(s: WorkerSettings): Promise<number> {
   const name = `${hostname()}:${process.pid}`;
   const threads = threadsPerSeed(s.jobs);
   const say = (line: string) => console.log(`${clock()} ${line}`);
-  const running = new Map<string, { child: ChildProcess; cancelled: boolean }>();
+  const running = new Map<string, { child: ChildProcess; cancelled: boolean; lost: boolean }>();
   let stopping = false;
   let lastError = '';
 
@@ -59,6 +59,17 @@ export async function runWorker(s: WorkerSettings): Promise<number> {
   });
   worker.on('failed', (job, e) => { if (job) say(`${job.id}: failed: ${e.message.split('\n')[0]}`); });
   worker.on('stalled', (id) => say(`${id}: its worker stopped answering: back in the queue, to resume from its checkpoint`));
+  // A job whose lock this worker could not renew is no longer its own (put back after a stall): stop its seed after a
+  // checkpoint, which frees the run for the worker that has the job now.
+  worker.on('lockRenewalFailed', (ids) => {
+    for (const id of ids) {
+      const r = running.get(id);
+      if (!r || r.lost) continue;
+      r.lost = true;
+      say(`${id}: this worker lost the job (its lock in Redis expired): stopping its seed after a checkpoint`);
+      r.child.kill('SIGTERM');
+    }
+  });
 
   const stop = (sig: NodeJS.Signals) => {
     if (stopping) return;
@@ -85,12 +96,16 @@ export async function runWorker(s: WorkerSettings): Promise<number> {
     } catch (e) {
       throw new UnrecoverableError(`refused before anything ran: ${(e as Error).message}`);
     }
+    if (stopping && token) { // taken just as this worker was stopping: not started, straight back
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
     const stalls = job.stalledCounter > 0 ? `, after ${job.stalledCounter} worker${job.stalledCounter === 1 ? '' : 's'} stopped answering` : '';
     await job.log(`${new Date().toISOString()} attempt ${job.attemptsStarted} on ${name}${stalls}`);
     say(`${id}: started (attempt ${job.attemptsStarted}${stalls})`);
 
     const child = forkSeed(options, threads, 'pipe');
-    const entry = { child, cancelled: false };
+    const entry = { child, cancelled: false, lost: false };
     running.set(id, entry);
     let stderr = '';
     let result: RunResult | undefined;
@@ -128,8 +143,10 @@ export async function runWorker(s: WorkerSettings): Promise<number> {
       }
     };
     const ticker = setInterval(() => void report(), PROGRESS_MS);
-    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-      child.on('exit', (code, signal) => done({ code, signal })));
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((done) => {
+      child.on('exit', (code, signal) => done({ code, signal }));
+      child.on('error', (error) => { if (child.pid === undefined) done({ code: null, signal: null, error }); }); // not started
+    });
     clearInterval(ticker);
     running.delete(id);
     await report();
@@ -142,6 +159,7 @@ export async function runWorker(s: WorkerSettings): Promise<number> {
     if (exit.code === 0 && result?.status === 'stopped') {
       const at = `${latest?.unit ?? 'unit'} ${result.unitsDone}`;
       if (entry.cancelled) throw new UnrecoverableError(`cancelled (npm run queue -- cancel); stopped after a checkpoint at ${at}: npm run queue -- retry continues it`);
+      if (entry.lost) throw new Error(`lost to another worker; stopped after a checkpoint at ${at}`);
       if (stopping && token) {
         await job.log(`${new Date().toISOString()} ${name} stopped (a signal): back in the queue at ${at}`);
         await job.moveToWait(token);
@@ -149,7 +167,7 @@ export async function runWorker(s: WorkerSettings): Promise<number> {
       }
       throw new Error(`the seed process was stopped by a signal at ${at}; the run resumes from its checkpoint on the next attempt`);
     }
-    const why = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+    const why = exit.error ? `could not start: ${exit.error.message}` : exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
     throw new Error(`the seed process failed (${why}): ${stderr.trim().split('\n').slice(-6).join('\n') || '(no message)'}`);
   }
 
