@@ -20,7 +20,7 @@ the update runs two single-threaded shards at once (Python threads; ATen release
 or the two halves of step1's batch (targets and centring still over the whole batch; gradients summed).
 torch.compile of the acting step was tried: ~10% on acting (a fifth of an iteration) for ~40 s of compiling, so no.
 
-Usage (PyTorch 2.x):
+Usage (PyTorch >= 2.4, for fused Adam on CPU; measured with 2.13):
     python scripts/crosscheck/a2c_iteration_torch.py --experiment mixed|step1 --threads N --iterations K --warmup W
 Prints one JSON line (median ms per iteration, acting and update), and a sanity line to stderr.
 --intra-op-only: no shards; all --threads go to PyTorch's intra-op parallelism (OpenMP) in the update too.
