@@ -238,8 +238,9 @@ function benchPpiPhase(engine: EngineKind, threads: number): { refitS: number; a
     const r = trainer.runUnit(0, seeded('bench-ppi-phase').child('unit-0'));
     const totalS = (performance.now() - t0) / 1000;
     trainer.dispose?.();
-    const st = r.stats[0] as Record<string, number>;
-    return { refitS: st.refitSeconds, actingS: st.rolloutSeconds, totalS };
+    const t = r.timings?.[0];
+    if (!t) throw new Error('bench: the PPI trainer reported no timings');
+    return { refitS: t.refitSeconds, actingS: t.rolloutSeconds, totalS };
   });
 }
 

@@ -21,6 +21,23 @@ export type WorkerRequest =
   | { op: 'backward'; dOut: Float32Array }
   | { op: 'step'; params?: Float32Array; h: Float32Array; x: Float32Array; batch: number };
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * The next message on `port`, waiting for it: the flag that announces a message can become visible to this thread
+ * before the message itself is queued on the port (postMessage is asynchronous), so an empty port right after the
+ * flag means "not yet", not "nothing". Throws after `timeoutMs`.
+ */
+export function nextMessage(port: MessagePort, what: string, timeoutMs = 60_000): unknown {
+  const deadline = Date.now() + timeoutMs;
+  for (let spins = 0; ; spins++) {
+    const got = receiveMessageOnPort(port);
+    if (got) return got.message;
+    if (Date.now() > deadline) throw new Error(`two-thread engine: ${what} did not arrive within ${timeoutMs / 1000} s`);
+    Atomics.wait(pause, 0, 0, spins < 100 ? 0.02 : 1);   // sleep 20 µs (then 1 ms): the message is on its way
+  }
+}
+
 /** Serves requests until the worker is terminated. */
 function serve({ port, flag, layout, engine: kind }: Init): void {
   const engine = createEngine(kind, layout, 1);
@@ -31,11 +48,9 @@ function serve({ port, flag, layout, engine: kind }: Init): void {
   for (;;) {
     Atomics.wait(flag, 0, seen);
     seen = Atomics.load(flag, 0);
-    const got = receiveMessageOnPort(port);
     let reply: unknown;
     try {
-      if (!got) throw new Error('worker: woken without a request');
-      const req = got.message as WorkerRequest;
+      const req = nextMessage(port, 'the request') as WorkerRequest;
       if ('params' in req && req.params) params = req.params;
       switch (req.op) {
         case 'forward': reply = { out: engine.forward(params, req.x, req.batch, req.steps, req.h0) }; break;

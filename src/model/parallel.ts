@@ -18,7 +18,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { Engine, EngineKind } from './engine';
 import type { ParamLayout } from './layout';
-import type { WorkerRequest } from './parallel-worker';
+import { nextMessage, type WorkerRequest } from './parallel-worker';
 
 /** The worker thread holding the second half's replica. */
 class Remote {
@@ -84,9 +84,7 @@ class Remote {
       if (Date.now() > deadline) throw new Error('two-thread engine: the worker did not answer within 600 s (did it crash?)');
       Atomics.wait(this.flag, 1, done, 1000);
     }
-    const got = receiveMessageOnPort(this.port);
-    if (!got) throw new Error('two-thread engine: the worker answered without a message');
-    const msg = got.message as T & { error?: string };
+    const msg = nextMessage(this.port, "the worker's answer") as T & { error?: string };
     if (msg.error) throw new Error(`two-thread engine worker: ${msg.error}`);
     return msg;
   }
