@@ -13,7 +13,7 @@ export type {
 export { dfd, DataFrame, Series, concat, merge, toFrame, frameRecords, parseCsv, readCsvFrame } from './frames';
 export type { Cell, TableRecord } from './frames';
 export {
-  figureMode, inKernel, plotlyBundlePath, plotlyBundleHtml, figureHtml, standaloneHtml, CHROMIUM_FLAGS, renderPng,
+  figureMode, FIGURE_MODES, PLOTLY_MIME, figureTitle, plotlyMimeBundle, displayBundle, inKernel, plotlyBundlePath, plotlyBundleHtml, figureHtml, standaloneHtml, CHROMIUM_FLAGS, renderPng,
   closeFigureRenderer, exportFigure, loadPlotly, showFigure, frameHtml, showFrame, progressFields, progressPosition,
   showProgress,
 } from './display';

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  closeFigureRenderer, exportFigure, figureHtml, figureMode, frameHtml, inKernel, progressFields, progressPosition, showFigure,
+  closeFigureRenderer, displayBundle, exportFigure, figureHtml, figureMode, frameHtml, plotlyMimeBundle, PLOTLY_MIME, inKernel, progressFields, progressPosition, showFigure,
 } from '../../src/report/display';
 import { lineBandFigure } from '../../src/report/figures';
 import { toFrame } from '../../src/report/frames';
@@ -22,16 +22,41 @@ test('figureHtml: the spec is embedded as script-safe JSON in a sized div with t
 test('figureMode reads ICL_FIGURES; outside a kernel showFigure says to use exportFigure', async () => {
   const saved = process.env.ICL_FIGURES;
   try {
-    process.env.ICL_FIGURES = 'png';
-    assert.equal(figureMode(), 'png');
+    delete process.env.ICL_FIGURES;
+    assert.equal(figureMode(), 'plotly', 'the default: plotly\'s MIME type');
+    for (const m of ['plotly', 'plotly+png', 'png', 'html']) {
+      process.env.ICL_FIGURES = m;
+      assert.equal(figureMode(), m);
+    }
     process.env.ICL_FIGURES = 'svg';
-    assert.throws(() => figureMode(), /ICL_FIGURES must be "html" or "png", got "svg"/);
+    assert.throws(() => figureMode(), /ICL_FIGURES must be one of "plotly", "plotly\+png", "png", "html", got "svg"/);
   } finally {
     if (saved === undefined) delete process.env.ICL_FIGURES;
     else process.env.ICL_FIGURES = saved;
   }
   assert.equal(inKernel(), false);
   await assert.rejects(showFigure(fig, { mode: 'html' }), /no tslab kernel here; in scripts use exportFigure/);
+});
+
+test('plotlyMimeBundle: the spec as a JSON object (JupyterLab\'s renderer does not parse a string), a text line, the PNG when given', () => {
+  const titled = { ...fig, layout: { ...fig.layout, title: { text: '<b>Fig. 1B</b>: A2C' } } };
+  const bundle = plotlyMimeBundle(titled);
+  const spec = bundle[PLOTLY_MIME] as { data: unknown[]; layout: Record<string, unknown>; config: Record<string, unknown> };
+  assert.equal(typeof spec, 'object');
+  assert.deepEqual(spec.data, fig.data);
+  assert.equal(spec.config.displaylogo, false);
+  assert.equal(bundle['text/plain'], '[plotly figure: Fig. 1B: A2C] (drawn by JupyterLab\'s plotly renderer)');
+  assert.equal('image/png' in bundle, false);
+  assert.equal(plotlyMimeBundle(fig, Buffer.from([1, 2, 3]))['image/png'], 'AQID');
+  assert.equal(JSON.stringify(bundle).length < 5_000, true, 'the data, not the library');
+});
+
+test('displayBundle reaches the function tslab uses for its own display outputs', () => {
+  // tslab 1.0.22 keeps it in dist/jupyter (set while a cell runs); a tslab upgrade that moves it must fail here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const jupyter = require('tslab/dist/jupyter') as Record<string, unknown>;
+  assert.ok('lastWriteDisplayData' in jupyter);
+  assert.throws(() => displayBundle({}), /no tslab kernel here/);
 });
 
 test('frameHtml: escapes text, rounds numbers, keeps integers', () => {
