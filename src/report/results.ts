@@ -148,12 +148,15 @@ export interface RunSet {
   readonly unfinished?: boolean;
 }
 
-/** Curves of one learner against one co-player kind, one per seed, on a common x. */
+/**
+ * Curves of one learner against one co-player kind, one per seed, on a common x: every x any seed has. A seed that
+ * trained for fewer units (or is still running) has NaN where it has no value, so figures show each seed's own length.
+ */
 export interface SeedCurves {
-  /** Training units (train) or rounds (episode), shared by every seed. */
+  /** Training units (train) or rounds (episode): the union over the seeds, ascending. */
   readonly x: number[];
   readonly seeds: number[];
-  /** The learner's own reward and cooperation, one array per seed. */
+  /** The learner's own reward and cooperation, one array per seed (NaN where that seed has no row). */
   readonly reward: number[][];
   readonly cooperation: number[][];
   /** The co-player's, one array per seed. */
@@ -191,20 +194,15 @@ function totalUnitsOf(s: RunSet): number {
   return total;
 }
 
-/** Aligns per-seed rows on the x values every seed has, and reads the four metrics. */
+/** Aligns per-seed rows on every x value any seed has (NaN where a seed has none), and reads the four metrics. */
 function align(groups: Map<number, Row[]>, xKey: string, unit: 'iteration' | 'phase', totalUnits: number, evaluatedAt?: number[]): SeedCurves | null {
   if (groups.size === 0) return null;
   const seeds = [...groups.keys()].sort((a, b) => a - b);
-  let common: number[] | null = null;
-  for (const s of seeds) {
-    const xs = new Set(groups.get(s)!.map((r) => Number(r[xKey])));
-    common = common === null ? [...xs] : common.filter((x) => xs.has(x));
-  }
-  const x = (common ?? []).sort((a, b) => a - b);
+  const x = [...new Set(seeds.flatMap((s) => groups.get(s)!.map((r) => Number(r[xKey]))))].sort((a, b) => a - b);
   if (x.length === 0) return null;
   const pick = (field: string) => seeds.map((s) => {
     const at = new Map(groups.get(s)!.map((r) => [Number(r[xKey]), Number(r[field])]));
-    return x.map((v) => at.get(v) as number);
+    return x.map((v) => at.get(v) ?? NaN);
   });
   return {
     x, seeds, unit, totalUnits, evaluatedAt,
@@ -244,6 +242,7 @@ export function metricSeries(
   return {
     name,
     x: curves.x,
+    labels: curves.seeds.map((s) => `seed ${s}`),
     reward: side === 'self' ? curves.reward : curves.coplayerReward,
     cooperation: side === 'self' ? curves.cooperation : curves.coplayerCooperation,
     ...style,

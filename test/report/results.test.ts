@@ -74,11 +74,14 @@ test('trainingCurves / episodeCurves: one curve per seed on a common x, equal to
   assert.equal(s.reward, e.coplayerReward);
   assert.equal(s.dash, 'dot');
   assert.equal(trainingCurves({ ...set, algo: 'ppi' }, { coplayer: 'learner' }), null);
-  // The unfinished seed is left out unless asked for; then the curves stop at its last logged iteration.
+  // The unfinished seed is left out unless asked for; then every seed keeps its own length (NaN after its last row).
   const withStopped = trainingCurves({ ...set, experiment: 'step1', unfinished: true }, { coplayer: 'tabular' });
   assert.ok(withStopped);
   assert.deepEqual(withStopped.seeds, [0, 1, 2]);
-  assert.deepEqual(withStopped.x, [1]);
+  assert.deepEqual(withStopped.x, [1, 2, 3, 4]);
+  assert.ok(withStopped.reward[0].every(Number.isFinite));
+  assert.ok(Number.isFinite(withStopped.reward[2][0]));
+  assert.deepEqual(withStopped.reward[2].slice(1), [NaN, NaN, NaN]);
 });
 
 test('describeRuns and the notes: seeds, the unfinished run, commit and settings; the command for a missing run', () => {
