@@ -90,3 +90,31 @@ export function paperValueRuns(): { experiment: ExperimentName; algo: Algo }[] {
   for (const p of PAPER_VALUES) seen.set(`${p.experiment}/${p.algo}`, { experiment: p.experiment, algo: p.algo });
   return [...seen.values()];
 }
+
+/**
+ * Surpluses over mutual defection (P = 0) within this of zero count as zero: about two standard errors of one
+ * training row's reward at the reduced batch sizes, and the precision of values read off the paper's figures.
+ */
+export const SURPLUS_NOISE = 0.05;
+
+/**
+ * Step 2's fairness columns for one end-of-training row: `share`, the exploiter's fraction of the pair's surplus over
+ * mutual defection (0.5 is fair), and `extortion`, the ratio of the two surpluses s_X / s_Y (a ZD extortioner's χ).
+ * Either is null (shown blank) where it means nothing: `share` when the pair's total surplus is within `noise` of zero
+ * or one surplus is below −noise; `extortion` when either surplus is not clearly positive. So two players who both
+ * earn ≈ 0 get blanks, not −1, 1, Infinity or 65.4.
+ */
+export function fairness(reward: number, coplayerReward: number, opts: { readonly P?: number; readonly noise?: number } = {}): { share: number | null; extortion: number | null } {
+  const P = opts.P ?? 0;
+  const noise = opts.noise ?? SURPLUS_NOISE;
+  const x = reward - P;
+  const y = coplayerReward - P;
+  const share = x + y > noise && x >= -noise && y >= -noise ? x / (x + y) : null;
+  const extortion = x > noise && y > noise ? x / y : null;
+  return { share, extortion };
+}
+
+/** Records with `reward` and `coplayer_reward` (e.g. `loadRecords` of Step 2's train table) with `share` and `extortion` added. */
+export function withFairness<R extends Readonly<Record<string, unknown>>>(records: readonly R[], opts: { readonly P?: number; readonly noise?: number } = {}): (R & { share: number | null; extortion: number | null })[] {
+  return records.map((r) => ({ ...r, ...fairness(Number(r.reward), Number(r.coplayer_reward), opts) }));
+}

@@ -344,9 +344,14 @@ export function frameHtml(df: DataFrame, opts: { readonly digits?: number; reado
   const index: unknown[] = df.index as unknown[];
   const esc = (v: unknown): string =>
     String(v).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
-  const cell = (v: unknown): string => {
+  // A column with any fractional number shows all its numbers with `digits` decimals (0.000 beside 0.125, not 0);
+  // a column of whole numbers (seeds, counts, units) shows them as integers.
+  const fractional = cols.map((_, j) => rows.some((row) => typeof row[j] === 'number' && Number.isFinite(row[j]) && !Number.isInteger(row[j])));
+  const cell = (v: unknown, j: number): string => {
     if (typeof v === 'number') {
-      if (Number.isInteger(v) || !Number.isFinite(v)) return String(v === 0 ? 0 : v);
+      if (Number.isNaN(v)) return ''; // danfo's empty cell
+      if (!Number.isFinite(v)) return String(v);
+      if (!fractional[j]) return String(v === 0 ? 0 : v);
       return v.toFixed(digits).replace(/^-(0\.?0*)$/, '$1'); // no "-0.000" for a tiny negative
     }
     return v === null || v === undefined ? '' : esc(v);
@@ -354,7 +359,7 @@ export function frameHtml(df: DataFrame, opts: { readonly digits?: number; reado
   const head = (showIndex ? '<th></th>' : '') + cols.map((c) => `<th>${esc(c)}</th>`).join('');
   const shown = rows.slice(0, maxRows);
   const body = shown
-    .map((row, i) => `<tr>${showIndex ? `<th>${esc(index[i])}</th>` : ''}${row.map((v) => `<td>${cell(v)}</td>`).join('')}</tr>`)
+    .map((row, i) => `<tr>${showIndex ? `<th>${esc(index[i])}</th>` : ''}${row.map((v, j) => `<td>${cell(v, j)}</td>`).join('')}</tr>`)
     .join('\n');
   const more = rows.length > maxRows ? `<p>… ${rows.length - maxRows} more rows</p>` : '';
   return `<table class="dataframe">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>${more}`;

@@ -437,7 +437,7 @@ export function lineBandFigure(spec: LineBandSpec): Figure {
       data.push({
         type: 'scatter', mode: 'lines', name: r.label, legendgroup: `ref:${r.label}`, showlegend: showOnce(`ref:${r.label}`),
         x: [xMin, xMax], y: [r.y, r.y], line: { color: r.color ?? style.color, width: 1.5, dash: style.dash },
-        hovertemplate: `${r.label}: ${r.y}<extra></extra>`, xaxis: xref, yaxis: yref,
+        hovertemplate: `${r.label}: ${roundForDisplay(r.y)}<extra></extra>`, xaxis: xref, yaxis: yref,
       });
     });
 
@@ -715,6 +715,13 @@ export function groupedBarFigure(spec: {
       yaxis: { title: { text: axisTitle(spec.y) } }, legend: { orientation: 'h', x: 0, y: -0.15, yanchor: 'top' },
     },
   };
+}
+
+/** A number for display: at most `digits` decimals, trailing zeros dropped (0.9999999999999959 → 1, 1.0488 → 1.0488). */
+export function roundForDisplay(v: number, digits = 4): number {
+  if (!Number.isFinite(v)) return v;
+  const r = Number(v.toFixed(digits));
+  return r === 0 ? 0 : r;
 }
 
 function fmt(v: number): string {

@@ -3,11 +3,11 @@
  * Kept apart from src/index.ts so the library's CLI and tests do not load danfo, tslab or playwright.
  */
 export {
-  AXIS, PALETTE, meanStd, axisTitle, colorScale, withAlpha, lineBandFigure, metricPanels, trainingFigure,
+  AXIS, PALETTE, PAPER_LEGEND, meanStd, partialBand, roundForDisplay, axisTitle, colorScale, withAlpha, lineBandFigure, metricPanels, trainingFigure,
   episodeFigure, payoffMatrixFigure, zdRelationFigure, groupedBarFigure,
 } from './figures';
 export type {
-  AxisName, Band, BandSeries, Curve, Figure, Layout, LineBandSpec, MetricFigureSpec, MetricSeries, Panel,
+  AxisName, Band, BandSeries, Dash, PartialBand, PaperRow, XSpan, Curve, Figure, Layout, LineBandSpec, MetricFigureSpec, MetricSeries, Panel,
   PaperMetricOverlay, PaperOverlay, PayoffValues, ReferenceLine, Trace, ZdPoint,
 } from './figures';
 export { dfd, DataFrame, Series, concat, merge, toFrame, frameRecords, parseCsv, readCsvFrame } from './frames';
@@ -22,7 +22,7 @@ export { notebookSettings } from './settings';
 export type { NotebookSettings } from './settings';
 export {
   extortioner, namedStrategies, strategyRecords, pairRecords, horizonSeries, bestResponseRecords, POOL_NAME, roundRobinRecords, zdRelation, exactCeilings,
-  ceilingLines,
+  ceilingLines, ceilingRecords,
 } from './game-tables';
 export type { Ceilings, ExactOptions, NamedPolicy } from './game-tables';
 export {
@@ -34,7 +34,7 @@ export {
   PAPER_CURVES, PAPER_VALUES, PAPER_TRAINING_LENGTH, PAPER_SNAPSHOT, paperValue, paperCurves, placePaperX,
 } from './paper-values';
 export type { PaperTag, PaperFigureId, EvaluationPoint, PaperCurve, PaperValue } from './paper-values';
-export { ourValue, compareWithPaper, paperValueRuns } from './comparison';
+export { ourValue, compareWithPaper, paperValueRuns, SURPLUS_NOISE, fairness, withFairness } from './comparison';
 export type { OurValue, ComparisonRecord } from './comparison';
 export {
   SMOKE_OVERRIDES, LOAD_PRESET, trainSeeds, notebookResults, algoAvailable, notebookOverrides, withDependencies, prepareRuns,

@@ -13,7 +13,7 @@ const fig = lineBandFigure({ x: 'round', panels: [{ y: 'reward', series: [{ name
 
 test('figureHtml: the spec is embedded as script-safe JSON in a sized div with the given id', () => {
   const html = figureHtml(fig, 'fig-1');
-  assert.match(html, /<div id="fig-1" class="icl-figure" style="width:460px;height:440px;">/);
+  assert.match(html, /<div id="fig-1" class="icl-figure" style="width:460px;height:427px;">/);
   assert.equal(html.match(/<\/script>/g)?.length, 1, 'a series name cannot close the script element');
   const json = /var fig = (.*);\n/.exec(html)?.[1] ?? '';
   assert.equal(JSON.parse(json).data[1].name, '</script><b>x');
@@ -62,6 +62,12 @@ test('displayBundle reaches the function tslab uses for its own display outputs'
 test('frameHtml: escapes text, rounds numbers, keeps integers', () => {
   const html = frameHtml(toFrame([{ name: 'a<b', v: 0.123456, n: 3 }]), { digits: 2 });
   assert.match(html, /<td>a&lt;b<\/td><td>0.12<\/td><td>3<\/td>/);
+});
+
+test('frameHtml: a column with fractions shows every number with the same decimals (0.000, not 0); blanks for null', () => {
+  const html = frameHtml(toFrame([{ seed: 0, v: 0, w: null }, { seed: 1, v: 0.1254, w: 2 }, { seed: 2, v: -0.00001, w: 1 }]));
+  const rows = [...html.matchAll(/<tr><td>(.*?)<\/td><td>(.*?)<\/td><td>(.*?)<\/td><\/tr>/g)].map((m) => m.slice(1));
+  assert.deepEqual(rows, [['0', '0.000', ''], ['1', '0.125', '2'], ['2', '0.000', '1']]);
 });
 
 test('progress reports: step and total are recognised by name; nested numbers are flattened one level', () => {
