@@ -10,7 +10,7 @@ import type { CoPlayerKind } from '../agents/actor';
 import type { Algo, ExperimentName } from '../experiments/experiments';
 import { EPISODE_WINDOWS, meanStd, type EpisodeWindow, type Row } from '../experiments/results';
 import { PAPER_VALUES, type PaperValue } from './paper-values';
-import { loadRecords, type RunSet } from './results';
+import { loadRecords, runQuery, type RunSet } from './results';
 
 /** Our value of one key: mean and sample std over seeds, and the number of seeds. */
 export interface OurValue {
@@ -26,7 +26,7 @@ const TRAIN_FIELDS: Readonly<Record<string, string>> = {
 /** Our value of a summary key for one experiment/algo/preset (finished runs), or undefined without results. */
 export function ourValue(runs: RunSet, key: string): OurValue | undefined {
   const parts = key.split('.');
-  const base = { experiments: [runs.experiment], algos: [runs.algo], presets: [runs.preset], root: runs.root, seeds: runs.seeds, learner: 0 };
+  const base = { ...runQuery(runs), unfinished: false, learner: 0 };
   let perSeed: number[] = [];
   if (parts[0] === 'train' && parts.length === 3) {
     const field = TRAIN_FIELDS[parts[2]];

@@ -27,9 +27,10 @@ export {
 export type { Ceilings, ExactOptions, NamedPolicy } from './game-tables';
 export {
   findRuns, evaluationUnits, loadRecords, loadRuns, trainingCurves, episodeCurves, metricSeries, finalDir, formatSeeds,
-  displayPath, describeRuns, produceCommand, runsSource, runsNote,
+  displayPath, describeRuns, produceCommand, runsSource, runsNote, SCALE_ORDER, FALLBACK_PRESET, scalesAscending, largestPreset,
+  resolvePreset, runQuery, presetsOf,
 } from './results';
-export type { RunQuery, TableQuery, RunSet, SeedCurves, CurveSelection, RunDescription } from './results';
+export type { RunQuery, TableQuery, RunSet, SeedCurves, CurveSelection, RunDescription, PresetChoice } from './results';
 export {
   PAPER_CURVES, PAPER_VALUES, PAPER_TRAINING_LENGTH, PAPER_SNAPSHOT, paperValue, paperCurves, placePaperX,
 } from './paper-values';
@@ -43,7 +44,7 @@ export type { NotebookResults, WantedRun } from './notebook-results';
 export {
   algoLabel, ceilings, trainingPaperFigure, episodePaperFigure, bestResponseToTftSeries, stepOneTrainingFigure,
   stepOneEpisodeFigure, stepTwoTrainingFigure, stepTwoEpisodeFigure, stepThreeTrainingFigure, stepThreeEpisodeFigure,
-  mixedPoolFigure, snapshotEpisodeFigure, showPaperFigure,
+  mixedPoolFigure, snapshotEpisodeFigure, showPaperFigure, study, skipReason,
 } from './paper-figures';
 export type { ResultsSource, PaperFigure, SeriesSpec } from './paper-figures';
 export { loadPpiModel, inspectPpi, improvedUnderBeta, betaRecords, equilibriumRecords, ppiInsideFigure, ppiLossFigure } from './ppi-inside';

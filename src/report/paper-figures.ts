@@ -16,7 +16,6 @@ import { bestResponse } from '../game/exact';
 import { PAPER_PAYOFF } from '../game/ipd';
 import { TFT } from '../game/memory-one';
 import type { Algo, ExperimentName } from '../experiments/experiments';
-import type { PresetName } from '../experiments/presets';
 import { showFigure } from './display';
 import {
   episodeFigure, trainingFigure, PALETTE, type Figure, type MetricSeries, type PaperMetricOverlay, type PaperRow, type ReferenceLine,
@@ -24,14 +23,28 @@ import {
 import { ceilingLines, exactCeilings, horizonSeries, type Ceilings } from './game-tables';
 import { PAPER_TRAINING_LENGTH, paperCurves, type EvaluationPoint, type PaperFigureId } from './paper-values';
 import {
-  episodeCurves, evaluationUnits, findRuns, formatSeeds, metricSeries, runsNote, runsSource, trainingCurves, type SeedCurves,
+  episodeCurves, evaluationUnits, findRuns, formatSeeds, metricSeries, presetsOf, resolvePreset, runsNote, runsSource, trainingCurves,
+  type PresetChoice, type SeedCurves,
 } from './results';
 import { readRunConfig, readRunTable, unitColumn } from '../experiments/results';
 
-/** Which results a figure draws: a preset under a root (a `NotebookResults` is one). */
+/**
+ * Which results a figure draws: a preset under a root (a `NotebookResults` is one). With 'largest', each experiment
+ * and algorithm is read at the largest preset that has a finished run (smoke < reduced < long < paper).
+ */
 export interface ResultsSource {
-  readonly preset: PresetName;
+  readonly preset: PresetChoice;
   readonly root?: string;
+}
+
+/** A study's results: everything under `root` (e.g. 'data/studies/a2c-mixed-long'), at the largest preset present. */
+export function study(root: string): ResultsSource {
+  return { preset: 'largest', root };
+}
+
+/** The presets a figure's curves come from, e.g. "reduced" (or "long, reduced" when its experiments differ). */
+function presetsText(src: ResultsSource, algo: Algo, experiments: readonly ExperimentName[]): string {
+  return [...new Set(experiments.map((e) => resolvePreset(src.preset, e, algo, src.root)))].join(', ');
 }
 
 /** A built figure (null when none of its runs exist) and what to say beside it. */
@@ -92,7 +105,7 @@ const thousands = (n: number): string => n.toLocaleString('en-US');
  * convergence"); or they log no rows against that co-player.
  */
 export function skipReason(src: ResultsSource, algo: Algo, experiments: readonly ExperimentName[], at?: EvaluationPoint): string {
-  const runs = findRuns({ experiments: [...new Set(experiments)], algos: [algo], presets: [src.preset], root: src.root });
+  const runs = findRuns({ experiments: [...new Set(experiments)], algos: [algo], presets: presetsOf(src.preset), root: src.root });
   if (runs.length === 0) return 'no finished run (the command that produces it is above)';
   if (at === undefined) return 'the finished runs log no training rows for these curves';
   const evaluated = new Map<string, number[]>();
@@ -228,7 +241,7 @@ export function trainingPaperFigure(
       `the shaded part is as far as our ${thousands(total)} ${unit}s would reach on it`);
   }
   const figure = trainingFigure(unit, {
-    title: `${opts.title} · ours: ${src.preset}, ${seedsText(got.curves)}`,
+    title: `${opts.title} · ours: ${presetsText(src, algo, opts.series.map((s) => s.experiment))}, ${seedsText(got.curves)}`,
     series: got.series,
     paper: overlays,
     paperRow: row,
@@ -272,7 +285,7 @@ export function episodePaperFigure(
   if (overlays.length > 0) notes.push(`open diamonds: the paper's ${opts.id} values (read off its figure, ±0.05)`);
   const when = opts.at === 'before' ? 'before training' : opts.at === 'snapshot' ? `at ${unit} ${[...units].join('/')}` : 'after training';
   const figure = episodeFigure({
-    title: `${opts.title} (${when}) · ours: ${src.preset}, ${seedsText(got.curves)}`,
+    title: `${opts.title} (${when}) · ours: ${presetsText(src, algo, opts.series.map((s) => s.experiment))}, ${seedsText(got.curves)}`,
     series: [...got.series, ...(opts.exact ?? [])],
     paper: overlays,
     rewardReferences: opts.rewardReferences,

@@ -28,11 +28,38 @@ export function displayPath(path: string): string {
   return r !== '' && !r.startsWith('..') && !isAbsolute(r) ? r : path;
 }
 
+/** The scales from smallest to largest. A name not (yet) among PRESETS is skipped, so a preset added later takes its place here without edits. */
+export const SCALE_ORDER: readonly string[] = ['smoke', 'reduced', 'long', 'paper'];
+
+/** A preset, or 'largest': for each experiment and algorithm, the largest preset (SCALE_ORDER) with a finished run. */
+export type PresetChoice = PresetName | 'largest';
+
+/** What 'largest' means where no run exists at all (the notes then print the command that produces one). */
+export const FALLBACK_PRESET: PresetName = 'reduced';
+
+/** The presets from smallest to largest: SCALE_ORDER's that exist, any other preset before them. */
+export function scalesAscending(): PresetName[] {
+  const ordered = SCALE_ORDER.filter((p) => (PRESETS as readonly string[]).includes(p)) as PresetName[];
+  return [...PRESETS.filter((p) => !ordered.includes(p)), ...ordered];
+}
+
+/** The largest preset with a finished run of this experiment and algorithm under `root`, or null. */
+export function largestPreset(experiment: ExperimentName, algo: Algo, root?: string): PresetName | null {
+  for (const p of scalesAscending().reverse()) if (listRuns(experiment, algo, p, root ?? DEFAULT_ROOT).some((r) => r.done)) return p;
+  return null;
+}
+
+/** A concrete preset for a choice: itself, or the largest with a finished run (FALLBACK_PRESET when none has). */
+export function resolvePreset(choice: PresetChoice, experiment: ExperimentName, algo: Algo, root?: string): PresetName {
+  return choice === 'largest' ? largestPreset(experiment, algo, root) ?? FALLBACK_PRESET : choice;
+}
+
 /** Which runs to read. Every list defaults to all; only finished runs unless `unfinished`. */
 export interface RunQuery {
   readonly experiments?: readonly ExperimentName[];
   readonly algos?: readonly Algo[];
-  readonly presets?: readonly PresetName[];
+  /** Presets to read, or 'largest': per experiment and algorithm only the largest preset with a finished run. */
+  readonly presets?: readonly PresetName[] | 'largest';
   readonly seeds?: readonly number[];
   /** The results root (default data/runs). */
   readonly root?: string;
@@ -59,7 +86,8 @@ export function findRuns(q: RunQuery = {}): RunRef[] {
   const out: RunRef[] = [];
   for (const experiment of q.experiments ?? EXPERIMENTS) {
     for (const algo of q.algos ?? ALGOS) {
-      for (const preset of q.presets ?? PRESETS) {
+      const presets = q.presets === 'largest' ? [resolvePreset('largest', experiment, algo, root)] : q.presets ?? PRESETS;
+      for (const preset of presets) {
         for (const run of listRuns(experiment, algo, preset, root)) {
           if (q.seeds && !q.seeds.includes(run.seed)) continue;
           if (!run.done && !q.unfinished) continue;
@@ -142,7 +170,8 @@ export function loadRuns(q: TableQuery): DataFrame | null {
 export interface RunSet {
   readonly experiment: ExperimentName;
   readonly algo: Algo;
-  readonly preset: PresetName;
+  /** A preset, or 'largest' (the largest with a finished run of this experiment and algorithm). */
+  readonly preset: PresetChoice;
   readonly root?: string;
   readonly seeds?: readonly number[];
   readonly unfinished?: boolean;
@@ -175,8 +204,14 @@ export interface CurveSelection {
   readonly coplayer: CoPlayerKind;
 }
 
-function runQuery(s: RunSet): RunQuery {
-  return { experiments: [s.experiment], algos: [s.algo], presets: [s.preset], root: s.root, seeds: s.seeds, unfinished: s.unfinished };
+/** A run set's query: its experiment and algorithm at its preset choice. */
+export function runQuery(s: RunSet): RunQuery {
+  return { experiments: [s.experiment], algos: [s.algo], presets: presetsOf(s.preset), root: s.root, seeds: s.seeds, unfinished: s.unfinished };
+}
+
+/** A query's `presets` for a preset choice. */
+export function presetsOf(choice: PresetChoice): readonly PresetName[] | 'largest' {
+  return choice === 'largest' ? 'largest' : [choice];
 }
 
 function bySeed(rows: readonly Row[]): Map<number, Row[]> {
@@ -356,7 +391,7 @@ export function produceCommand(experiment: ExperimentName, algo: Algo, preset: P
 export function runsSource(s: RunSet): string | null {
   const [d] = describeRuns({ ...runQuery(s), unfinished: true });
   if (!d || d.finished_count === 0) return null;
-  return `${s.experiment}/${s.algo}/${s.preset}, seed${d.finished_count > 1 ? 's' : ''} ${d.finished}, code ${d.commit || 'unknown'}`;
+  return `${s.experiment}/${s.algo}/${d.preset}, seed${d.finished_count > 1 ? 's' : ''} ${d.finished}, code ${d.commit || 'unknown'}`;
 }
 
 /**
@@ -364,12 +399,13 @@ export function runsSource(s: RunSet): string | null {
  * when no run has finished, that the figure is skipped and the command that produces it.
  */
 export function runsNote(s: RunSet): string {
-  const [d] = describeRuns({ ...runQuery(s), unfinished: true });
-  const name = `${s.experiment}/${s.algo}/${s.preset}`;
-  const where = displayPath(join(s.root ?? DEFAULT_ROOT, s.experiment, s.algo, s.preset));
+  const preset = resolvePreset(s.preset, s.experiment, s.algo, s.root);
+  const [d] = describeRuns({ ...runQuery({ ...s, preset }), unfinished: true });
+  const name = `${s.experiment}/${s.algo}/${preset}`;
+  const where = displayPath(join(s.root ?? DEFAULT_ROOT, s.experiment, s.algo, preset));
   if (!d || d.finished_count === 0) {
     const running = d?.unfinished ? ` (still running: seed ${d.unfinished})` : '';
-    return `${name}: no finished run in ${where}${running}. Produce it with: ${produceCommand(s.experiment, s.algo, s.preset)}`;
+    return `${name}: no finished run in ${where}${running}. Produce it with: ${produceCommand(s.experiment, s.algo, preset)}`;
   }
   const more = d.unfinished ? `; still running: seed ${d.unfinished}` : '';
   return `${name}: seed${d.finished_count > 1 ? 's' : ''} ${d.finished} finished (${d.units} ${d.unit}s; ${d.settings}), ` +

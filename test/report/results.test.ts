@@ -1,13 +1,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { smokeResultsTree } from './smoke-tree';
 import { readCsv } from '../../src/experiments/files';
 import { summarise } from '../../src/experiments/results';
 import {
-  describeRuns, displayPath, episodeCurves, findRuns, formatSeeds, loadRecords, loadRuns, metricSeries, produceCommand, runsNote, runsSource,
-  trainingCurves,
+  describeRuns, displayPath, episodeCurves, findRuns, formatSeeds, largestPreset, loadRecords, loadRuns, metricSeries, produceCommand,
+  resolvePreset, runsNote, runsSource, SCALE_ORDER, scalesAscending, trainingCurves,
 } from '../../src/report/results';
 import { compareWithPaper, ourValue } from '../../src/report/comparison';
 import { frameRecords } from '../../src/report/frames';
@@ -124,4 +124,24 @@ test('compareWithPaper: our values per summary key agree with the runner\'s own 
   close(reward.ours_mean ?? undefined, s.train.tabular.reward.mean);
   assert.ok(compareWithPaper({ ...set, algo: 'ppi' }).every((r) => r.ours_mean === null && r.seeds === 0));
   assert.ok(readFileSync(join(root, 'step1', 'a2c', 'smoke', 'seed-0', 'config.json'), 'utf8').includes('"hiddenSize": 16'));
+});
+
+test('the largest scale present: per experiment and algorithm, smoke < reduced < long < paper, whatever presets exist', () => {
+  assert.deepEqual(SCALE_ORDER, ['smoke', 'reduced', 'long', 'paper']);
+  assert.deepEqual(scalesAscending(), ['smoke', 'reduced', 'paper'], 'a scale not defined (yet) is skipped');
+  assert.equal(largestPreset('step1', 'a2c', root), 'smoke');
+  assert.equal(largestPreset('step1', 'ppi', root), null);
+  assert.equal(resolvePreset('largest', 'step1', 'ppi', root), 'reduced', 'the fallback, whose command the notes print');
+  // A larger run of Step 1 (a copy of seed 0 filed under "paper"): Step 1 now reads it, Step 2 still reads smoke.
+  const bigger = join(root, 'step1', 'a2c', 'paper', 'seed-0');
+  cpSync(join(root, 'step1', 'a2c', 'smoke', 'seed-0'), bigger, { recursive: true });
+  try {
+    assert.equal(largestPreset('step1', 'a2c', root), 'paper');
+    const runs = findRuns({ root, presets: 'largest', experiments: ['step1', 'step2'], algos: ['a2c'] });
+    assert.deepEqual(runs.map((r) => `${r.experiment}/${r.preset}/${r.seed}`), ['step1/paper/0', 'step2/smoke/0', 'step2/smoke/1']);
+    assert.match(runsNote({ experiment: 'step1', algo: 'a2c', preset: 'largest', root }), /^step1\/a2c\/paper: seed 0 finished/);
+    assert.match(runsNote({ experiment: 'step1', algo: 'ppi', preset: 'largest', root }), /^step1\/ppi\/reduced: no finished run .* --preset reduced/);
+  } finally {
+    rmSync(join(root, 'step1', 'a2c', 'paper'), { recursive: true, force: true });
+  }
 });
