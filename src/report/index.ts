@@ -49,3 +49,5 @@ export {
 export type { ResultsSource, PaperFigure, SeriesSpec } from './paper-figures';
 export { loadPpiModel, inspectPpi, improvedUnderBeta, betaRecords, equilibriumRecords, ppiInsideFigure, ppiLossFigure } from './ppi-inside';
 export type { PpiModelView, PpiInsideTrace } from './ppi-inside';
+export { CLAIMS, showVerdicts, verdictRows, verdictHtml, verdictText, measure, measureProbe, evidenceText } from './verdicts';
+export type { Claim, Evidence, Probe, Measured, VerdictRow } from './verdicts';
