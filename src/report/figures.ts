@@ -568,6 +568,7 @@ export function metricPanels(x: AxisName | string, spec: MetricFigureSpec): Figu
     height: spec.height,
     panels,
     rowTitles: row ? ['Ours', row.title] : undefined,
+    rowHeights: row ? [270, 190] : undefined,
   });
 }
 

@@ -15,7 +15,7 @@ import { EXPERIMENT_SPECS, type Algo, type ExperimentName } from '../experiments
 import { allowedSettings, type PresetName } from '../experiments/presets';
 import { ALGORITHMS, DEFAULT_ROOT, runExperiment, type Progress } from '../experiments/run';
 import { showProgress } from './display';
-import { runsNote, scalesAscending, type PresetChoice } from './results';
+import { presetsOf, runsNote, scalesAscending, type PresetChoice } from './results';
 import { notebookSettings, type NotebookSettings } from './settings';
 
 /** The results a notebook draws from: a preset under a root, and (when training) the seeds it trains. */
@@ -23,6 +23,8 @@ export interface NotebookResults {
   readonly mode: 'load' | 'train';
   /** The preset trained (train mode), or 'largest' (load mode: per experiment and algorithm, the largest with runs). */
   readonly preset: PresetChoice;
+  /** The same as a query's `presets` (`loadRuns({ presets: res.presets, … })`). */
+  readonly presets: readonly PresetName[] | 'largest';
   readonly root: string;
   /** Seeds trained in train mode, per algorithm (load mode reads whatever seeds exist). */
   readonly seeds: Readonly<Record<Algo, readonly number[]>>;
@@ -56,7 +58,7 @@ export function notebookResults(settings: NotebookSettings = notebookSettings(),
   if (settings.mode === 'load') {
     const root = opts.root ?? DEFAULT_ROOT;
     return {
-      mode: 'load', preset: LOAD_PRESET, root, seeds: { a2c: [], ppi: [] },
+      mode: 'load', preset: LOAD_PRESET, presets: presetsOf(LOAD_PRESET), root, seeds: { a2c: [], ppi: [] },
       summary: `results: the reference runs in ${root === DEFAULT_ROOT ? 'data/runs' : root}, each experiment at the largest scale with ` +
         `finished runs (${scalesAscending().join(' < ')}; ICL_NOTEBOOK_MODE=load)`,
     };
@@ -71,7 +73,7 @@ export function notebookResults(settings: NotebookSettings = notebookSettings(),
   const seeds = { a2c: trainSeeds(settings.preset, 'a2c'), ppi: trainSeeds(settings.preset, 'ppi') };
   const shrink = settings.preset === 'smoke' ? `, shrunk by ${SMOKE_OVERRIDES.join(' ')} (where the algorithm has the setting)` : '';
   return {
-    mode: 'train', preset: settings.preset, root, seeds,
+    mode: 'train', preset: settings.preset, presets: [settings.preset], root, seeds,
     summary: `results: trained live at the ${settings.preset} preset (A2C seeds ${seeds.a2c.join(', ')}, PPI seeds ${seeds.ppi.join(', ')})${shrink}, into ${root} (ICL_NOTEBOOK_MODE=train)`,
   };
 }

@@ -43,12 +43,23 @@ test('plotlyMimeBundle: the spec as a JSON object (JupyterLab\'s renderer does n
   const bundle = plotlyMimeBundle(titled);
   const spec = bundle[PLOTLY_MIME] as { data: unknown[]; layout: Record<string, unknown>; config: Record<string, unknown> };
   assert.equal(typeof spec, 'object');
-  assert.deepEqual(spec.data, fig.data);
+  assert.equal(spec.data.length, fig.data.length);
   assert.equal(spec.config.displaylogo, false);
   assert.equal(bundle['text/plain'], '[plotly figure: Fig. 1B: A2C] (drawn by JupyterLab\'s plotly renderer)');
   assert.equal('image/png' in bundle, false);
   assert.equal(plotlyMimeBundle(fig, Buffer.from([1, 2, 3]))['image/png'], 'AQID');
   assert.equal(JSON.stringify(bundle).length < 5_000, true, 'the data, not the library');
+  // Number arrays travel as plotly typed-array specs (base64 Int32 / Float32), short ones and mixed ones as they are.
+  const precise = { data: [{ name: 'a', x: [0, 4500, 200_000, 7], y: [0.123456789, -1, NaN, 2.5], text: ['a', 'b', 'c', 'd'], z: [1, 2] }], layout: {} };
+  const sent = (plotlyMimeBundle(precise)[PLOTLY_MIME] as { data: Record<string, unknown>[] }).data[0];
+  const x = sent.x as { dtype: string; bdata: string };
+  const y = sent.y as { dtype: string; bdata: string };
+  assert.deepEqual([x.dtype, y.dtype], ['i4', 'f4']);
+  assert.deepEqual(Array.from(new Int32Array(new Uint8Array(Buffer.from(x.bdata, 'base64')).buffer)), [0, 4500, 200_000, 7]);
+  const ys = Array.from(new Float32Array(new Uint8Array(Buffer.from(y.bdata, 'base64')).buffer));
+  assert.ok(Math.abs(ys[0] - 0.123456789) < 1e-7 && ys[1] === -1 && Number.isNaN(ys[2]) && ys[3] === 2.5);
+  assert.deepEqual([sent.name, sent.text, sent.z], ['a', ['a', 'b', 'c', 'd'], [1, 2]]);
+  assert.equal(precise.data[0].y[0], 0.123456789, 'the figure itself is not changed');
 });
 
 test('displayBundle reaches the function tslab uses for its own display outputs', () => {
