@@ -73,9 +73,14 @@ function parseArgs(argv) {
   return opts;
 }
 
+/** The numbered notebooks of a folder, in order (a scratch "Untitled.ipynb" or "my-notes.ipynb" is not one). */
+export function numberedNotebooks(dir) {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => NUMBERED_NOTEBOOK.test(f)).sort() : [];
+}
+
 function selectNotebooks(names) {
   const dir = join(root, 'notebooks');
-  const all = existsSync(dir) ? readdirSync(dir).filter((f) => NUMBERED_NOTEBOOK.test(f)).sort() : [];
+  const all = numberedNotebooks(dir);
   if (names.length === 0) return all.map((f) => join(dir, f));
   return names.map((name) => {
     if (existsSync(name) && name.endsWith('.ipynb')) return resolve(name);

@@ -1,5 +1,8 @@
 /**
- * Figures, tables and notebook display: `import { ... } from './src/report'` in notebooks and scripts.
+ * Figures, tables and notebook display. In a notebook, wherever it lives (notebooks/, analysis/):
+ * `import { ... } from './src/report/index'`. The tslab kernel runs in the project root, so imports are written from
+ * there, and tslab needs the file name: `./src/report` type-checks but fails at run time, and `../src/report/index`
+ * points outside the project. Scripts and tests import it by their own relative path.
  * Kept apart from src/index.ts so the library's CLI and tests do not load danfo, tslab or playwright.
  */
 export {
@@ -32,7 +35,7 @@ export {
 } from './results';
 export type { RunQuery, TableQuery, RunSet, SeedCurves, CurveSelection, RunDescription, PresetChoice } from './results';
 export {
-  PAPER_CURVES, PAPER_VALUES, PAPER_TRAINING_LENGTH, PAPER_SNAPSHOT, paperValue, paperCurves, placePaperX,
+  PAPER_CURVES, PAPER_VALUES, PAPER_TRAINING_LENGTH, PAPER_SNAPSHOT, paperValue, paperCurves,
 } from './paper-values';
 export type { PaperTag, PaperFigureId, EvaluationPoint, PaperCurve, PaperValue } from './paper-values';
 export { ourValue, compareWithPaper, paperValueRuns, SURPLUS_NOISE, fairness, withFairness } from './comparison';
