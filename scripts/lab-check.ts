@@ -10,12 +10,14 @@
  *
  * The committed notebooks are never touched. Exit code 1 if a notebook fails, shows no figure or saves at 2 MB or more.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  ROOT, freePort, launchBrowser, openNotebook, runAll, save, shutDownKernel, sourceOf, startLab, stopLab, waitForFigures, writeCleared,
+  ROOT, freePort, launchBrowser, openNotebook, runAll, save, shutDownKernel, startLab, stopLab, waitForFigures, writeCleared,
+  type Notebook,
 } from '../test/browser/lab-driver';
+import { PLOTLY_MIME } from '../src/report/display';
 
 const MAX_BYTES = 2_000_000;
 
@@ -41,8 +43,7 @@ async function main(): Promise<void> {
       const file = join(dir, name);
       const nb = writeCleared(join(ROOT, 'notebooks', name), file);
       const codeCells = nb.cells.filter((c) => c.cell_type === 'code');
-      const figureCells = codeCells.filter((c) => /show(Paper)?Figure\(/.test(sourceOf(c))).length;
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1250 } });
       const started = Date.now();
       try {
         await openNotebook(page, lab, name);
@@ -50,21 +51,25 @@ async function main(): Promise<void> {
         const errors = await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').count();
         await waitForFigures(page, 1);
         await page.waitForTimeout(2000);
-        const drawn = await page.locator('.jp-RenderedPlotly .plot-container').count();
         if (screens) {
-          const first = page.locator('.jp-RenderedPlotly').first();
-          await first.scrollIntoViewIfNeeded();
+          // The first figure at the top of the view, fully drawn, as a person scrolling to it sees it.
+          await page.evaluate(`document.querySelector('.jp-RenderedPlotly').closest('.jp-Cell').querySelector('.jp-RenderedPlotly').scrollIntoView({ block: 'start' })`);
+          await page.waitForTimeout(1500);
           await page.evaluate(`document.querySelector('.jp-RenderedPlotly').scrollIntoView({ block: 'start' })`);
-          await page.waitForTimeout(800);
+          await page.waitForTimeout(1500);
           await page.screenshot({ path: join(screens, name.replace(/\.ipynb$/, '.png')) });
         }
         await save(page);
         await shutDownKernel(page);
         const bytes = statSync(file).size;
-        const ok = errors === 0 && bytes < MAX_BYTES && drawn > 0;
+        const saved = JSON.parse(readFileSync(file, 'utf8')) as Notebook;
+        const outputs = saved.cells.flatMap((c) => c.outputs ?? []);
+        const figures = outputs.filter((o) => o.data?.[PLOTLY_MIME] !== undefined);
+        const withPng = figures.filter((o) => typeof o.data?.['image/png'] === 'string').length;
+        const ok = errors === 0 && bytes < MAX_BYTES && figures.length > 0;
         if (!ok) failed++;
         console.log(`lab-check: ${ok ? 'ok    ' : 'FAILED'} ${name}: ${(bytes / 1024).toFixed(0)} KB after Run All + save, ` +
-          `${drawn} figures drawn (${figureCells} figure cells), ${errors} stderr outputs, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          `${figures.length} figures saved (${withPng} with a PNG), ${errors} stderr outputs, ${((Date.now() - started) / 1000).toFixed(1)} s`);
         if (process.env.LAB_CHECK_KEEP) copyFileSync(file, join(process.env.LAB_CHECK_KEEP, name));
       } catch (err) {
         failed++;

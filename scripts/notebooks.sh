@@ -43,8 +43,8 @@ if [ "$classic" = 0 ] && [ ! -x .venv/bin/jupyter-lab ]; then
   classic=1
 fi
 if [ "$classic" = 1 ] && [ ! -x /usr/bin/jupyter-notebook ]; then
-  bash scripts/setup.sh --jupyter >/dev/null 2>&1 || true
-  [ -x /usr/bin/jupyter-notebook ] || { echo "notebooks: neither JupyterLab (.venv) nor Debian's jupyter-notebook is installed" >&2; exit 1; }
+  bash scripts/setup.sh --classic || true
+  [ -x /usr/bin/jupyter-notebook ] || { echo "notebooks: neither JupyterLab (.venv) nor Debian's jupyter-notebook could be installed" >&2; exit 1; }
 fi
 # The classic Notebook has no plotly renderer: there figures inline the library (html).
 [ -z "$figures" ] && { [ "$classic" = 1 ] && figures=html || figures=plotly; }

@@ -7,18 +7,20 @@
 #     (no index reachable, no venv module), it says so and installs Debian's classic Jupyter Notebook instead;
 #   - with --jupyter: what the headless notebook runner needs: the same .venv, or failing that Debian's nbclient,
 #     nbconvert and jupyter-client;
+#   - with --classic: Debian's classic Jupyter Notebook (and nbclient), whatever pip can do (`npm start -- --classic`);
 #   - with --png (or --browser): Debian's Chromium, which renders PNG figures (src/report/display.ts, through
 #     playwright-core) and runs the browser test.
 # Safe to run repeatedly; says clearly what it could not install. Exit code 0 unless something required failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-want_lab=0; want_jupyter=0; want_png=0
+want_lab=0; want_jupyter=0; want_png=0; want_classic=0
 for arg in "$@"; do
   case "$arg" in
     --lab|--ui) want_lab=1; want_jupyter=1 ;;
     --jupyter) want_jupyter=1 ;;
+    --classic) want_classic=1 ;;
     --png|--browser) want_png=1 ;;
-    *) echo "setup.sh: unknown option $arg (allowed: --lab, --jupyter, --png)" >&2; exit 2 ;;
+    *) echo "setup.sh: unknown option $arg (allowed: --lab, --jupyter, --classic, --png)" >&2; exit 2 ;;
   esac
 done
 
@@ -73,7 +75,8 @@ if [ "$want_jupyter" = 1 ] && ! venv_ready; then
   fi
 fi
 
-if [ "$want_jupyter" = 1 ] && [ "$lab_ok" = 0 ]; then
+if { [ "$want_jupyter" = 1 ] && [ "$lab_ok" = 0 ]; } || [ "$want_classic" = 1 ]; then
+  [ "$want_classic" = 1 ] && want_lab=1
   pkgs=()
   [ -x /usr/bin/jupyter-nbconvert ] || pkgs+=(jupyter-nbconvert)
   /usr/bin/python3 -c 'import nbclient' 2>/dev/null || pkgs+=(python3-nbclient)
