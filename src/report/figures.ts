@@ -177,7 +177,7 @@ export interface LineBandSpec {
   readonly rowTitles?: readonly (string | undefined)[];
   /** Plot heights per row in pixels (default 300 for the first row, 230 for the others). */
   readonly rowHeights?: readonly number[];
-  /** Pixel size; default 460 px wide per panel of a row (at most 1100); the height follows the rows and the legend. */
+  /** Pixel size; default 460 px wide per panel of a row (at most 980, which fits beside JupyterLab's file browser on a 1400-px screen); the height follows the rows and the legend. */
   readonly width?: number;
   readonly height?: number;
 }
@@ -294,7 +294,7 @@ export function lineBandFigure(spec: LineBandSpec): Figure {
   const rows = Math.max(...rowOf) + 1;
   const perRow = Array.from({ length: rows }, (_, r) => rowOf.filter((x) => x === r).length);
   const widest = Math.max(...perRow);
-  const width = spec.width ?? Math.min(1100, 460 * widest);
+  const width = spec.width ?? Math.min(980, 460 * widest);
   let paperShown = false;
 
   // Vertical layout in pixels: title, then per row an optional row title, the plot and the x-axis title; the legend.

@@ -193,7 +193,7 @@ export function ppiInsideFigure(traces: readonly PpiInsideTrace[], title = 'Insi
       yRange: [-0.02, 1.02],
     },
   ];
-  return lineBandFigure({ x: 'round', panels, title, width: 1100, height: 480 });
+  return lineBandFigure({ x: 'round', panels, title, width: 980, height: 480 });
 }
 
 /**
@@ -216,6 +216,6 @@ export function ppiLossFigure(runs: RunSet, title = 'The sequence model\'s loss 
   return lineBandFigure({
     x: 'phase', title: `${title} · ${runs.experiment}/${runs.algo}/${rows[0].preset}, ${seeds.length} seed(s)`,
     panels: [panel('obsLoss', 'observation loss', 0), panel('rewardLoss', 'reward loss', 1), panel('actionLoss', 'action loss (prior)', 2)],
-    width: 1100, height: 400,
+    width: 980, height: 400,
   });
 }
