@@ -61,6 +61,8 @@ fi
 token="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 mkdir -p "$root/.jupyter/logs"
 log="$root/.jupyter/logs/server-$(date +%Y%m%d-%H%M%S)-port-$port.log"
+# Each server has its own log; the 20 newest are kept.
+ls -1t "$root"/.jupyter/logs/server-*.log 2>/dev/null | tail -n +20 | xargs -r rm -f
 extra=()
 [ "$(id -u)" = 0 ] && extra+=(--allow-root)   # containers and CI machines often run as root; Jupyter refuses that otherwise
 
