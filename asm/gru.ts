@@ -270,24 +270,34 @@ export function forward(
   x: usize, hs: usize, cache: usize, out: usize,
   wf: usize, bf: usize, wh: usize, bhn: usize, woT: usize, bo: usize, scratch: usize,
 ): void {
+  for (let s = 0; s < t; s++) forwardAt(b, t, s, d, hp, k, x, hs, cache, out, wf, bf, wh, bhn, woT, bo, scratch);
+}
+
+/**
+ * Step s of `forward` alone (arguments as there): the training forward one step at a time, so that acting can fill
+ * the caches of the update as it plays (the products and the gates per 4 rows, as in `forward`).
+ */
+export function forwardAt(
+  b: i32, t: i32, s: i32, d: i32, hp: i32, k: i32,
+  x: usize, hs: usize, cache: usize, out: usize,
+  wf: usize, bf: usize, wh: usize, bhn: usize, woT: usize, bo: usize, scratch: usize,
+): void {
   const g = 3 * hp, g4 = <usize>g << 2, h4 = <usize>hp << 2;
   const gh = scratch, y = scratch + 4 * g4, work = y + h4, nz = work + 5 * h4;
   const layer = <usize>b * h4;
-  for (let s = 0; s < t; s++) {
-    const hPrev = hs + <usize>s * layer, hNext = hPrev + layer;
-    for (let m = 0; m < b; m += 4) {
-      const rows = min(4, b - m);
-      const hm = hPrev + <usize>m * h4;
-      if (rows == 4) gemm4(hm, h4, 4, hp, wh, g4, g, gh, g4, false);
-      else for (let i = 0; i < rows; i++) gemm1(hm + <usize>i * h4, 4, hp, wh, g4, g, gh + <usize>i * g4, false);
-      for (let i = 0; i < rows; i++) {
-        const row = m + i;
-        const bt = <usize>row * <usize>t + <usize>s;
-        const nnz = nonzeros(x + bt * <usize>d * 4, d, g4, nz);
-        const cacheRow: usize = cache == 0 ? work : cache + (<usize>s * <usize>b + <usize>row) * 5 * h4;
-        forwardRow(hp, k, gh + <usize>i * g4, nz, nnz, wf, bf, bhn,
-          hPrev + <usize>row * h4, hNext + <usize>row * h4, cacheRow, woT, bo, out + bt * <usize>k * 4, y);
-      }
+  const hPrev = hs + <usize>s * layer, hNext = hPrev + layer;
+  for (let m = 0; m < b; m += 4) {
+    const rows = min(4, b - m);
+    const hm = hPrev + <usize>m * h4;
+    if (rows == 4) gemm4(hm, h4, 4, hp, wh, g4, g, gh, g4, false);
+    else for (let i = 0; i < rows; i++) gemm1(hm + <usize>i * h4, 4, hp, wh, g4, g, gh + <usize>i * g4, false);
+    for (let i = 0; i < rows; i++) {
+      const row = m + i;
+      const bt = <usize>row * <usize>t + <usize>s;
+      const nnz = nonzeros(x + bt * <usize>d * 4, d, g4, nz);
+      const cacheRow: usize = cache == 0 ? work : cache + (<usize>s * <usize>b + <usize>row) * 5 * h4;
+      forwardRow(hp, k, gh + <usize>i * g4, nz, nnz, wf, bf, bhn,
+        hPrev + <usize>row * h4, hNext + <usize>row * h4, cacheRow, woT, bo, out + bt * <usize>k * 4, y);
     }
   }
 }
@@ -405,4 +415,57 @@ export function matmul(m: i32, kd: i32, n: i32, a: usize, b: usize, c: usize): v
   let i = 0;
   for (; i + 4 <= m; i += 4) gemm4(a + <usize>i * a4, a4, 4, kd, b, n4, n, c + <usize>i * n4, n4, false);
   for (; i < m; i++) gemm1(a + <usize>i * a4, 4, kd, b, n4, n, c + <usize>i * n4, false);
+}
+
+// ---------------------------------------------------------------- per-step passes for a host matrix product
+// The `blas` engine (src/model/engine-blas.ts) computes the matrix products of a whole step at once in a native BLAS
+// and calls these for the elementwise work in between. Per step s, with all B rows:
+//   forward:  host gh [B][G] = h_s·W_h;  forwardStep  → the gates, h_{s+1}, the heads (and the training caches);
+//   backward: backwardStep → dG_s [B][G] and the direct path dhPrev = dh ⊙ z; host dhPrev += dG_s·W_hᵀ, and
+//             every few steps gWh += [h_s … ]ᵀ·[dG_s … ] over the stacked rows (one large product).
+
+/**
+ * The elementwise part of forward step s for all B rows, from gh [B][G] = h_s·W_h computed by the host. Arguments
+ * as `forward`; cache = 0 when acting (the gates then go to scratch). scratch: 6·Hp floats + 8·D bytes.
+ */
+export function forwardStep(
+  b: i32, t: i32, s: i32, d: i32, hp: i32, k: i32,
+  x: usize, hs: usize, cache: usize, out: usize,
+  wf: usize, bf: usize, bhn: usize, woT: usize, bo: usize, gh: usize, scratch: usize,
+): void {
+  const g4 = <usize>(3 * hp) << 2, h4 = <usize>hp << 2;
+  const y = scratch, work = y + h4, nz = work + 5 * h4;
+  const layer = <usize>b * h4;
+  const hPrev = hs + <usize>s * layer, hNext = hPrev + layer;
+  for (let row = 0; row < b; row++) {
+    const bt = <usize>row * <usize>t + <usize>s;
+    const nnz = nonzeros(x + bt * <usize>d * 4, d, g4, nz);
+    const cacheRow: usize = cache == 0 ? work : cache + (<usize>s * <usize>b + <usize>row) * 5 * h4;
+    forwardRow(hp, k, gh + <usize>row * g4, nz, nnz, wf, bf, bhn,
+      hPrev + <usize>row * h4, hNext + <usize>row * h4, cacheRow, woT, bo, out + bt * <usize>k * 4, y);
+  }
+}
+
+/**
+ * The elementwise part of backward step s for all B rows: reads dhNext and dOut, writes dG [B][G] and
+ * dhPrev = dh ⊙ z, and accumulates gWoT, gBo, gGi, gHn and gX (zeroed by the host before step T−1).
+ * scratch: 8·D bytes + 16·K bytes.
+ */
+export function backwardStep(
+  b: i32, t: i32, s: i32, d: i32, hp: i32, k: i32,
+  x: usize, hs: usize, cache: usize, dOut: usize, woT: usize,
+  dG: usize, dhNext: usize, dhPrev: usize,
+  gX: usize, gGi: usize, gHn: usize, gWoT: usize, gBo: usize, scratch: usize,
+): void {
+  const g4 = <usize>(3 * hp) << 2, h4 = <usize>hp << 2;
+  const nz = scratch, dk = (scratch + 8 * <usize>d + 15) & ~<usize>15;
+  const layer = <usize>b * h4;
+  const hPrev = hs + <usize>s * layer, hCur = hPrev + layer;
+  for (let row = 0; row < b; row++) {
+    const bt = <usize>row * <usize>t + <usize>s;
+    const nnz = nonzeros(x + bt * <usize>d * 4, d, g4, nz);
+    backwardRow(hp, k, dOut + bt * <usize>k * 4, hCur + <usize>row * h4, hPrev + <usize>row * h4,
+      cache + (<usize>s * <usize>b + <usize>row) * 5 * h4, dhNext + <usize>row * h4,
+      dG + <usize>row * g4, dhPrev + <usize>row * h4, woT, gWoT, gBo, gGi, gHn, gX, nz, nnz, dk);
+  }
 }

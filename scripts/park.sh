@@ -35,12 +35,13 @@ parked=0
 while IFS= read -r status; do
   dir=$(dirname "$status")
   grep -q '"state": *"running"' "$status" || continue
-  if [ ! -f "$dir/resume/state.json" ]; then
+  # resume/checkpoint.json commits a checkpoint (resume/state.json: one written before generations, still resumable).
+  if [ ! -f "$dir/resume/checkpoint.json" ] && [ ! -f "$dir/resume/state.json" ]; then
     echo "park.sh: $dir has no checkpoint yet (it restarts from the beginning)" >&2
     continue
   fi
   git add -f -- "$dir/config.json" "$dir/status.json" "$dir/train.csv" "$dir/resume"
-  [ -f "$dir/episode.csv" ] && git add -f -- "$dir/episode.csv"
+  for table in episode.csv timing.csv; do [ -f "$dir/$table" ] && git add -f -- "$dir/$table"; done
   echo "park.sh: staged $dir ($(du -sh "$dir/resume" | cut -f1) checkpoint, $(grep -o '"unitsDone": *[0-9]*' "$status" | grep -o '[0-9]*$') units done)"
   parked=$((parked + 1))
 done < <(find data -name status.json -not -path '*/resume/*' -not -path 'data/scratch/*' 2>/dev/null | sort)

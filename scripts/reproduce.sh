@@ -6,6 +6,11 @@
 #   nohup bash scripts/reproduce.sh a2c 0-4 > logs/reproduce-a2c.log 2>&1 &
 #   nohup bash scripts/reproduce.sh ppi 0-4 > logs/reproduce-ppi.log 2>&1 &
 #
+# `--preset long` runs the long scale instead (README "Results"); there one lane uses both cores (ICL_THREADS=2 is
+# the CLI's choice for a lone seed), so run one lane at a time:
+#
+#   nohup bash scripts/reproduce.sh a2c 0-2 --preset long > logs/reproduce-a2c-long.log 2>&1 &
+#
 # Finished runs are skipped and interrupted ones resume from their last checkpoint (`--resume`), so the same two
 # commands continue the campaign later. The checkpoints (`resume/`) are git-ignored: they survive only where the work
 # tree is kept. Where it is not (a fresh checkout per session), pass a time limit so that no run is started that
@@ -19,6 +24,17 @@ if [ $# -lt 2 ]; then
   exit 2
 fi
 algo="$1"; seeds="$2"; shift 2
+# --preset P (default reduced) is taken here; every other argument goes to each `npm run experiment` call.
+preset=reduced
+rest=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = --preset ]; then
+    [ $# -ge 2 ] || { echo "reproduce.sh: --preset needs a value (paper, long, reduced, smoke)" >&2; exit 2; }
+    preset="$2"; shift 2
+  else rest+=("$1"); shift; fi
+done
+case "$preset" in paper|long|reduced|smoke) ;; *) echo "reproduce.sh: unknown preset '$preset' (paper, long, reduced, smoke)" >&2; exit 2 ;; esac
+set -- "${rest[@]+"${rest[@]}"}"
 case "$algo" in a2c|ppi) ;; *) echo "reproduce.sh: learner must be a2c or ppi, got '$algo'" >&2; exit 2 ;; esac
 expand() { # 0-4 → 0 1 2 3 4; 0,2,5 → 0 2 5
   local part out=()
@@ -34,6 +50,10 @@ seed_list=$(expand "$seeds") || exit 2
 # Fig. 1 first (the main result), then the mechanism steps; Step 2 needs Step 1 of the same seed and Step 3 needs
 # Step 2 (the runner would run them first anyway).
 experiments=(step1 mixed mixed-no-tabular mixed-opponent-id step2 step3)
+# Below `long` two lanes share the machine, one core each; at `long` one lane takes both (unless ICL_THREADS says).
+[ "$preset" != long ] && export ICL_THREADS="${ICL_THREADS:-1}"
+# At `long` the headline comes first: Fig. 1's mixed pool and both ablations, then the mechanism chain.
+[ "$preset" = long ] && experiments=(mixed mixed-no-tabular mixed-opponent-id step1 step2 step3)
 stopped=0
 trap 'stopped=1' INT TERM
 failed=()
@@ -42,7 +62,7 @@ for seed in $seed_list; do
   for e in "${experiments[@]}"; do
     [ "$stopped" = 1 ] && { echo "reproduce.sh: stopped"; exit 130; }
     echo "=== $(date -u +%FT%TZ) $e --algo $algo --seeds $seed"
-    npm run -s experiment -- "$e" --algo "$algo" --preset reduced --seeds "$seed" --resume --jobs 1 "$@"
+    npm run -s experiment -- "$e" --algo "$algo" --preset "$preset" --seeds "$seed" --resume --jobs 1 "$@"
     case $? in
       0) ;;
       3) later+=("$e/$seed") ;; # --until left no time for it
@@ -52,4 +72,4 @@ for seed in $seed_list; do
 done
 if [ ${#failed[@]} -gt 0 ]; then echo "reproduce.sh: failed: ${failed[*]}" >&2; exit 1; fi
 if [ ${#later[@]} -gt 0 ]; then echo "reproduce.sh: not started before --until (run the same command again): ${later[*]}"; exit 0; fi
-echo "reproduce.sh: all runs of $algo seeds $seeds done"
+echo "reproduce.sh: all runs of $algo seeds $seeds ($preset) done"

@@ -2,6 +2,9 @@
 # Installs what the project needs on this machine, only where it is missing:
 #   - npm packages from package-lock.json (npm ci), when node_modules is absent or older than the lock file;
 #   - the WebAssembly kernels (npm run build:wasm), when missing or older than their sources;
+#   - Debian's OpenBLAS (libopenblas0-pthread) and a C compiler (gcc), for the fast `native` engine (the BLAS for
+#     the matrix products, csrc/gru.c built for this CPU for the rest); without them everything still runs on the
+#     blas or wasm-simd engine, and one line says so;
 #   - with --lab: the project's Python environment .venv (git-ignored) with the pinned JupyterLab, plotly's
 #     JupyterLab renderer, nbclient and nbconvert of requirements.txt, through pip. Where pip cannot install them
 #     (no index reachable, no venv module), it says so and installs Debian's classic Jupyter Notebook instead;
@@ -42,6 +45,18 @@ apt_install() {
   if [ -z "${SETUP_APT_UPDATED:-}" ]; then $sudo apt-get update -qq >&2 || true; export SETUP_APT_UPDATED=1; fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >&2
 }
+
+if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so\.0'; then
+  echo "setup: installing Debian's OpenBLAS (libopenblas0-pthread) for the blas engine" >&2
+  apt_install libopenblas0-pthread ||
+    echo "setup: could not install libopenblas0-pthread: the engine falls back to wasm-simd (2-3x slower)" >&2
+fi
+
+if ! command -v cc >/dev/null 2>&1; then
+  echo "setup: installing a C compiler (gcc) for the native engine's kernels" >&2
+  apt_install gcc libc6-dev || echo "setup: could not install gcc: the engine falls back to blas (1.5x slower)" >&2
+fi
+if command -v cc >/dev/null 2>&1; then node scripts/build-native.mjs --if-stale >&2 || true; fi
 
 # The project's Python environment. The stamp records which requirements.txt it was built from, so a changed pin
 # re-runs pip. `--retries 0`: where the index is unreachable pip fails at once instead of retrying for minutes.

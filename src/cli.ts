@@ -3,13 +3,14 @@
  * all cores, with a progress display, resumable results under data/runs/ (see src/experiments/run.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ALGOS, EXPERIMENT_SPECS, EXPERIMENTS, experimentSpec, type Algo, type ExperimentName } from './experiments/experiments';
 import { allowedSettings, PRESETS, type PresetName } from './experiments/presets';
-import { estimateRemainingSeconds, parseUntil, resolveSettings, runExperiment, type Progress, type RunOptions } from './experiments/run';
-import { describeEngine, resolveEngineKind } from './model/engines';
+import { estimateRemainingSeconds, parseUntil, planRun, runExperiment, type Progress, type RunOptions } from './experiments/run';
+import { describeEngine, resolveEngineKind, resolveThreads } from './model/engines';
 
 const HELP = `Usage: npm run experiment -- <experiment> [options]
 
@@ -21,14 +22,18 @@ ${EXPERIMENTS.map((e) => `  ${e.padEnd(18)} ${EXPERIMENT_SPECS[e].figure}: ${EXP
 
 Options:
   --algo a2c|ppi       learning algorithm (default a2c)
-  --preset NAME        paper | reduced | smoke (default reduced)
+  --preset NAME        paper | long | reduced | smoke (default reduced)
                          paper:   the paper's settings, unchanged
+                         long:    4-9x reduced's lengths, about an hour per seed on two cores (native engine)
                          reduced: one seed of one experiment in about 30 minutes on one core
                          smoke:   seconds, for tests
   --seeds LIST         seeds, e.g. 0-4 or 0,2,5 (default 0)
-  --jobs N             seeds run in parallel, one process each (default: number of cores)
+  --jobs N             seeds run in parallel, one process each (default: number of cores); a seed that has
+                         the machine's two cores to itself splits its batches over two threads (ICL_THREADS=1|2
+                         overrides)
   --set NAME=VALUE     override a setting (repeatable); see the list below
-  --resume             continue unfinished runs from their last checkpoint
+  --resume             continue unfinished runs from their last checkpoint, with the settings they were
+                         started with (any difference is refused and listed)
   --force              discard existing results of these runs and start again
   --root DIR           results root (default data/runs)
   --init-from DIR      start the learners from saved agents (a run directory or its final/; learner i from
@@ -43,8 +48,11 @@ Options:
   --help               this text
 
 Steps 2 and 3 start from Step 1 / Step 2 of the same seed (run first if missing).
-A finished run is not re-run unless --force is given. Ctrl-C (or SIGTERM) stops after a checkpoint;
---resume continues to the same end with identical numbers.
+A finished run is not re-run unless --force is given (nor skipped if its files no longer match the checksums
+it finished with). One process at a time writes a run: a second start is refused. Ctrl-C (or SIGTERM) stops
+every seed after a checkpoint; --resume continues to the same end with identical numbers. Bad values and
+settings that would need more memory than the machine has are refused before anything is written (exit 2).
+README "Guarantees of a run" says what is guaranteed.
 
 Settings (--set NAME=VALUE):
   a2c: ${allowedSettings('a2c').join(', ')}
@@ -66,12 +74,26 @@ function parseSeeds(text: string): number[] {
   const seeds = new Set<number>();
   for (const part of text.split(',')) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
-    if (!m) throw new RangeError(`--seeds: '${part}' is not a seed or a range like 0-4`);
+    if (!m) throw new RangeError(`--seeds: '${part}' is not a seed (a whole number >= 0) or a range like 0-4`);
     const a = Number(m[1]), b = m[2] === undefined ? a : Number(m[2]);
     if (b < a) throw new RangeError(`--seeds: range ${part} is empty`);
     for (let s = a; s <= b; s++) seeds.add(s);
   }
   return [...seeds];
+}
+
+/** `--jobs`: a whole number of processes, at least one. */
+function parseJobs(text: string): number {
+  if (!/^[1-9]\d*$/.test(text.trim())) throw new RangeError(`--jobs: '${text}' is not a number of processes (a whole number >= 1)`);
+  return Number(text);
+}
+
+/** A directory option: the path, refusing an empty one or one that names a file. */
+function parseDir(text: string, flag: string): string {
+  if (text.trim() === '') throw new RangeError(`${flag}: empty path`);
+  const p = resolve(text);
+  if (existsSync(p) && !statSync(p).isDirectory()) throw new RangeError(`${flag}: ${p} is a file, not a directory`);
+  return p;
 }
 
 function pick<T extends string>(value: string, allowed: readonly T[], flag: string): T {
@@ -106,25 +128,44 @@ async function child(options: RunOptions): Promise<void> {
   send({ type: 'result', seed: options.seed, result });
 }
 
+const OPTIONS = {
+  algo: { type: 'string', default: 'a2c' },
+  preset: { type: 'string', default: 'reduced' },
+  seeds: { type: 'string', default: '0' },
+  jobs: { type: 'string' },
+  set: { type: 'string', multiple: true, default: [] },
+  resume: { type: 'boolean', default: false },
+  force: { type: 'boolean', default: false },
+  root: { type: 'string' },
+  'init-from': { type: 'string' },
+  'frozen-from': { type: 'string' },
+  until: { type: 'string' },
+  child: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} satisfies NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * The command line with every value option's value attached (`--seeds=-1`), so that a value starting with '-' reaches
+ * the option's own check (`--seeds: '-1' is not a seed`) instead of parseArgs' "argument is ambiguous"; a value
+ * option followed by another option or by nothing is refused here, naming it.
+ */
+function attachValues(argv: readonly string[]): string[] {
+  const takesValue = new Set(Object.entries(OPTIONS).filter(([, o]) => o.type === 'string').map(([name]) => `--${name}`));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') { out.push(...argv.slice(i)); break; }
+    if (!takesValue.has(a)) { out.push(a); continue; }
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new RangeError(`${a} needs a value${value ? ` (got the option ${value} next)` : ''}`);
+    out.push(`${a}=${value}`);
+    i++;
+  }
+  return out;
+}
+
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      algo: { type: 'string', default: 'a2c' },
-      preset: { type: 'string', default: 'reduced' },
-      seeds: { type: 'string', default: '0' },
-      jobs: { type: 'string' },
-      set: { type: 'string', multiple: true, default: [] },
-      resume: { type: 'boolean', default: false },
-      force: { type: 'boolean', default: false },
-      root: { type: 'string' },
-      'init-from': { type: 'string' },
-      'frozen-from': { type: 'string' },
-      until: { type: 'string' },
-      child: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: attachValues(process.argv.slice(2)), allowPositionals: true, options: OPTIONS });
   if (values.help || positionals.length === 0) {
     process.stdout.write(HELP);
     return values.help ? 0 : 2;
@@ -136,18 +177,23 @@ async function main(): Promise<number> {
   const seeds = parseSeeds(values.seeds!);
   const base = {
     experiment, algo, preset, overrides: values.set!, resume: values.resume!, force: values.force!,
-    root: values.root ? resolve(values.root) : undefined,
-    initFrom: values['init-from'] ? resolve(values['init-from']) : undefined,
-    frozenFrom: values['frozen-from'] ? resolve(values['frozen-from']) : undefined,
+    root: values.root === undefined ? undefined : parseDir(values.root, '--root'),
+    initFrom: values['init-from'] === undefined ? undefined : parseDir(values['init-from'], '--init-from'),
+    frozenFrom: values['frozen-from'] === undefined ? undefined : parseDir(values['frozen-from'], '--frozen-from'),
   };
+  if (values.resume && values.force) throw new RangeError('--resume and --force contradict each other: continue the runs, or discard them');
   if (values.child) {
     await child({ ...base, seed: seeds[0] });
     return 0;
   }
-  resolveSettings({ ...base, seed: seeds[0] }); // refuse bad settings before any process starts
   const until = values.until === undefined ? undefined : parseUntil(values.until);
-  const jobs = Math.max(1, Math.min(seeds.length, values.jobs ? Number(values.jobs) : cpus().length));
-  console.log(`engine: ${describeEngine(resolveEngineKind())}; ${experiment} --algo ${algo} --preset ${preset}; seeds ${seeds.join(",")} (${jobs} at a time)`);
+  const jobs = Math.min(seeds.length, values.jobs === undefined ? cpus().length : parseJobs(values.jobs));
+  // Refuse bad settings, a memory need beyond the machine (for `jobs` seeds at a time) and missing saved agents
+  // before any process starts or anything is written.
+  planRun({ ...base, seed: seeds[0] }, jobs);
+  // The cores are shared among the seeds that run at once: a lone seed splits its batches over two threads.
+  const threads = resolveThreads(process.env.ICL_THREADS ? undefined : Math.min(2, Math.max(1, Math.floor(cpus().length / jobs))));
+  console.log(`engine: ${describeEngine(resolveEngineKind(), threads)}; ${experiment} --algo ${algo} --preset ${preset}; seeds ${seeds.join(",")} (${jobs} at a time)`);
   if (until !== undefined) console.log(`--until ${new Date(until).toISOString()} (${until > Date.now() ? `in ${formatDuration((until - Date.now()) / 1000)}` : 'already passed'})`);
 
   const tty = process.stdout.isTTY === true;
@@ -176,6 +222,15 @@ async function main(): Promise<number> {
   const forward = (sig: NodeJS.Signals) => { stopping = true; for (const c of children) c.kill(sig); };
   process.on('SIGINT', () => forward('SIGINT'));
   process.on('SIGTERM', () => forward('SIGTERM'));
+  // A parent that is gone (npm killed with SIGKILL, a closed terminal's shell) cannot pass a signal on: this process
+  // is then re-parented, and stops its seeds after a checkpoint as if it had been signalled, leaving no orphan running.
+  const parentAtStart = process.ppid;
+  const watchParent = setInterval(() => {
+    if (process.ppid === parentAtStart || stopping) return;
+    say(`the process that started this one (${parentAtStart}) is gone: stopping after a checkpoint`);
+    forward('SIGTERM');
+  }, 1000);
+  watchParent.unref();
 
   let failures = 0;
   const queue = [...seeds];
@@ -214,14 +269,23 @@ async function main(): Promise<number> {
         ...(base.initFrom ? ['--init-from', base.initFrom] : []),
         ...(base.frozenFrom ? ['--frozen-from', base.frozenFrom] : []),
         ...base.overrides.flatMap((s) => ['--set', s])];
-      const c = fork(__filename, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+      const c = fork(__filename, args, {
+        execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env: { ...process.env, ICL_THREADS: String(threads) },
+      });
       children.add(c);
       let stderr = '';
       c.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
       c.on('message', (m: { type: string; progress?: Progress; message?: string; seed?: number; result?: { status: string; dir: string } }) => {
         if (m.type === 'progress' && m.progress) { lines.set(seed, progressLine(m.progress)); redraw(); }
         else if (m.type === 'log') say(`seed ${m.seed}: ${m.message}`);
-        else if (m.type === 'result' && m.result) say(`seed ${seed}: ${m.result.status} (${m.result.dir})`);
+        else if (m.type === 'result' && m.result) {
+          say(`seed ${seed}: ${m.result.status} (${m.result.dir})`);
+          // A seed stops only on a signal. One sent to it alone (not through this process) stops the whole run.
+          if (m.result.status === 'stopped' && !stopping) {
+            say(`seed ${seed} was stopped by a signal: stopping the other seeds after a checkpoint`);
+            forward('SIGTERM');
+          }
+        }
       });
       c.on('exit', (code, signal) => {
         children.delete(c);

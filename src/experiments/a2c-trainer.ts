@@ -3,12 +3,15 @@
  */
 import { join } from 'node:path';
 import type { Actor } from '../agents/actor';
-import { a2cActor, a2cIteration, createA2cAgent, entropyCoefAt, type A2cAgent, type A2cConfig } from '../learners/a2c';
+import { NUM_ROUNDS } from '../game/ipd';
+import { A2C_OUTPUTS, a2cActor, a2cInputSize, a2cIteration, a2cOptimizerConfig, createA2cAgent, entropyCoefAt, type A2cAgent, type A2cConfig } from '../learners/a2c';
 import { Adam } from '../model/gru-net';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
 import type { Rng } from '../rng';
 import type { ExperimentSpec } from './experiments';
 import { matchupsFor } from './matchups';
+import { actingBytesPerEpisode, trainingBytesPerStep, type MemoryPart } from './memory';
+import type { RunSettings } from './presets';
 import { initialLearnerDir, type Trainer, type TrainerDeps, type TrainerFactory } from './trainer';
 
 const STATS = ['loss', 'policyLoss', 'valueLoss', 'entropy', 'gradNorm'] as const;
@@ -45,6 +48,7 @@ export const a2cTrainerFactory: TrainerFactory<A2cConfig> = {
       unit: 'iteration',
       totalUnits: cfg.iterations,
       statNames: STATS,
+      timingNames: [],
       identities: spec.opponentId,
       runUnit(index: number, unitRng: Rng) {
         const r = a2cIteration(agents, matchups, { ...cfg, entropyCoef: entropyCoefAt(cfg, index) }, unitRng);
@@ -55,7 +59,13 @@ export const a2cTrainerFactory: TrainerFactory<A2cConfig> = {
         agents.forEach((a, i) => saveCheckpoint(join(dir, `learner-${i}`), { net: a.net, optimizer: a.optimizer, extra: { opponentId: a.opponentId } }));
       },
       loadState(dir: string) {
-        agents = agents.map((_, i) => loadAgent(join(dir, `learner-${i}`), true));
+        agents = agents.map((fresh, i) => {
+          const saved = loadAgent(join(dir, `learner-${i}`), true);
+          // Only the moments and the step count are state; the learning rate and the rest are this run's settings.
+          const { step, m, v } = saved.optimizer.state();
+          fresh.net.dispose();
+          return { ...saved, optimizer: Adam.restore({ config: a2cOptimizerConfig(cfg), step, m, v }) };
+        });
       },
       saveFinal(dir: string) {
         agents.forEach((a, i) => saveCheckpoint(join(dir, `learner-${i}`), { net: a.net, extra: { opponentId: a.opponentId } }));
@@ -67,5 +77,20 @@ export const a2cTrainerFactory: TrainerFactory<A2cConfig> = {
   },
   loadActor(finalDir: string, learner: number): Actor {
     return a2cActor(loadAgent(join(finalDir, `learner-${learner}`), false));
+  },
+  memory(spec: ExperimentSpec, cfg: A2cConfig, run: RunSettings): MemoryPart[] {
+    const d = a2cInputSize(spec.opponentId), h = cfg.hiddenSize, k = A2C_OUTPUTS;
+    const learners = `${spec.learners} learner${spec.learners > 1 ? 's' : ''}`;
+    return [
+      {
+        what: 'one training update', bytes: spec.learners * cfg.batchEpisodes * NUM_ROUNDS * trainingBytesPerStep(d, cfg.embedSize, h, k),
+        how: `${learners} × batchEpisodes=${cfg.batchEpisodes} × ${NUM_ROUNDS} rounds, hiddenSize=${h}, embedSize=${cfg.embedSize}`,
+        settings: ['batchEpisodes', 'hiddenSize', 'embedSize'],
+      },
+      {
+        what: 'an evaluation', bytes: run.evalEpisodes * actingBytesPerEpisode(h, d, k, NUM_ROUNDS),
+        how: `evalEpisodes=${run.evalEpisodes} episodes of ${NUM_ROUNDS} rounds`, settings: ['evalEpisodes'],
+      },
+    ];
   },
 };

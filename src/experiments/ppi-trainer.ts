@@ -12,23 +12,28 @@
  * on D0, fitted on first need from its own stream, so it is the same whether or not that evaluation runs.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Actor } from '../agents/actor';
 import { ID_SIZE } from '../agents/actor';
+import { NUM_ROUNDS } from '../game/ipd';
 import {
-  ensureFitted, packMoves, ppiActor, ppiAgentActor, ppiPhase, pretrainingData, unpackMoves, validatePpiConfig,
+  ensureFitted, MAX_ROLLOUT_ROWS, packMoves, PPI_OUT, ppiActor, ppiAgentActor, ppiInputSize, ppiPhase, ppiSteps, pretrainingData, unpackMoves, validatePpiConfig,
   type PpiAgent, type PpiConfig, type PpiData, type PpiFitStats, type PpiPolicySettings,
 } from '../learners/ppi';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
 import type { Rng } from '../rng';
 import type { ExperimentSpec } from './experiments';
-import { writeFileAtomic } from './files';
+import { readJson, writeFileAtomic } from './files';
 import { matchupsFor } from './matchups';
+import { actingBytesPerEpisode, trainingBytesPerStep, type MemoryPart } from './memory';
+import type { RunSettings } from './presets';
 import { initialLearnerDir, type Trainer, type TrainerDeps, type TrainerFactory, type WorkListener } from './trainer';
 
-/** Per-learner columns of train.csv: the refit's last-epoch loss terms, its size and cost, and the acting cost. */
-const STATS = ['loss', 'obsLoss', 'rewardLoss', 'actionLoss', 'updates', 'dataEpisodes', 'refitSeconds', 'rolloutSeconds'] as const;
+/** Per-learner columns of train.csv: the refit's last-epoch loss terms and its size. */
+const STATS = ['loss', 'obsLoss', 'rewardLoss', 'actionLoss', 'updates', 'dataEpisodes'] as const;
+/** Per-learner columns of timing.csv: the refit's and the acting's wall-clock seconds (train.csv before these moved). */
+const TIMINGS = ['refitSeconds', 'rolloutSeconds'] as const;
 
 const DATA_FILE = 'ppi-data.bin';
 
@@ -59,20 +64,12 @@ function encodeData(data: PpiData): { bytes: Buffer; meta: DataMeta } {
   };
 }
 
-function writeBytesAtomic(path: string, bytes: Buffer): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, bytes);
-  const fd = openSync(tmp, 'r');
-  try { fsyncSync(fd); } finally { closeSync(fd); }
-  renameSync(tmp, path);
-}
-
 function saveLearner(dir: string, agent: PpiAgent, policy: PpiPolicySettings): void {
   if (!agent.net) throw new Error('saveLearner: the agent has no model');
   const { bytes, meta } = encodeData(agent.data);
   const extra: PpiExtra = { algo: 'ppi', opponentId: agent.opponentId, fittedEpisodes: agent.fittedEpisodes, policy, data: meta };
   saveCheckpoint(dir, { net: agent.net, extra });
-  writeBytesAtomic(join(dir, DATA_FILE), bytes);
+  writeFileAtomic(join(dir, DATA_FILE), bytes);
 }
 
 function readExtra(dir: string, extra: unknown): PpiExtra {
@@ -148,6 +145,7 @@ export const ppiTrainerFactory: TrainerFactory<PpiConfig> = {
       unit: 'phase',
       totalUnits: cfg.phases,
       statNames: STATS,
+      timingNames: TIMINGS,
       identities: spec.opponentId,
       runUnit(_index: number, unitRng: Rng) {
         ready();
@@ -163,9 +161,10 @@ export const ppiTrainerFactory: TrainerFactory<PpiConfig> = {
             const f = lastFit[i];
             return {
               loss: f?.stats.loss ?? NaN, obsLoss: f?.stats.obsLoss ?? NaN, rewardLoss: f?.stats.rewardLoss ?? NaN, actionLoss: f?.stats.actionLoss ?? NaN,
-              updates: f?.stats.updates ?? 0, dataEpisodes: dataEpisodes[i], refitSeconds: f?.seconds ?? 0, rolloutSeconds,
+              updates: f?.stats.updates ?? 0, dataEpisodes: dataEpisodes[i],
             };
           }),
+          timings: agents.map((_, i) => ({ refitSeconds: lastFit[i]?.seconds ?? 0, rolloutSeconds })),
         };
       },
       actors() {
@@ -180,7 +179,7 @@ export const ppiTrainerFactory: TrainerFactory<PpiConfig> = {
       loadState(dir: string) {
         for (const a of agents) a.net?.dispose();
         agents = agents.map((_, i) => loadLearner(join(dir, `learner-${i}`)).agent);
-        const fits = JSON.parse(readFileSync(join(dir, 'ppi-fits.json'), 'utf8')) as typeof lastFit;
+        const fits = readJson<typeof lastFit>(join(dir, 'ppi-fits.json'));
         fits.forEach((f, i) => (lastFit[i] = f));
       },
       saveFinal(dir: string) {
@@ -194,6 +193,36 @@ export const ppiTrainerFactory: TrainerFactory<PpiConfig> = {
         listener = l;
       },
     };
+  },
+  memory(spec: ExperimentSpec, cfg: PpiConfig, run: RunSettings): MemoryPart[] {
+    const w = ppiInputSize(spec.opponentId), h = cfg.hiddenSize, k = PPI_OUT.size, rounds = NUM_ROUNDS;
+    const learners = `${spec.learners} learner${spec.learners > 1 ? 's' : ''}`;
+    const episodes = cfg.pretrainEpisodes + cfg.phases * cfg.episodesPerPhase;
+    // Moves (1 byte each, both players), identities, the packed copy written with each checkpoint; ×2 while a phase's
+    // episodes are appended (the data set is copied).
+    const perEpisode = 2 * (2 * rounds + (spec.opponentId ? ID_SIZE * 4 : 0) + Math.ceil((2 * rounds) / 8));
+    const rolloutChunk = MAX_ROLLOUT_ROWS * 4 * (3 * h + w + k);
+    return [
+      {
+        what: 'one refit batch', bytes: spec.learners * cfg.batchEpisodes * ppiSteps(rounds, spec.opponentId) * trainingBytesPerStep(w, cfg.embedSize, h, k),
+        how: `${learners} × batchEpisodes=${cfg.batchEpisodes} × ${ppiSteps(rounds, spec.opponentId)} tokens, hiddenSize=${h}, embedSize=${cfg.embedSize}`,
+        settings: ['batchEpisodes', 'hiddenSize', 'embedSize'],
+      },
+      {
+        what: 'the data sets', bytes: spec.learners * episodes * perEpisode,
+        how: `${learners} × (pretrainEpisodes=${cfg.pretrainEpisodes} + phases=${cfg.phases} × episodesPerPhase=${cfg.episodesPerPhase}) episodes`,
+        settings: ['episodesPerPhase', 'pretrainEpisodes', 'phases'],
+      },
+      {
+        what: 'acting in a phase', bytes: cfg.episodesPerPhase * actingBytesPerEpisode(h, w, k, rounds) + rolloutChunk,
+        how: `episodesPerPhase=${cfg.episodesPerPhase} episodes, rollouts in chunks of ${MAX_ROLLOUT_ROWS} rows`,
+        settings: ['episodesPerPhase'],
+      },
+      {
+        what: 'an evaluation', bytes: run.evalEpisodes * actingBytesPerEpisode(h, w, k, rounds) + rolloutChunk,
+        how: `evalEpisodes=${run.evalEpisodes} episodes of ${rounds} rounds`, settings: ['evalEpisodes'],
+      },
+    ];
   },
   loadActor(finalDir: string, learner: number): Actor {
     // A frozen agent acts as it did when it was saved: its weights, its β and rollout settings; its data is not needed.

@@ -1,6 +1,7 @@
 /**
- * Presets: the paper's settings (`paper`), a reduced scale that runs one seed of one experiment in about half an
- * hour on one core of a 2-core machine (`reduced`), and seconds-long runs for tests and CI (`smoke`).
+ * Presets: the paper's settings (`paper`), a longer scale sized on the `native` engine to about an hour per seed on
+ * the two cores of this machine (`long`), a reduced scale that runs one seed of one experiment in about half an hour
+ * on one core of a 2-core machine with the `wasm-simd` engine (`reduced`), and seconds-long runs for tests (`smoke`).
  * Smaller presets scale the batch and the training length, never the algorithm.
  *
  * Overrides: any field of the learner configuration or of the run settings can be changed by name
@@ -12,7 +13,7 @@ import { PPI_PAPER, validatePpiConfig, type PpiConfig } from '../learners/ppi';
 import type { Algo, ExperimentName } from './experiments';
 import { WEIGHT_INITS } from '../model/gru-net';
 
-export const PRESETS = ['paper', 'reduced', 'smoke'] as const;
+export const PRESETS = ['paper', 'long', 'reduced', 'smoke'] as const;
 export type PresetName = (typeof PRESETS)[number];
 
 /** Parses a preset name, listing the allowed ones on error. */
@@ -35,6 +36,7 @@ export interface RunSettings {
 
 export const RUN_SETTINGS: Readonly<Record<PresetName, RunSettings>> = Object.freeze({
   paper: { evalEpisodes: 1000, logEvery: 100, checkpointEvery: 500, evalAt: [0, 0.35, 1] },
+  long: { evalEpisodes: 512, logEvery: 50, checkpointEvery: 250, evalAt: [0, 0.35, 1] },
   reduced: { evalEpisodes: 512, logEvery: 20, checkpointEvery: 100, evalAt: [0, 0.35, 1] },
   smoke: { evalEpisodes: 8, logEvery: 1, checkpointEvery: 2, evalAt: [0, 0.5, 1] },
 });
@@ -62,10 +64,36 @@ const A2C_REDUCED_ITERATIONS: Readonly<Record<ExperimentName, number>> = Object.
   'mixed-no-tabular': 2300,
 });
 
+/**
+ * Long A2C: batch 256 per learner as `reduced`, 4–9× its lengths (the mixed pool and both ablations at 20,000
+ * iterations, where the reduced-scale studies were still rising at 6,000), sized on the `native` engine with two
+ * threads (README "Results"). Step 1 is the named variant `A2C_STEP1_ICL` below, because Table 2's Step-1 column
+ * collapses to always-defect in every run (41 of 41, two implementations); Steps 2 and 3 keep Table 2's columns.
+ */
+const A2C_LONG_ITERATIONS: Readonly<Record<ExperimentName, number>> = Object.freeze({
+  step1: 12_000,
+  step2: 12_000,
+  step3: 8_000,
+  mixed: 20_000,
+  'mixed-opponent-id': 20_000,
+  'mixed-no-tabular': 20_000,
+});
+
+/**
+ * The Step-1 variant that produces an in-context learner (data/studies/a2c-step1-seeds, README "A2C"): Table 2's
+ * mixed-pool column (lr 1e-3, reward scaling 0.02, λ_td = λ_gae = 1, c_e 0.01) for Step 1, with c_e decayed linearly
+ * to Table 2's Step-1 value 0.001 over the last quarter of training (the studies: 4,500 iterations at 0.01, then 1,500
+ * decaying). Not the paper's Step-1 column; used by the `long` preset and recorded in config.json as its settings.
+ */
+export const A2C_STEP1_ICL: Partial<A2cConfig> = Object.freeze({
+  learningRate: 1e-3, rewardScale: 0.02, tdLambda: 1, gaeLambda: 1, entropyCoef: 0.01, entropyCoefEnd: 0.001, entropyDecayFrom: 0.75,
+});
+
 export function a2cPreset(experiment: ExperimentName, preset: PresetName): A2cConfig {
   const base = a2cTable2(experiment);
   switch (preset) {
     case 'paper': return base;
+    case 'long': return { ...base, ...(experiment === 'step1' ? A2C_STEP1_ICL : {}), batchEpisodes: 256, iterations: A2C_LONG_ITERATIONS[experiment] };
     case 'reduced': return { ...base, batchEpisodes: 256, iterations: A2C_REDUCED_ITERATIONS[experiment] };
     case 'smoke': return { ...base, batchEpisodes: 8, iterations: 4 };
   }
@@ -99,6 +127,21 @@ const PPI_REDUCED: Readonly<Record<ExperimentName, Partial<PpiConfig>>> = Object
 });
 
 /**
+ * Long PPI: phases of 2,048 episodes (the paper: 20,000) on a D0 of 16,384 (the paper: 200,000), 12 phases for the
+ * single-learner steps and 8 for the two-learner ones (whose every phase refits two models), the reduced scale's
+ * learning rate and rollouts per action; sized on the `native` engine with two threads (README "Results").
+ */
+const PPI_LONG_COMMON: Partial<PpiConfig> = Object.freeze({ rolloutsPerAction: 4, learningRate: 3e-3, episodesPerPhase: 2048 });
+const PPI_LONG: Readonly<Record<ExperimentName, Partial<PpiConfig>>> = Object.freeze({
+  step1: { pretrainEpisodes: 16_384, phases: 12 },
+  step2: { pretrainEpisodes: 16_384, phases: 8 },
+  step3: { episodesPerPhase: 1024, phases: 6 },
+  mixed: { pretrainEpisodes: 16_384, phases: 8 },
+  'mixed-opponent-id': { pretrainEpisodes: 16_384, phases: 8 },
+  'mixed-no-tabular': { pretrainEpisodes: 16_384, phases: 8 },
+});
+
+/**
  * PPI's run settings: a row of train.csv and a resumable checkpoint after every phase; Fig. 3's snapshot at phase 8
  * of 30 at the paper preset. At `reduced`, where acting with rollouts costs as much as training, fewer evaluation
  * episodes (128 per co-player, 64 for the two-learner experiments, whose evaluation plays both learners) and only
@@ -107,9 +150,11 @@ const PPI_REDUCED: Readonly<Record<ExperimentName, Partial<PpiConfig>>> = Object
 export function ppiRunSettings(experiment: ExperimentName, preset: PresetName): RunSettings {
   switch (preset) {
     case 'paper': return { ...RUN_SETTINGS.paper, logEvery: 1, checkpointEvery: 1, evalAt: [0, 8 / 30, 1] };
+    case 'long':
     case 'reduced': {
       const twoLearners = experiment === 'step3' || experiment.startsWith('mixed');
-      return { ...RUN_SETTINGS.reduced, evalEpisodes: twoLearners ? 64 : 128, logEvery: 1, checkpointEvery: 1, evalAt: [0, 1] };
+      const evalAt = preset === 'long' ? [0, 0.35, 1] : [0, 1];
+      return { ...RUN_SETTINGS[preset], evalEpisodes: twoLearners ? 64 : 128, logEvery: 1, checkpointEvery: 1, evalAt };
     }
     case 'smoke': return RUN_SETTINGS.smoke;
   }
@@ -119,6 +164,7 @@ export function ppiRunSettings(experiment: ExperimentName, preset: PresetName): 
 export function ppiPreset(experiment: ExperimentName, preset: PresetName): PpiConfig {
   switch (preset) {
     case 'paper': return PPI_PAPER;
+    case 'long': return { ...PPI_PAPER, ...PPI_LONG_COMMON, ...PPI_LONG[experiment] };
     case 'reduced': return { ...PPI_PAPER, ...PPI_REDUCED_COMMON, ...PPI_REDUCED[experiment] };
     case 'smoke': return { ...PPI_PAPER, pretrainEpisodes: 64, episodesPerPhase: 16, phases: 2, epochs: 1, batchEpisodes: 32, rolloutsPerAction: 2 };
   }
@@ -139,6 +185,7 @@ const A2C_SCHEMA = z
     valueCoef: nonNegative,
     entropyCoef: nonNegative,
     entropyCoefEnd: nonNegative.optional(),
+    entropyDecayFrom: z.coerce.number().min(0).lt(1).optional(),
     centerAdvantages: bool,
     scaleAdvantages: bool.optional(),
     sumOverRounds: bool.optional(),

@@ -19,6 +19,7 @@ import { seeded } from '../rng';
 import { a2cTrainerFactory } from './a2c-trainer';
 import type { Algo } from './experiments';
 import { ppiTrainerFactory } from './ppi-trainer';
+import { checkpointAgentsDir, RESUME_DIR } from './run-checkpoint';
 
 const NAMED: Readonly<Record<string, MemoryOne>> = Object.freeze({
   allc: ALLC, alld: ALLD, tft: TFT, stft: STFT, wsls: WSLS, grudger: GRUDGER, alternator: ALTERNATOR, random: RANDOM, gtft: GTFT,
@@ -49,12 +50,13 @@ export function probeCoPlayer(name: string): ProbeCoPlayer {
   throw new RangeError(`probe: unknown co-player '${name}'; allowed: ${PROBE_CO_PLAYERS.join(', ')} (zd needs χ > 1)`);
 }
 
-/** A saved learner's directory: `dir` itself, or `dir/learner-<i>`, or `dir/final/learner-<i>`. */
+/** A saved learner's directory: `dir` itself, or `learner-<i>` in dir, dir/final, or a checkpoint's current generation. */
 function learnerDir(dir: string, learner: number): string {
-  for (const d of [dir, join(dir, `learner-${learner}`), join(dir, 'final', `learner-${learner}`)]) {
+  const holders = [dir, join(dir, 'final'), checkpointAgentsDir(dir), checkpointAgentsDir(join(dir, RESUME_DIR))];
+  for (const d of [dir, ...holders.map((h) => join(h, `learner-${learner}`))]) {
     if (existsSync(join(d, 'manifest.json'))) return d;
   }
-  throw new Error(`probe: no saved learner ${learner} under ${dir} (looked for manifest.json in it, learner-${learner}/ and final/learner-${learner}/)`);
+  throw new Error(`probe: no saved learner ${learner} under ${dir} (looked for manifest.json in it, learner-${learner}/, final/learner-${learner}/ and a checkpoint in resume/)`);
 }
 
 /** A saved learner as a frozen player, with its algorithm and whether it is told co-player identities. */

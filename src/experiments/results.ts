@@ -1,13 +1,21 @@
 /**
  * Reading finished runs back: the records of train.csv / episode.csv across seeds, and the summary the README,
  * REPRODUCTION.md and notebooks quote (`npm run -s summary`).
+ *
+ * Reading is strict (README "Guarantees of a run"): a run counts as finished only when status.json says done and
+ * its outputs pass `checkFinishedRun` (their checksums, or for runs from before checksums, a strict read); a run
+ * marked done that fails is reported with what is wrong, never counted and never read as if whole. Tables of
+ * finished runs must read strictly (a missing file, a garbled line, a last line cut short: an error naming the file
+ * and line); only tables of unfinished runs, which a writer may be appending to, drop an unterminated last line,
+ * with a warning.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Algo, ExperimentName } from './experiments';
 import { readCsv, readJson } from './files';
 import type { PresetName } from './presets';
-import { DEFAULT_ROOT, readStatus } from './run';
+import { DEFAULT_ROOT } from './run';
+import { checkFinishedRun, CONFIG_FILE, readStatus } from './run-state';
 
 export interface RunRef {
   readonly experiment: ExperimentName;
@@ -15,7 +23,10 @@ export interface RunRef {
   readonly preset: PresetName;
   readonly seed: number;
   readonly dir: string;
+  /** Finished, and its outputs pass the check: the only runs counted as seeds. */
   readonly done: boolean;
+  /** A run marked done whose outputs fail the check (or whose status.json is missing or garbled): what is wrong. */
+  readonly problem?: string;
 }
 
 /** The runs present for an experiment/algo/preset (finished or not), by seed. */
@@ -26,22 +37,45 @@ export function listRuns(experiment: ExperimentName, algo: Algo, preset: PresetN
     .filter((d) => /^seed-\d+$/.test(d))
     .map((d) => {
       const dir = join(base, d);
-      return { experiment, algo, preset, seed: Number(d.slice(5)), dir, done: readStatus(dir)?.state === 'done' };
+      const ref = { experiment, algo, preset, seed: Number(d.slice(5)), dir };
+      let problem: string | undefined;
+      try {
+        const status = readStatus(dir);
+        if (!status) problem = `${join(dir, 'status.json')} is missing`;
+        else if (status.state === 'done') problem = checkFinishedRun(dir, status).problem;
+        else return { ...ref, done: false };
+      } catch (e) {
+        problem = (e as Error).message;
+      }
+      return problem ? { ...ref, done: false, problem } : { ...ref, done: true };
     })
     .sort((a, b) => a.seed - b.seed);
 }
 
+/** Throws, naming each, when any of these runs is marked done but fails the check: such a run is never read as whole. */
+export function refuseDamaged(runs: readonly RunRef[]): void {
+  const bad = runs.filter((r) => r.problem);
+  if (bad.length === 0) return;
+  throw new Error(bad.map((r) => `${r.experiment}/${r.algo}/${r.preset}/seed-${r.seed}: ${r.problem}`).join('\n') +
+    (bad.length > 1 ? `\n(${bad.length} runs fail the check)` : '') + '\nrerun them with --force, or restore their files');
+}
+
 export type Row = Record<string, number | string>;
 
-/** Rows of one of a run's tables, each tagged with experiment, algo, preset and seed. */
-export function readRunTable(run: RunRef, table: 'train' | 'episode'): Row[] {
+/**
+ * Rows of one of a run's tables, each tagged with experiment, algo, preset and seed. Strict for finished runs; an
+ * unfinished run's unterminated last line is dropped with a warning (`warn`, default console.warn). A table the run
+ * has not written yet reads as no rows for an unfinished run, and as an error for a finished one.
+ */
+export function readRunTable(run: RunRef, table: 'train' | 'episode', warn: (message: string) => void = console.warn): Row[] {
   const path = join(run.dir, `${table}.csv`);
-  if (!existsSync(path)) return [];
-  return readCsv(path).map((r) => ({ experiment: run.experiment, algo: run.algo, preset: run.preset, seed: run.seed, ...r }));
+  if (!run.done && !existsSync(path)) return [];
+  const rows = run.done ? readCsv(path) : readCsv(path, { unterminated: 'drop', warn });
+  return rows.map((r) => ({ experiment: run.experiment, algo: run.algo, preset: run.preset, seed: run.seed, ...r }));
 }
 
 export function readRunConfig(run: RunRef): Record<string, unknown> {
-  return readJson<Record<string, unknown>>(join(run.dir, 'config.json'));
+  return readJson<Record<string, unknown>>(join(run.dir, CONFIG_FILE));
 }
 
 /** The x-axis column of a table: 'iteration' (A2C) or 'phase' (PPI). */
@@ -86,7 +120,9 @@ export type EpisodeWindow = keyof typeof EPISODE_WINDOWS;
  * cooperation averaged over each of `EPISODE_WINDOWS`, then over seeds.
  */
 export function summarise(experiment: ExperimentName, algo: Algo, preset: PresetName, root = DEFAULT_ROOT): Summary {
-  const runs = listRuns(experiment, algo, preset, root).filter((r) => r.done);
+  const all = listRuns(experiment, algo, preset, root);
+  refuseDamaged(all);
+  const runs = all.filter((r) => r.done);
   const train: Summary['train'] = {};
   const episode: Summary['episode'] = {};
   const lastTrain = new Map<string, Row[]>();

@@ -5,29 +5,41 @@
  *   config.json    the resolved configuration, code version, engine/backend, and the checkpoints it started from
  *   train.csv      training curves: unit (iteration/phase), learner, co-player, reward and cooperation of both sides, loss stats
  *   episode.csv    per-round evaluation curves: unit, learner, co-player, round, reward and cooperation of both sides
+ *   timing.csv     wall-clock seconds per unit (and of its parts), kept apart because no two runs share them
  *   final/         the learners' final weights (learner-<i>/), read by later steps and notebooks
- *   resume/        the last resumable checkpoint (weights, optimiser state, data; git-ignored), removed when done
- *   status.json    running / done, units done, compute seconds so far (summed over sessions)
+ *   resume/        the last resumable checkpoint, one generation (src/experiments/run-checkpoint.ts; git-ignored), removed when done
+ *   status.json    running / done, units done, compute seconds so far (summed over sessions); when done, the
+ *                  outputs' checksums (src/experiments/run-state.ts)
+ * and beside the directory `seed-<n>.lock` while a process runs it (src/experiments/lock.ts).
  *
  * Everything a unit does is a function of (seed, unit index), so a run resumed from a checkpoint continues with
- * exactly the numbers an uninterrupted run would have produced.
+ * exactly the numbers an uninterrupted run would have produced. What a run guarantees, and how each guarantee is
+ * kept, is README "Guarantees of a run": one writer; a resume is the same run (same settings) or refused; the
+ * checkpoint is switched in with one atomic step; a finished run is skipped only while its outputs match their checksums.
  */
 import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Actor } from '../agents/actor';
 import { evaluateEpisodes, mergePoints, type TrainPoint } from '../agents/evaluate';
 import { memoryOneActor, tabularPoolActor } from '../agents/tabular';
+import { ioStep } from '../fault-injection';
 import { NUM_ROUNDS } from '../game/ipd';
 import { ALLC, ALLD, TFT } from '../game/memory-one';
-import { describeEngine, resolveEngineKind } from '../model/engines';
+import { describeEngine, resolveEngineKind, resolveThreads } from '../model/engines';
 import { seeded } from '../rng';
 import { a2cTrainerFactory } from './a2c-trainer';
 import { experimentSpec, type Algo, type ExperimentName, type ExperimentSpec } from './experiments';
-import { appendCsv, filterCsv, readJson, writeJsonAtomic, type CsvRow } from './files';
+import { appendCsv, readJson, renameDurably, writeJsonAtomic, type CsvRow } from './files';
+import { acquireRunLock } from './lock';
+import { checkMemory } from './memory';
 import { ppiTrainerFactory } from './ppi-trainer';
 import { a2cPreset, applyOverrides, ppiPreset, ppiRunSettings, RUN_SETTINGS, type PresetName, type RunSettings } from './presets';
+import { checkpointAgentsDir, hasCheckpoint, readCheckpoint, removeCheckpoint, restoreTables, RESUME_DIR, writeCheckpoint } from './run-checkpoint';
+import { checkFinishedRun, CONFIG_FILE, FINAL_DIR, outputDigests, readStatus, STATUS_FILE, TABLES, type Status } from './run-state';
 import type { Trainer, TrainerDeps, TrainerFactory } from './trainer';
+
+export { readStatus, type Status };
 
 /**
  * The trainer factory and the preset of each algorithm. PPI registers itself here, with its own run settings (its
@@ -49,7 +61,7 @@ export interface RunOptions {
   readonly overrides?: readonly string[];
   /** Root of the results tree (default data/runs). */
   readonly root?: string;
-  /** Continue from the last checkpoint of an interrupted run. */
+  /** Continue from the last checkpoint of an interrupted run (with the settings it was started with). */
   readonly resume?: boolean;
   /** Discard an existing run (finished or not) and start again. */
   readonly force?: boolean;
@@ -99,30 +111,13 @@ export interface RunResult {
   readonly unitsDone: number;
 }
 
-export interface Status {
-  readonly state: 'running' | 'done';
-  readonly unitsDone: number;
-  readonly totalUnits: number;
-  readonly updatedAt: string;
-  /**
-   * Seconds the run has spent running, summed over its sessions: an interrupted run resumed a day later counts the
-   * time of each session, not the day between. Written with every checkpoint, so a session killed (not stopped)
-   * loses the time since its last checkpoint. Absent in runs written before it was recorded.
-   */
-  readonly computeSeconds?: number;
-  /** True when `computeSeconds` builds on an estimate: a run begun before the field existed, then resumed. */
-  readonly computeApproximate?: boolean;
-}
-
-interface ResumeExtra {
-  readonly unitsDone: number;
-  /** Training points of the log window still open at the checkpoint. */
-  readonly window: TrainPoint[];
-  readonly windowStats: Record<string, number>[][];
-}
-
 export function runDir(o: Pick<RunOptions, 'experiment' | 'algo' | 'preset' | 'seed' | 'root'>): string {
   return join(o.root ?? DEFAULT_ROOT, o.experiment, o.algo, o.preset, `seed-${o.seed}`);
+}
+
+/** How messages name a run: `step1/a2c/smoke/seed-0`. */
+export function runName(o: Pick<RunOptions, 'experiment' | 'algo' | 'preset' | 'seed'>): string {
+  return `${o.experiment}/${o.algo}/${o.preset}/seed-${o.seed}`;
 }
 
 /** The resolved learner configuration and run settings of a run. */
@@ -163,10 +158,6 @@ export interface RunSession {
   readonly node: string;
 }
 
-export function readStatus(dir: string): Status | undefined {
-  return existsSync(join(dir, 'status.json')) ? readJson<Status>(join(dir, 'status.json')) : undefined;
-}
-
 /** How long a run has computed so far; `approximate` when (part of) it is a wall-clock estimate. */
 export interface ComputeTime {
   readonly seconds: number;
@@ -183,7 +174,7 @@ export function readComputeTime(dir: string): ComputeTime | undefined {
   const status = readStatus(dir);
   if (!status) return undefined;
   if (status.computeSeconds !== undefined) return { seconds: status.computeSeconds, approximate: status.computeApproximate === true };
-  const configPath = join(dir, 'config.json');
+  const configPath = join(dir, CONFIG_FILE);
   if (!existsSync(configPath)) return undefined;
   const config = readJson<{ startedAt?: string; resumed?: { startedAt?: string }[] }>(configPath);
   const lastStart = config.resumed?.at(-1)?.startedAt ?? config.startedAt ?? '';
@@ -191,16 +182,13 @@ export function readComputeTime(dir: string): ComputeTime | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? { seconds, approximate: true } : undefined;
 }
 
-/** The directory holding `learner-<i>/` agents: `dir` itself, or a run directory's `final/`. */
+/** The directory holding `learner-<i>/` agents: `dir` itself, a run directory's `final/`, or a checkpoint's current generation. */
 function savedAgentsDir(dir: string, option: string): string {
   const d = resolve(dir);
-  for (const c of [d, join(d, 'final')]) if (existsSync(join(c, 'learner-0', 'manifest.json'))) return c;
-  throw new Error(`${option}: no saved agents in ${d} (looked for learner-0/manifest.json in it and in final/)`);
-}
-
-/** Whether `dir` holds a resumable checkpoint (`resume/state.json` is written last, so it marks a complete one). */
-function hasCheckpoint(dir: string): boolean {
-  return existsSync(join(dir, 'resume', 'state.json'));
+  for (const c of [d, join(d, FINAL_DIR), checkpointAgentsDir(d), checkpointAgentsDir(join(d, RESUME_DIR))]) {
+    if (existsSync(join(c, 'learner-0', 'manifest.json'))) return c;
+  }
+  throw new Error(`${option}: no saved agents in ${d} (looked for learner-0/manifest.json in it, in final/ and in a checkpoint under resume/)`);
 }
 
 /**
@@ -257,6 +245,8 @@ export function parseUntil(text: string, now: number = Date.now()): number {
 
 const TRAIN_COLUMNS = ['learner', 'coplayer', 'reward', 'cooperation', 'coplayer_reward', 'coplayer_cooperation', 'episodes'];
 const EPISODE_COLUMNS = ['learner', 'coplayer', 'round', 'reward', 'cooperation', 'coplayer_reward', 'coplayer_cooperation'];
+/** timing.csv: the runner's own wall-clock seconds of `runUnit`, then the trainer's timings of parts of it. */
+const TIMING_COLUMNS = ['learner', 'unitSeconds'];
 
 /** Co-players of the per-round evaluation: the paper's fixed strategies, the random pool, and the learning/frozen one. */
 function evaluationCoPlayers(trainer: Trainer, learner: number, frozen: Actor | undefined): Actor[] {
@@ -267,203 +257,353 @@ function evaluationCoPlayers(trainer: Trainer, learner: number, frozen: Actor | 
   return list;
 }
 
-/**
- * Runs (or resumes, or skips if finished) one seed of one experiment. Depends-on steps of the same seed are run
- * first when their results are missing.
- */
-export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promise<RunResult> {
-  const log = hooks.log ?? (() => {});
-  const dir = runDir(o);
-  const status = readStatus(dir);
-  if (status?.state === 'done' && !o.force) {
-    log(`${o.experiment}/${o.algo}/${o.preset}/seed-${o.seed}: already done (${dir}); use --force to run it again`);
-    return { dir, status: 'already-done', unitsDone: status.unitsDone };
-  }
-  if (o.force) rmSync(dir, { recursive: true, force: true });
-  else if (status && !o.resume) {
-    throw new Error(`${dir} holds an unfinished run (${status.unitsDone}/${status.totalUnits}); continue it with --resume or discard it with --force`);
-  }
-  // The compute time of earlier sessions, read before this session rewrites config.json (the legacy estimate uses it).
-  // Only a run that continues from a checkpoint builds on it: one that starts again from the beginning (its checkpoint
-  // lost, e.g. with a work tree that was not kept) counts its own time only.
-  const fromCheckpoint = o.resume === true && !o.force && hasCheckpoint(dir);
-  const earlier = status && fromCheckpoint ? readComputeTime(dir) : undefined;
-  const { spec, learner, run } = resolveSettings(o);
-  const algo = ALGORITHMS[o.algo]!;
+/** What a run will be, resolved and checked before anything is written (`planRun`). */
+interface RunPlan {
+  readonly spec: ExperimentSpec;
+  readonly learner: object;
+  readonly run: RunSettings;
+  readonly deps: TrainerDeps;
+  /** The earlier step of the same seed this one starts from, unless `--frozen-from` replaces it. */
+  readonly dependency?: { readonly options: RunOptions; readonly finalDir: string };
+  readonly initialisedFrom?: string;
+  readonly frozenFrom?: string;
+}
 
-  // Steps 2 and 3 start from an earlier step of the same seed; run it first when it is missing.
+/**
+ * Resolves a run's settings and refuses, before anything is written, what cannot run: bad settings, a memory need
+ * beyond the machine (with `concurrent` seeds at a time), saved agents that are not there, options the experiment
+ * does not take. The CLI calls it before it starts any process; `runExperiment` again for each seed.
+ */
+export function planRun(o: RunOptions, concurrent = 1): RunPlan {
+  const { spec, learner, run } = resolveSettings(o);
+  checkMemory(`${o.experiment}/${o.algo}/${o.preset}`, ALGORITHMS[o.algo]!.factory.memory(spec, learner, run), concurrent);
   const deps: { -readonly [K in keyof TrainerDeps]: TrainerDeps[K] } = {};
-  let dependency: { experiment: string; dir: string } | undefined;
+  let dependency: RunPlan['dependency'];
   let frozenFrom: string | undefined;
   if (o.frozenFrom) {
     if (spec.dependsOn?.use !== 'frozen-opponent') throw new Error(`--frozen-from: only Step 2 plays against a frozen agent, not ${o.experiment}`);
     frozenFrom = savedAgentsDir(o.frozenFrom, '--frozen-from');
     deps.frozenFrom = frozenFrom;
-    log(`${o.experiment} seed ${o.seed}: the frozen co-player is learner-0 of ${frozenFrom}`);
   } else if (spec.dependsOn) {
-    const depOptions: RunOptions = { ...o, experiment: spec.dependsOn.experiment, overrides: [], resume: true, force: false, initFrom: undefined };
-    const depDir = runDir(depOptions);
-    if (readStatus(depDir)?.state !== 'done') {
-      log(`${o.experiment} needs ${spec.dependsOn.experiment} of seed ${o.seed}: running it first (${depDir})`);
-      const r = await runExperiment(depOptions, hooks);
-      if (r.status === 'stopped') return { dir, status: 'stopped', unitsDone: 0 };
-    }
-    const finalDir = join(depDir, 'final');
-    log(`${o.experiment} seed ${o.seed}: using the ${spec.dependsOn.experiment} agent at ${finalDir}`);
+    // Steps 2 and 3 start from an earlier step of the same seed (run first when missing).
+    const options: RunOptions = { ...o, experiment: spec.dependsOn.experiment, overrides: [], resume: true, force: false, initFrom: undefined };
+    const finalDir = join(runDir(options), FINAL_DIR);
     if (spec.dependsOn.use === 'frozen-opponent') deps.frozenFrom = finalDir;
     else deps.initialiseFrom = finalDir;
-    dependency = { experiment: spec.dependsOn.experiment, dir: recordedPath(finalDir) };
+    dependency = { options, finalDir };
   }
   let initialisedFrom: string | undefined;
   if (o.initFrom) {
     if (deps.initialiseFrom) throw new Error(`--init-from: ${o.experiment} already starts its learners from the ${spec.dependsOn!.experiment} agent`);
     initialisedFrom = savedAgentsDir(o.initFrom, '--init-from');
     deps.initialiseFrom = initialisedFrom;
-    log(`${o.experiment} seed ${o.seed}: learners start from ${initialisedFrom}`);
   }
-  // A resumed run continues from the starting point it had.
-  const configPath = join(dir, 'config.json');
-  const before = existsSync(configPath)
-    ? readJson<Partial<RunSession> & { resumed?: RunSession[]; initialisedFrom?: string; frozenFrom?: string }>(configPath)
+  return { spec, learner, run, deps, dependency, initialisedFrom, frozenFrom };
+}
+
+/** The fields of config.json that make a run what it is: a resume must match them all (engine, code and times may differ). */
+function runIdentity(o: RunOptions, plan: RunPlan): Record<string, unknown> {
+  return {
+    experiment: o.experiment, algo: o.algo, preset: o.preset, seed: o.seed,
+    [o.algo]: plan.learner, run: plan.run,
+    dependsOn: plan.dependency ? { experiment: plan.dependency.options.experiment, dir: recordedPath(plan.dependency.finalDir) } : null,
+    initialisedFrom: plan.initialisedFrom ? recordedPath(plan.initialisedFrom) : undefined,
+    frozenFrom: plan.frozenFrom ? recordedPath(plan.frozenFrom) : undefined,
+  };
+}
+
+/** How the options a field comes from are spelled on the command line, for messages. */
+const OPTION_OF: Record<string, string> = { initialisedFrom: '--init-from', frozenFrom: '--frozen-from', dependsOn: 'the run it depends on', preset: '--preset' };
+
+/** Each leaf where `then` (config.json) and `now` differ: 'a2c.learningRate: 0.005 in config.json, 0.02 now'. */
+function differences(then: unknown, now: unknown, path: string, out: string[]): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObject(then) && isObject(now)) {
+    for (const k of new Set([...Object.keys(then), ...Object.keys(now)])) differences(then[k], now[k], path ? `${path}.${k}` : k, out);
+  } else if (JSON.stringify(then) !== JSON.stringify(now)) {
+    const show = (v: unknown) => (v === undefined ? '(not set)' : JSON.stringify(v));
+    const option = OPTION_OF[path] ? ` (${OPTION_OF[path]})` : '';
+    out.push(`${path}${option}: ${show(then)} in config.json, ${show(now)} now`);
+  }
+  return out;
+}
+
+/** Refuses to continue a run with other settings than it was started with, listing each difference. */
+function refuseOtherSettings(name: string, configPath: string, stored: Record<string, unknown>, identity: Record<string, unknown>): void {
+  // Compare as JSON stores them (undefined fields absent, numbers as written).
+  const now = JSON.parse(JSON.stringify(identity)) as Record<string, unknown>;
+  const then = Object.fromEntries(Object.keys(identity).map((k) => [k, stored[k]]));
+  const diff = differences(then, now, '', []);
+  if (diff.length === 0) return;
+  throw new Error(`${name} was started with other settings (${configPath}); a resumed run must be the same run:\n  ${diff.join('\n  ')}\n` +
+    'Resume it with the settings it was started with, or discard it with --force');
+}
+
+/** Removes a run directory: renamed aside first (one atomic step), so that a kill never leaves half of it. */
+function discardRun(dir: string): void {
+  const aside = join(dirname(dir), `.${basename(dir)}.discarded-${process.pid}`);
+  renameDurably(dir, aside);
+  rmSync(aside, { recursive: true, force: true });
+}
+
+/** Leftovers of a process killed while it created or discarded this run directory (only touched under the lock). */
+function clearLeftovers(dir: string): void {
+  const parent = dirname(dir);
+  if (!existsSync(parent)) return;
+  const prefix = `.${basename(dir)}.`;
+  for (const name of readdirSync(parent)) {
+    if (name.startsWith(prefix) && /\.(new|discarded)-\d+$/.test(name)) rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs (or resumes, or skips if finished) one seed of one experiment, as the only writer of its directory.
+ * Depends-on steps of the same seed are run first when their results are missing.
+ */
+export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promise<RunResult> {
+  const plan = planRun(o); // everything that can be refused is refused before anything is written
+  const dir = runDir(o);
+  const lock = acquireRunLock(dir, runName(o), hooks.log);
+  try {
+    return await runLocked(o, plan, dir, hooks);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(o: RunOptions, plan: RunPlan, dir: string, hooks: RunHooks): Promise<RunResult> {
+  const log = hooks.log ?? (() => {});
+  const name = runName(o);
+  const { spec, learner, run, deps } = plan;
+  const configPath = join(dir, CONFIG_FILE);
+  const exists = existsSync(dir);
+  let status = exists ? readStatus(dir) : undefined;
+  if (exists && !status && !o.force) {
+    throw new Error(`${join(dir, STATUS_FILE)} is missing: nothing says whether ${name} finished or how far it got; ` +
+      'restore the file, or discard the run with --force');
+  }
+  if (status?.state === 'done' && !o.force) {
+    const check = checkFinishedRun(dir, status);
+    if (check.problem) throw new Error(`${name} is marked done, but ${check.problem}; run it again with --force`);
+    removeCheckpoint(dir); // left when a process was killed between finishing and removing it
+    log(`${name}: already done (${dir}); use --force to run it again`);
+    return { dir, status: 'already-done', unitsDone: status.unitsDone };
+  }
+  clearLeftovers(dir);
+  if (o.force && exists) {
+    discardRun(dir);
+    status = undefined;
+  } else if (status && !o.resume) {
+    throw new Error(`${dir} holds an unfinished run (${status.unitsDone}/${status.totalUnits}); continue it with --resume or discard it with --force`);
+  }
+  const before = status
+    ? readJson<Partial<RunSession> & { resumed?: RunSession[] } & Record<string, unknown>>(configPath)
     : undefined;
-  if (status && before) {
-    const given = { '--init-from': [before.initialisedFrom, initialisedFrom], '--frozen-from': [before.frozenFrom, frozenFrom] } as const;
-    for (const [option, [then, now]] of Object.entries(given)) {
-      if ((then && resolve(PROJECT_ROOT, then)) !== now) throw new Error(`${dir} was started ${then ? `with ${option} ${then}` : `without ${option}`}; continue it the same way, or discard it with --force`);
+  if (before) refuseOtherSettings(name, configPath, before, runIdentity(o, plan));
+
+  if (plan.frozenFrom) log(`${o.experiment} seed ${o.seed}: the frozen co-player is learner-0 of ${plan.frozenFrom}`);
+  if (plan.dependency) {
+    const { options, finalDir } = plan.dependency;
+    const depDir = runDir(options);
+    const depStatus = readStatus(depDir);
+    if (depStatus?.state !== 'done') {
+      log(`${o.experiment} needs ${options.experiment} of seed ${o.seed}: running it first (${depDir})`);
+      const r = await runExperiment(options, hooks);
+      if (r.status === 'stopped') return { dir, status: 'stopped', unitsDone: status?.unitsDone ?? 0 };
+    } else {
+      const check = checkFinishedRun(depDir, depStatus);
+      if (check.problem) throw new Error(`${name} starts from ${runName(options)}, which is marked done, but ${check.problem}; run it again with --force`);
     }
+    log(`${o.experiment} seed ${o.seed}: using the ${options.experiment} agent at ${finalDir}`);
   }
+  if (plan.initialisedFrom) log(`${o.experiment} seed ${o.seed}: learners start from ${plan.initialisedFrom}`);
 
   // This session's compute starts here: a dependency run above records its own.
   const sessionStart = performance.now();
   const rng = seeded(`${o.experiment}/${o.algo}/seed-${o.seed}`);
-  const trainer = algo.factory.create(spec, learner, rng.child('init'), deps);
-  const frozen = deps.frozenFrom ? algo.factory.loadActor(deps.frozenFrom, 0) : undefined;
-  const total = trainer.totalUnits;
-  const unitCol = trainer.unit;
-  const trainPath = join(dir, 'train.csv'), episodePath = join(dir, 'episode.csv'), resumeDir = join(dir, 'resume');
-
-  let unitsDone = 0;
-  let window: TrainPoint[] = [];
-  let windowStats: Record<string, number>[][] = [];
-  if (fromCheckpoint) {
-    const extra = readJson<ResumeExtra>(join(resumeDir, 'state.json'));
-    trainer.loadState(resumeDir);
-    ({ unitsDone, window, windowStats } = extra);
-    log(`resuming ${dir} from ${unitCol} ${unitsDone}/${total}`);
-  } else if (o.resume && status) {
-    log(`${dir}: no checkpoint yet, starting from the beginning`);
+  const ck = status ? readCheckpoint(dir, rng.seed) : undefined;
+  // The compute time of earlier sessions, read before this session rewrites status.json. Only a run that continues
+  // from a checkpoint builds on it: one that starts again from the beginning (its checkpoint lost, e.g. with a work
+  // tree that was not kept) counts its own time only.
+  const earlier = ck ? readComputeTime(dir) : undefined;
+  const trainer = ALGORITHMS[o.algo]!.factory.create(spec, learner, rng.child('init'), deps);
+  const createdHere = !status;
+  let committed = ck !== undefined; // whether the directory holds a checkpoint to resume from
+  try {
+    return await train();
+  } catch (e) {
+    // A run that failed before its first checkpoint has nothing to resume: leave no directory marked running.
+    if (createdHere && !committed && existsSync(dir)) discardRun(dir);
+    throw e;
+  } finally {
+    trainer.dispose();
   }
-  // Rows written after the checkpoint are recomputed identically below: drop them (and any line cut by a crash).
-  filterCsv(trainPath, (r) => Number(r[unitCol]) <= unitsDone);
-  filterCsv(episodePath, (r) => unitsDone > 0 && Number(r[unitCol]) <= unitsDone); // evaluations up to the checkpoint were written before it
 
-  const engineKind = resolveEngineKind();
-  // Provenance: the first session's code and start stay; each resumed session is appended, so a run continued
-  // under newer code (or another engine) says so.
-  const session: RunSession = { startedAt: new Date().toISOString(), code: codeVersion(), engine: describeEngine(engineKind), node: process.version };
-  const first = fromCheckpoint && before?.startedAt && before.code ? before as RunSession : undefined;
-  const origin = first ?? session;
-  writeJsonAtomic(configPath, {
-    experiment: o.experiment, algo: o.algo, preset: o.preset, seed: o.seed,
-    figure: spec.figure, description: spec.description,
-    [o.algo]: learner, run, overrides: o.overrides ?? [],
-    dependsOn: dependency ?? null,
-    ...(initialisedFrom ? { initialisedFrom: recordedPath(initialisedFrom) } : {}),
-    ...(frozenFrom ? { frozenFrom: recordedPath(frozenFrom) } : {}),
-    code: origin.code, engine: origin.engine, node: origin.node, startedAt: origin.startedAt,
-    ...(first ? { resumed: [...(before?.resumed ?? []), session] } : {}),
-  });
-  const writeStatus = (state: Status['state']) =>
-    writeJsonAtomic(join(dir, 'status.json'), {
+  async function train(): Promise<RunResult> {
+    const frozen = deps.frozenFrom ? ALGORITHMS[o.algo]!.factory.loadActor(deps.frozenFrom, 0) : undefined;
+    const total = trainer.totalUnits;
+    const unitCol = trainer.unit;
+    const columns = {
+      'train.csv': [unitCol, ...TRAIN_COLUMNS, ...trainer.statNames],
+      'episode.csv': [unitCol, ...EPISODE_COLUMNS],
+      'timing.csv': [unitCol, ...TIMING_COLUMNS, ...trainer.timingNames],
+    };
+    const path = (table: keyof typeof columns) => join(dir, table);
+
+    let unitsDone = 0;
+    let window: TrainPoint[] = [];
+    let windowStats: Record<string, number>[][] = [];
+    let windowTimings: Record<string, number>[][] = [];
+    if (ck) {
+      trainer.loadState(ck.trainerDir);
+      ({ unitsDone, window, windowStats, windowTimings } = ck.state);
+      // Rows written after the checkpoint are recomputed identically below: cut them (and any line cut by a kill).
+      restoreTables(dir, ck, unitCol, columns);
+      log(`resuming ${dir} from ${unitCol} ${unitsDone}/${total}`);
+    } else if (status) {
+      log(`${dir}: no checkpoint yet, starting from the beginning`);
+      for (const t of TABLES) {
+        if (existsSync(join(dir, t))) {
+          rmSync(join(dir, t));
+          ioStep(`remove ${t}`);
+        }
+      }
+    }
+
+    const engineKind = resolveEngineKind();
+    // Provenance: the first session's code and start stay; each resumed session is appended, so a run continued
+    // under newer code (or another engine) says so.
+    const session: RunSession = { startedAt: new Date().toISOString(), code: codeVersion(), engine: describeEngine(engineKind, resolveThreads()), node: process.version };
+    const first = ck && before?.startedAt && before.code ? (before as unknown as RunSession) : undefined;
+    const origin = first ?? session;
+    // The engine is not part of a run's identity (a resume may move to another machine), but its arithmetic is.
+    const lastEngine = first ? (before?.resumed?.at(-1) ?? first).engine : undefined;
+    if (lastEngine && lastEngine !== session.engine) {
+      log(`${name}: this session computes on ${session.engine}, the one before on ${lastEngine}: the results will not be bit-identical to an uninterrupted run (README "The engine", Determinism)`);
+    }
+    const config = {
+      experiment: o.experiment, algo: o.algo, preset: o.preset, seed: o.seed,
+      figure: spec.figure, description: spec.description,
+      ...runIdentity(o, plan), overrides: o.overrides ?? [],
+      code: origin.code, engine: origin.engine, node: origin.node, startedAt: origin.startedAt,
+      ...(first ? { resumed: [...(before?.resumed ?? []), session] } : {}),
+    };
+    const statusNow = (state: Status['state'], outputs?: Status['outputs']): Status => ({
       state, unitsDone, totalUnits: total, updatedAt: new Date().toISOString(),
       computeSeconds: (earlier?.seconds ?? 0) + (performance.now() - sessionStart) / 1000,
       ...(earlier?.approximate ? { computeApproximate: true } : {}),
-    } satisfies Status);
-  writeStatus('running');
-
-  const started = Date.now(), startUnits = unitsDone;
-  let latest: TrainPoint[] = [];
-  const progress = (message?: string): Progress => {
-    const rate = (unitsDone - startUnits) / Math.max(1e-3, (Date.now() - started) / 1000);
-    return {
-      experiment: o.experiment, algo: o.algo, seed: o.seed, unit: unitCol, done: unitsDone, total, rate,
-      eta: rate > 0 ? (total - unitsDone) / rate : NaN, latest, ...(message ? { message } : {}),
-    };
-  };
-  // Work inside a unit, at most every 2 s: a PPI phase runs for minutes (hours at the paper's sizes).
-  let lastWork = 0;
-  const onWork = (stage: string, done: number, of: number) => {
-    if (!hooks.onProgress || (Date.now() - lastWork < 2000 && done < of)) return;
-    lastWork = Date.now();
-    hooks.onProgress(progress(`${stage} ${done}/${of}`));
-  };
-  trainer.setWorkListener?.(onWork);
-
-  const evalUnits = new Set(run.evalAt.map((f) => Math.round(f * total)));
-  evalUnits.add(total);
-  const evaluate = (atUnit: number) => {
-    const rows: CsvRow[] = [];
-    const actors = trainer.actors();
-    actors.forEach((actor, i) => {
-      const coPlayers = evaluationCoPlayers(trainer, i, frozen);
-      const stage = `evaluation at ${unitCol} ${atUnit}, learner ${i + 1}`;
-      let played = 0;
-      const onRound = () => onWork(stage, ++played, coPlayers.length * NUM_ROUNDS);
-      const points = evaluateEpisodes(i, actor, coPlayers, run.evalEpisodes, rng.child(`eval-${atUnit}-${i}`), {
-        identities: trainer.identities, onRound,
-      });
-      for (const p of points) {
-        rows.push({ [unitCol]: atUnit, learner: p.learner, coplayer: p.coPlayer, round: p.round, reward: p.reward, cooperation: p.cooperation, coplayer_reward: p.coplayerReward, coplayer_cooperation: p.coplayerCooperation });
-      }
+      ...(outputs ? { outputs } : {}),
     });
-    appendCsv(episodePath, [unitCol, ...EPISODE_COLUMNS], rows);
-  };
-  const checkpoint = () => {
-    trainer.saveState(resumeDir);
-    writeJsonAtomic(join(resumeDir, 'state.json'), { unitsDone, window, windowStats } satisfies ResumeExtra);
-    writeStatus('running');
-  };
-
-  if (unitsDone === 0 && evalUnits.has(0)) evaluate(0);
-  let stopped = false;
-  while (unitsDone < total) {
-    const result = trainer.runUnit(unitsDone, rng.child(`unit-${unitsDone}`));
-    unitsDone++;
-    window.push(...result.points);
-    windowStats.push(result.stats.map((s) => ({ ...s })));
-    latest = mergePoints(result.points.filter((p) => p.learner === 0));
-    if (unitsDone % run.logEvery === 0 || unitsDone === total) {
-      const merged = mergePoints(window);
-      const rows = merged.map((p) => {
-        const stats: Record<string, number> = {};
-        for (const name of trainer.statNames) {
-          const vals = windowStats.map((s) => s[p.learner]?.[name]).filter((v): v is number => v !== undefined);
-          stats[name] = vals.reduce((a, b) => a + b, 0) / Math.max(1, vals.length);
-        }
-        return {
-          [unitCol]: unitsDone, learner: p.learner, coplayer: p.coPlayer, reward: p.reward, cooperation: p.cooperation,
-          coplayer_reward: p.coplayerReward, coplayer_cooperation: p.coplayerCooperation, episodes: p.episodes, ...stats,
-        };
-      });
-      appendCsv(trainPath, [unitCol, ...TRAIN_COLUMNS, ...trainer.statNames], rows);
-      window = [];
-      windowStats = [];
+    const writeStatus = (state: Status['state'], outputs?: Status['outputs']) => writeJsonAtomic(join(dir, STATUS_FILE), statusNow(state, outputs));
+    if (status) {
+      writeJsonAtomic(configPath, config);
+      writeStatus('running');
+    } else {
+      // A new run directory appears with its config and status in one step: it never exists half made.
+      const fresh = join(dirname(dir), `.${basename(dir)}.new-${process.pid}`);
+      mkdirSync(fresh, { recursive: true });
+      writeJsonAtomic(join(fresh, CONFIG_FILE), config);
+      writeJsonAtomic(join(fresh, STATUS_FILE), statusNow('running'));
+      renameDurably(fresh, dir);
     }
-    if (evalUnits.has(unitsDone)) evaluate(unitsDone);
-    stopped = unitsDone < total && (hooks.shouldStop?.() ?? false);
-    if (unitsDone % run.checkpointEvery === 0 || stopped) checkpoint();
-    hooks.onProgress?.(progress());
-    if (stopped) break;
-    await new Promise((r) => setImmediate(r)); // let signals and progress through between units
+
+    const started = Date.now(), startUnits = unitsDone;
+    let latest: TrainPoint[] = [];
+    const progress = (message?: string): Progress => {
+      const rate = (unitsDone - startUnits) / Math.max(1e-3, (Date.now() - started) / 1000);
+      return {
+        experiment: o.experiment, algo: o.algo, seed: o.seed, unit: unitCol, done: unitsDone, total, rate,
+        eta: rate > 0 ? (total - unitsDone) / rate : NaN, latest, ...(message ? { message } : {}),
+      };
+    };
+    // Work inside a unit, at most every 2 s: a PPI phase runs for minutes (hours at the paper's sizes).
+    let lastWork = 0;
+    const onWork = (stage: string, done: number, of: number) => {
+      if (!hooks.onProgress || (Date.now() - lastWork < 2000 && done < of)) return;
+      lastWork = Date.now();
+      hooks.onProgress(progress(`${stage} ${done}/${of}`));
+    };
+    trainer.setWorkListener?.(onWork);
+
+    const evalUnits = new Set(run.evalAt.map((f) => Math.round(f * total)));
+    evalUnits.add(total);
+    const evaluate = (atUnit: number) => {
+      const rows: CsvRow[] = [];
+      const actors = trainer.actors();
+      actors.forEach((actor, i) => {
+        const coPlayers = evaluationCoPlayers(trainer, i, frozen);
+        const stage = `evaluation at ${unitCol} ${atUnit}, learner ${i + 1}`;
+        let played = 0;
+        const onRound = () => onWork(stage, ++played, coPlayers.length * NUM_ROUNDS);
+        const points = evaluateEpisodes(i, actor, coPlayers, run.evalEpisodes, rng.child(`eval-${atUnit}-${i}`), {
+          identities: trainer.identities, onRound,
+        });
+        for (const p of points) {
+          rows.push({ [unitCol]: atUnit, learner: p.learner, coplayer: p.coPlayer, round: p.round, reward: p.reward, cooperation: p.cooperation, coplayer_reward: p.coplayerReward, coplayer_cooperation: p.coplayerCooperation });
+        }
+      });
+      appendCsv(path('episode.csv'), columns['episode.csv'], rows);
+    };
+    /** The mean of one statistic of one learner over the units of the log window. */
+    const windowMean = (units: Record<string, number>[][], learner: number, stat: string) => {
+      const vals = units.map((s) => s[learner]?.[stat]).filter((v): v is number => v !== undefined);
+      return vals.reduce((a, b) => a + b, 0) / Math.max(1, vals.length);
+    };
+    const checkpoint = () => {
+      writeCheckpoint(dir, trainer, { unitsDone, window, windowStats, windowTimings }, rng.seed);
+      committed = true;
+      writeStatus('running');
+    };
+
+    if (unitsDone === 0 && evalUnits.has(0)) evaluate(0);
+    let stopped = false;
+    while (unitsDone < total) {
+      const t0 = performance.now();
+      const result = trainer.runUnit(unitsDone, rng.child(`unit-${unitsDone}`));
+      const unitSeconds = (performance.now() - t0) / 1000;
+      unitsDone++;
+      window.push(...result.points);
+      windowStats.push(result.stats.map((s) => ({ ...s })));
+      windowTimings.push(result.stats.map((_, i) => ({ unitSeconds, ...result.timings?.[i] })));
+      latest = mergePoints(result.points.filter((p) => p.learner === 0));
+      if (unitsDone % run.logEvery === 0 || unitsDone === total) {
+        const rows = mergePoints(window).map((p) => ({
+          [unitCol]: unitsDone, learner: p.learner, coplayer: p.coPlayer, reward: p.reward, cooperation: p.cooperation,
+          coplayer_reward: p.coplayerReward, coplayer_cooperation: p.coplayerCooperation, episodes: p.episodes,
+          ...Object.fromEntries(trainer.statNames.map((s) => [s, windowMean(windowStats, p.learner, s)])),
+        }));
+        const timingNames = columns['timing.csv'].slice(2);
+        const timings = windowTimings[0].map((_, learnerIndex) => ({
+          [unitCol]: unitsDone, learner: learnerIndex, ...Object.fromEntries(timingNames.map((s) => [s, windowMean(windowTimings, learnerIndex, s)])),
+        }));
+        appendCsv(path('train.csv'), columns['train.csv'], rows);
+        appendCsv(path('timing.csv'), columns['timing.csv'], timings);
+        window = [];
+        windowStats = [];
+        windowTimings = [];
+      }
+      if (evalUnits.has(unitsDone)) evaluate(unitsDone);
+      stopped = unitsDone < total && (hooks.shouldStop?.() ?? false);
+      if (unitsDone % run.checkpointEvery === 0 || stopped) checkpoint();
+      hooks.onProgress?.(progress());
+      if (stopped) break;
+      await new Promise((r) => setImmediate(r)); // let signals and progress through between units
+    }
+    if (stopped) {
+      log(`stopped ${dir} at ${unitCol} ${unitsDone}/${total}; continue with --resume`);
+      return { dir, status: 'stopped', unitsDone };
+    }
+    // final/ is rebuilt whole: nothing of an earlier, killed attempt at it stays.
+    const finalDir = join(dir, FINAL_DIR);
+    if (existsSync(finalDir)) {
+      rmSync(finalDir, { recursive: true, force: true });
+      ioStep('remove final/');
+    }
+    trainer.saveFinal(finalDir);
+    // The run is done when this status, with its outputs' checksums, is in place.
+    writeStatus('done', outputDigests(dir));
+    committed = true;
+    removeCheckpoint(dir);
+    return { dir, status: 'done', unitsDone };
   }
-  if (stopped) {
-    trainer.dispose();
-    log(`stopped ${dir} at ${unitCol} ${unitsDone}/${total}; continue with --resume`);
-    return { dir, status: 'stopped', unitsDone };
-  }
-  trainer.saveFinal(join(dir, 'final'));
-  writeStatus('done');
-  rmSync(resumeDir, { recursive: true, force: true });
-  trainer.dispose();
-  return { dir, status: 'done', unitsDone };
 }

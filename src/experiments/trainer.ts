@@ -8,12 +8,19 @@ import type { Actor } from '../agents/actor';
 import type { EpisodePoint, TrainPoint } from '../agents/evaluate';
 import type { Rng } from '../rng';
 import type { ExperimentSpec } from './experiments';
+import type { MemoryPart } from './memory';
+import type { RunSettings } from './presets';
 
 export interface UnitResult {
   /** Training-curve points of this unit (per learner and co-player kind). */
   readonly points: readonly TrainPoint[];
   /** Per learner: loss statistics and the like, averaged into train.csv as extra columns. */
   readonly stats: readonly Readonly<Record<string, number>>[];
+  /**
+   * Per learner: wall-clock seconds of parts of the unit (`Trainer.timingNames`). They go to timing.csv, not
+   * train.csv: they differ between two runs of the same seed, and train.csv is compared byte for byte.
+   */
+  readonly timings?: readonly Readonly<Record<string, number>>[];
 }
 
 /**
@@ -28,14 +35,20 @@ export interface Trainer {
   readonly totalUnits: number;
   /** Names of the per-learner statistics `runUnit` reports, in column order. */
   readonly statNames: readonly string[];
+  /** Names of the per-learner timings `runUnit` reports (timing.csv columns after the runner's own `unitSeconds`). */
+  readonly timingNames: readonly string[];
   /** Runs unit `index` (0-based) with its own random stream. */
   runUnit(index: number, rng: Rng): UnitResult;
   /** The current learners as players (for evaluation); learner i at index i. */
   actors(): Actor[];
   /** Whether co-players' identities are given (Opponent-ID ablation). */
   readonly identities: boolean;
-  /** Everything needed to continue exactly: weights, optimiser moments, data. */
+  /** Everything needed to continue exactly: weights, optimiser moments and step count, data. */
   saveState(dir: string): void;
+  /**
+   * Restores what `saveState` wrote. Settings (an optimiser's learning rate, ...) come from the configuration the
+   * trainer was created with, never from the saved state: a resumed run trains with the settings config.json records.
+   */
   loadState(dir: string): void;
   /** The learners' final weights (small; later steps and notebooks load them). */
   saveFinal(dir: string): void;
@@ -57,6 +70,8 @@ export interface TrainerDeps {
 
 export interface TrainerFactory<C> {
   create(spec: ExperimentSpec, config: C, rng: Rng, deps: TrainerDeps): Trainer;
+  /** The parts of a run's memory need at these settings (src/experiments/memory.ts), checked before it starts. */
+  memory(spec: ExperimentSpec, config: C, run: RunSettings): MemoryPart[];
   /** A saved learner as a frozen player (the Fixed In-Context Learner, evaluation of saved agents). */
   loadActor(finalDir: string, learner: number): Actor;
 }

@@ -11,7 +11,7 @@ import { NUM_OUTCOMES } from '../game/ipd';
 import type { EpisodeBatch } from '../game/episode';
 import type { Actor, ActorSession } from '../agents/actor';
 import { ID_SIZE } from '../agents/actor';
-import { concatBatches, playMatch, swapSeats, type Matchup } from '../agents/match';
+import { concatBatches, playMatchups, swapSeats, type BatchPolicy, type Matchup } from '../agents/match';
 import { trainPoint, type TrainPoint } from '../agents/evaluate';
 import type { IpdEnvOptions } from '../game/env';
 import { centerByGroup, gae, lambdaReturns } from './returns';
@@ -45,6 +45,11 @@ export interface A2cConfig {
    * policy must keep exploring until in-context inference is learned (README "A2C").
    */
   readonly entropyCoefEnd?: number;
+  /**
+   * Not in the paper: with `entropyCoefEnd`, the fraction of training after which the decay starts (default 0: over
+   * the whole run); c_e stays `entropyCoef` until then (the `long` preset's Step-1 variant decays over the last 25 %).
+   */
+  readonly entropyDecayFrom?: number;
   /** Subtract the mean advantage, separately for episodes against tabular and against learning co-players. Table 2 `advantages_normalization`. */
   readonly centerAdvantages: boolean;
   /**
@@ -120,6 +125,11 @@ export function validateA2cConfig(cfg: A2cConfig): A2cConfig {
   inRange(w, 'valueCoef', cfg.valueCoef, 0, Infinity);
   inRange(w, 'entropyCoef', cfg.entropyCoef, 0, Infinity);
   if (cfg.entropyCoefEnd !== undefined) inRange(w, 'entropyCoefEnd', cfg.entropyCoefEnd, 0, Infinity);
+  if (cfg.entropyDecayFrom !== undefined) {
+    inRange(w, 'entropyDecayFrom', cfg.entropyDecayFrom, 0, 1);
+    if (cfg.entropyDecayFrom >= 1) throw new RangeError(`${w}: entropyDecayFrom must be below 1, got ${cfg.entropyDecayFrom}`);
+    if (cfg.entropyCoefEnd === undefined) throw new RangeError(`${w}: entropyDecayFrom needs entropyCoefEnd (the value the decay ends at)`);
+  }
   inRange(w, 'adamEpsilon', cfg.adamEpsilon, 0, 1, true);
   finite(w, 'maxGradNorm', cfg.maxGradNorm === Infinity ? 0 : cfg.maxGradNorm);
   integer(w, 'iterations', cfg.iterations, 0);
@@ -144,12 +154,18 @@ export function validateA2cConfig(cfg: A2cConfig): A2cConfig {
 
 const OBS_COLUMNS = NUM_OUTCOMES;
 const ID_INDICATOR = OBS_COLUMNS + ID_SIZE;
-const OUTPUTS = 3;
+/** Network outputs: the two policy logits and the value. */
+export const A2C_OUTPUTS = 3;
 
-/** c_e at a 0-based iteration: `entropyCoef`, or its linear decay to `entropyCoefEnd` over `iterations` when set. */
+/**
+ * c_e at a 0-based iteration: `entropyCoef`, or, when `entropyCoefEnd` is set, its linear decay to `entropyCoefEnd`
+ * between the iteration at fraction `entropyDecayFrom` (default 0) of training and the last one.
+ */
 export function entropyCoefAt(cfg: A2cConfig, iteration: number): number {
   if (cfg.entropyCoefEnd === undefined || cfg.iterations <= 1) return cfg.entropyCoef;
-  const f = Math.min(1, Math.max(0, iteration / (cfg.iterations - 1)));
+  const start = (cfg.entropyDecayFrom ?? 0) * (cfg.iterations - 1);
+  const span = cfg.iterations - 1 - start;
+  const f = span <= 0 ? 1 : Math.min(1, Math.max(0, (iteration - start) / span));
   return cfg.entropyCoef + f * (cfg.entropyCoefEnd - cfg.entropyCoef);
 }
 
@@ -174,15 +190,16 @@ export function createA2cAgent(cfg: A2cConfig, opponentId: boolean, rng: Rng): A
       inputGroups: opponentId ? [OBS_COLUMNS, ID_SIZE + 1] : [OBS_COLUMNS],
       embedSize: cfg.embedSize,
       hiddenSize: cfg.hiddenSize,
-      outputSize: OUTPUTS,
+      outputSize: A2C_OUTPUTS,
     },
     rng,
     { init: cfg.init },
   );
-  return { net, optimizer: new Adam(net.params.length, optimizerConfig(cfg)), opponentId };
+  return { net, optimizer: new Adam(net.params.length, a2cOptimizerConfig(cfg)), opponentId };
 }
 
-function optimizerConfig(cfg: A2cConfig) {
+/** The Adam settings of an A2C configuration (Table 2: β = (0.9, 0.999), no weight decay). */
+export function a2cOptimizerConfig(cfg: A2cConfig) {
   return { learningRate: cfg.learningRate, beta1: 0.9, beta2: 0.999, epsilon: cfg.adamEpsilon, weightDecay: 0, maxGradNorm: cfg.maxGradNorm };
 }
 
@@ -220,9 +237,43 @@ export function a2cActor(agent: A2cAgent): Actor {
           for (let b = 0; b < episodes; b++) x[b * width + observations[b]] = 1;
           const step = net.step(h, x, episodes);
           h = step.h;
-          for (let b = 0; b < episodes; b++) actions[b] = rng.uniform() < probCooperate(step.out, b * OUTPUTS) ? 0 : 1;
+          for (let b = 0; b < episodes; b++) actions[b] = rng.uniform() < probCooperate(step.out, b * A2C_OUTPUTS) ? 0 : 1;
         },
       };
+    },
+  };
+}
+
+/**
+ * The agent as `playMatchups` drives it in training: all of its episodes of the iteration in one batch, each round's
+ * network step recorded as the update's forward pass (`GruNet.beginSequence`), so the update does not run it again.
+ * Its inputs are exactly `a2cInputs`' for the same episodes, and its actions are drawn as `a2cActor` draws them.
+ */
+export function a2cBatchPolicy(agent: A2cAgent): BatchPolicy {
+  const net = agent.net, width = net.config.inputSize;
+  let x = new Float32Array(0), p = new Float64Array(0), step = 0, rows = 0;
+  return {
+    begin(n: number, rounds: number, coPlayerIds?: Float32Array) {
+      rows = n;
+      x = new Float32Array(n * width);
+      p = new Float64Array(n);
+      step = 0;
+      net.beginSequence(n, rounds + (agent.opponentId ? 1 : 0));
+      if (agent.opponentId) {
+        if (!coPlayerIds) throw new Error('a2cBatchPolicy: the agent conditions on co-player identities but was told none');
+        for (let b = 0; b < n; b++) {
+          x.set(coPlayerIds.subarray(b * ID_SIZE, (b + 1) * ID_SIZE), b * width + OBS_COLUMNS);
+          x[b * width + ID_INDICATOR] = 1;
+        }
+        net.sequenceStep(x, step++);
+      }
+    },
+    probCooperate(observations: Uint8Array) {
+      x.fill(0);
+      for (let b = 0; b < rows; b++) x[b * width + observations[b]] = 1;
+      const out = net.sequenceStep(x, step++);
+      for (let b = 0; b < rows; b++) p[b] = probCooperate(out, b * A2C_OUTPUTS);
+      return p;
     },
   };
 }
@@ -293,7 +344,7 @@ export function a2cLoss(
   for (let b = 0; b < episodes; b++) {
     for (let t = 0; t < rounds; t++) {
       scaled[b * rounds + t] = rewards[b * rounds + t] * cfg.rewardScale;
-      values[b * rounds + t] = out[(b * steps + t + offset) * OUTPUTS + 2];
+      values[b * rounds + t] = out[(b * steps + t + offset) * A2C_OUTPUTS + 2];
     }
   }
   const advantages = gae(scaled, values, episodes, rounds, cfg.gamma, cfg.gaeLambda);
@@ -305,7 +356,7 @@ export function a2cLoss(
   for (let b = 0; b < episodes; b++) {
     for (let t = 0; t < rounds; t++) {
       const i = b * rounds + t;
-      const o = (b * steps + t + offset) * OUTPUTS;
+      const o = (b * steps + t + offset) * A2C_OUTPUTS;
       const pC = probCooperate(out, o);
       const pi = [pC, 1 - pC];
       const logPi = logSoftmax2(out[o], out[o + 1]);
@@ -339,9 +390,18 @@ function logSoftmax2(z0: number, z1: number): [number, number] {
 // global-norm clipping. Only this agent's network and optimiser are read or written.
 // ---------------------------------------------------------------------------------------------------------------
 
-export function a2cUpdate(agent: A2cAgent, data: A2cData, cfg: A2cConfig): A2cLossStats & { gradNorm: number } {
-  const { x, steps, offset } = a2cInputs(agent, data);
-  const out = agent.net.forward(x, data.batch.episodes, steps);
+/**
+ * @param recorded true when the agent's network has just played exactly these episodes through `a2cBatchPolicy`:
+ *   the forward pass it recorded then is the update's (same weights, same inputs), so it is not run again.
+ */
+export function a2cUpdate(agent: A2cAgent, data: A2cData, cfg: A2cConfig, recorded = false): A2cLossStats & { gradNorm: number } {
+  const offset = agent.opponentId ? 1 : 0;
+  let out: Float32Array;
+  if (recorded) out = agent.net.sequenceOutputs();
+  else {
+    const { x, steps } = a2cInputs(agent, data);
+    out = agent.net.forward(x, data.batch.episodes, steps);
+  }
   const { dOut, stats } = a2cLoss(out, data, cfg, offset);
   const grads = agent.net.backward(dOut);
   const { gradNorm } = agent.optimizer.step(agent.net.params, grads);
@@ -370,9 +430,11 @@ export function a2cIteration(
   const identities = agents.some((a) => a.opponentId);
   const own: { batch: EpisodeBatch; group: number; ids?: Float32Array }[][] = agents.map(() => []);
   const points: TrainPoint[] = [];
+  // All matchups at once, each agent's rows in the order its own side is concatenated below (`playMatchups`).
+  const games = playMatchups(agents.map(a2cBatchPolicy), matchups, rng, { ...game, identities });
   matchups.forEach((m, k) => {
     const b = 'learner' in m.coPlayer ? a2cActor(agents[m.coPlayer.learner]) : m.coPlayer.actor;
-    const played = playMatch(a2cActor(agents[m.learner]), b, m.episodes, rng.child(`match-${k}`), { ...game, identities });
+    const played = games[k];
     const group = b.kind === 'learner' ? 1 : 0;
     own[m.learner].push({ batch: played.batch, group, ids: played.idsOfB });
     points.push(trainPoint(played.batch, m.learner, b.kind));
@@ -390,7 +452,7 @@ export function a2cIteration(
     let at = 0;
     for (const p of parts) groups.fill(p.group, at, (at += p.batch.episodes));
     const coPlayerIds = agent.opponentId ? concatFloat(parts.map((p) => p.ids!)) : undefined;
-    return a2cUpdate(agent, { batch, groups, coPlayerIds }, cfg);
+    return a2cUpdate(agent, { batch, groups, coPlayerIds }, cfg, true);
   });
   return { points, stats };
 }

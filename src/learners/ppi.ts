@@ -469,7 +469,7 @@ export interface PpiStepModel {
 
 // Rollout rows per batched step at most: bounds memory at the paper's sizes (20,000 episodes × 2 × K rows would be
 // gigabytes); episodes beyond it are rolled out in further chunks.
-const MAX_ROLLOUT_ROWS = 16_384;
+export const MAX_ROLLOUT_ROWS = 16_384;
 
 function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));

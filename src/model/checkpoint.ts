@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { ioStep } from '../fault-injection';
 import { Adam, type OptimizerConfig } from './adam';
 import { GruNet, type GruNetConfig, type GruNetOptions } from './gru-net';
 
@@ -45,7 +46,8 @@ function sha256(a: Float32Array): string {
   return createHash('sha256').update(Buffer.from(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
 }
 
-function writeSynced(path: string, data: string | Uint8Array): void {
+/** Writes a whole file and flushes it to disk (then counts as one step for fault injection, src/fault-injection.ts). */
+export function writeSynced(path: string, data: string | Uint8Array): void {
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const fd = openSync(path, 'w');
   try {
@@ -55,10 +57,11 @@ function writeSynced(path: string, data: string | Uint8Array): void {
   } finally {
     closeSync(fd);
   }
+  ioStep(`write ${basename(path)}`);
 }
 
 /** Flushes a directory's entries (the renames and new files in it) to disk. */
-function fsyncDir(path: string): void {
+export function fsyncDir(path: string): void {
   const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);
@@ -109,11 +112,16 @@ export function saveCheckpoint(dir: string, ck: { net: GruNet; optimizer?: Adam;
   if (existsSync(dir)) {
     rmSync(old, { recursive: true, force: true });
     renameSync(dir, old);
+    ioStep(`move aside ${basename(dir)}`);
   }
   // (When dir is missing, a moved-aside checkpoint from an interrupted save is kept until the new one is in place.)
   renameSync(tmp, dir);
   fsyncDir(parent);
-  rmSync(old, { recursive: true, force: true });
+  ioStep(`rename into place ${basename(dir)}`);
+  if (existsSync(old)) {
+    rmSync(old, { recursive: true, force: true });
+    ioStep(`remove old ${basename(dir)}`);
+  }
 }
 
 function readFloats(path: string, length: number, sha: string, what: string, dir: string): Float32Array {

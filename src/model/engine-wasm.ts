@@ -22,6 +22,8 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Engine } from './engine';
 import type { ParamLayout } from './layout';
+import type { Blas } from './blas';
+import type { NativeKernels } from './native';
 
 /** Project root (this file is src/model/engine-wasm.ts). */
 const ROOT = resolve(__dirname, '..', '..');
@@ -48,6 +50,19 @@ interface Kernels {
     wf: number, bf: number, wh: number, bhn: number, woT: number, bo: number, scratch: number,
   ): void;
   matmul(m: number, kd: number, n: number, a: number, b: number, c: number): void;
+  forwardAt(
+    b: number, t: number, s: number, d: number, hp: number, k: number, x: number, hs: number, cache: number, out: number,
+    wf: number, bf: number, wh: number, bhn: number, woT: number, bo: number, scratch: number,
+  ): void;
+  forwardStep(
+    b: number, t: number, s: number, d: number, hp: number, k: number, x: number, hs: number, cache: number, out: number,
+    wf: number, bf: number, bhn: number, woT: number, bo: number, gh: number, scratch: number,
+  ): void;
+  backwardStep(
+    b: number, t: number, s: number, d: number, hp: number, k: number, x: number, hs: number, cache: number, dOut: number,
+    woT: number, dG: number, dhNext: number, dhPrev: number, gX: number, gGi: number, gHn: number, gWoT: number, gBo: number,
+    scratch: number,
+  ): void;
   backward(
     b: number, t: number, d: number, hp: number, k: number, x: number, hs: number, cache: number, dOut: number,
     whT: number, woT: number, dG: number, dhA: number, dhB: number, hT: number,
@@ -118,6 +133,22 @@ function plan(sizes: Record<string, number>): { offsets: Record<string, number>;
 
 /** Creates a `wasm-simd` engine for one network (its own instance and memory). */
 export function createWasmEngine(layout: ParamLayout): Engine {
+  return createKernelEngine(layout, null);
+}
+
+/**
+ * Steps per large dW_h product in the `blas` backward: enough stacked rows (≥ 4096) for the BLAS to run at full
+ * speed, few enough that the stacked dG stays small (16 steps at B = 256: 6 MiB).
+ */
+const stackedSteps = (batch: number, steps: number): number => Math.min(steps, Math.max(1, Math.ceil(4096 / batch)));
+
+/**
+ * The host of the kernels, for the three engines that use them: `wasm-simd` (blas = null: every product in the fused
+ * kernels), `blas` (the products of each step in a native BLAS, the elementwise work in the WebAssembly kernels'
+ * per-step passes `forwardStep` / `backwardStep`) and `native` (the same, with those passes in C: `native.ts`).
+ */
+export function createKernelEngine(layout: ParamLayout, blas: Blas | null, native: NativeKernels | null = null): Engine {
+  if (native && !blas) throw new Error('createKernelEngine: the native elementwise passes go with a BLAS (the products between them)');
   const D = layout.inputSize, E = layout.embedSize, H = layout.hiddenSize, K = layout.outputSize;
   const Hp = pad8(H), G = 3 * Hp;
   let kernels: Kernels | null = null;
@@ -128,7 +159,8 @@ export function createWasmEngine(layout: ParamLayout): Engine {
   const paramPlan = plan({ wf: D * G, bf: G, wh: Hp * G, whT: G * Hp, bhn: Hp, woT: K * Hp, bo: K });
   /** The weights currently in wasm memory (a private copy; replaced, never mutated). */
   let prepared: Float32Array | null = null;
-  let last: { batch: number; steps: number; params: Float32Array; offsets: Record<string, number>; base: number } | null = null;
+  /** The training forward whose caches are in memory; `fed` counts the steps computed so far. */
+  let last: { batch: number; steps: number; params: Float32Array; offsets: Record<string, number>; base: number; fed: number } | null = null;
 
   function k(): Kernels {
     if (!kernels) {
@@ -241,37 +273,134 @@ export function createWasmEngine(layout: ParamLayout): Engine {
 
   const scratchFloats = 4 * G + 6 * Hp + 2 * D + 4 * K + 8;
 
+  /** A byte view of the whole linear memory for the C passes (re-made after the memory grows). */
+  let memBytes: Uint8Array | null = null;
+  const memView = (): Uint8Array => {
+    const buffer = k().memory.buffer;
+    if (!memBytes || memBytes.buffer !== buffer) memBytes = new Uint8Array(buffer);
+    return memBytes;
+  };
+  /** The per-step elementwise passes of the `blas` and `native` engines: in C when loaded, else in WebAssembly. */
+  const elementwise: Pick<Kernels, 'forwardStep' | 'backwardStep'> = native
+    ? {
+      forwardStep: (...a) => native.forwardStep(memView(), ...a),
+      backwardStep: (...a) => native.backwardStep(memView(), ...a),
+    }
+    : {
+      forwardStep: (...a) => k().forwardStep(...a),
+      backwardStep: (...a) => k().backwardStep(...a),
+    };
+
+  /** Lays out the training region for B histories of T steps and writes h0; `last` then describes it. */
+  function beginTrain(params: Float32Array, B: number, T: number, h0: Float32Array | undefined): { base: number; o: Record<string, number> } {
+    const used = prepare(params);
+    const C = blas ? stackedSteps(B, T) : 1;
+    const p = plan({
+      x: B * T * D, hs: (T + 1) * B * Hp, cache: T * B * 5 * Hp, out: B * T * K, dOut: B * T * K,
+      dG: C * B * G, dhA: B * Hp, dhB: B * Hp, hT: blas ? 0 : Hp * B, gWh: Hp * G, gX: D * G, gGi: G, gHn: Hp, gWoT: K * Hp,
+      gBo: K, scratch: scratchFloats,
+    });
+    const base = reserve('train', p.bytes);
+    const o = p.offsets;
+    putState(base + o.hs, h0, B);
+    last = { batch: B, steps: T, params: used, offsets: o, base, fed: 0 };
+    return { base, o };
+  }
+
+  /** Step s of the training forward begun by `beginTrain` (inputs already in place). */
+  function trainStep(s: number): void {
+    const { batch: B, steps: T, base, offsets: o } = last!;
+    const kk = k();
+    prepare(last!.params);                     // a no-op unless an acting step with other weights came between
+    if (blas) {
+      // gh = h_s·W_h for all rows at once (dG's space is free until the backward), then the gates.
+      blas.sgemm(kk.memory.buffer, false, false, B, G, Hp, 1, base + o.hs + s * B * Hp * 4, Hp, paramPtr('wh'), G, 0, base + o.dG, G);
+      elementwise.forwardStep(B, T, s, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.out,
+        paramPtr('wf'), paramPtr('bf'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.dG, base + o.scratch);
+    } else {
+      kk.forwardAt(B, T, s, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.out,
+        paramPtr('wf'), paramPtr('bf'), paramPtr('wh'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.scratch);
+    }
+  }
+
+  /**
+   * Backpropagation through time with the products in the BLAS: per step the kernels' elementwise pass, then
+   * dh_{s−1} += dG_s·W_hᵀ; every `stackedSteps` steps one product gW_h += [h_s …]ᵀ·[dG_s …] over the stacked rows.
+   */
+  function blasBackward(B: number, T: number, base: number, o: Record<string, number>): void {
+    const kk = k(), lib = blas!;
+    for (const [name, n] of [['gWh', Hp * G], ['gX', D * G], ['gGi', G], ['gHn', Hp], ['gWoT', K * Hp], ['gBo', K], ['dhA', B * Hp]] as const) {
+      f32(base + o[name], n).fill(0);
+    }
+    const C = stackedSteps(B, T);
+    let dhNext = base + o.dhA, dhPrev = base + o.dhB;
+    for (let s = T - 1; s >= 0; s--) {
+      const s0 = Math.floor(s / C) * C;
+      const dG = base + o.dG + (s - s0) * B * G * 4;
+      elementwise.backwardStep(B, T, s, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.dOut, paramPtr('woT'),
+        dG, dhNext, dhPrev, base + o.gX, base + o.gGi, base + o.gHn, base + o.gWoT, base + o.gBo, base + o.scratch);
+      if (s > 0) lib.sgemm(kk.memory.buffer, false, false, B, Hp, G, 1, dG, G, paramPtr('whT'), Hp, 1, dhPrev, Hp);
+      if (s === s0) {
+        const rows = Math.min(C, T - s0) * B;
+        lib.sgemm(kk.memory.buffer, true, false, Hp, G, rows, 1, base + o.hs + s0 * B * Hp * 4, Hp, base + o.dG, G, 1, base + o.gWh, G);
+      }
+      const tmp = dhNext; dhNext = dhPrev; dhPrev = tmp;
+    }
+  }
+
   return {
-    kind: 'wasm-simd',
+    kind: native ? 'native' : blas ? 'blas' : 'wasm-simd',
 
     forward(params, x, B, T, h0) {
-      const used = prepare(params);
-      const p = plan({
-        x: B * T * D, hs: (T + 1) * B * Hp, cache: T * B * 5 * Hp, out: B * T * K, dOut: B * T * K,
-        dG: B * G, dhA: B * Hp, dhB: B * Hp, hT: Hp * B, gWh: Hp * G, gX: D * G, gGi: G, gHn: Hp, gWoT: K * Hp, gBo: K,
-        scratch: scratchFloats,
-      });
-      const base = reserve('train', p.bytes);
-      const o = p.offsets;
+      const { base, o } = beginTrain(params, B, T, h0);
       f32(base + o.x, B * T * D).set(x.subarray(0, B * T * D));
-      putState(base + o.hs, h0, B);
-      k().forward(B, T, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.out,
-        paramPtr('wf'), paramPtr('bf'), paramPtr('wh'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.scratch);
-      last = { batch: B, steps: T, params: used, offsets: o, base };
+      if (blas) for (let s = 0; s < T; s++) trainStep(s);
+      else {
+        k().forward(B, T, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.out,
+          paramPtr('wf'), paramPtr('bf'), paramPtr('wh'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.scratch);
+      }
+      last!.fed = T;
       return f32(base + o.out, B * T * K).slice();
     },
 
+    beginSequence(params, B, T, h0) {
+      beginTrain(params, B, T, h0);
+      f32(last!.base + last!.offsets.x, B * T * D).fill(0);
+    },
+
+    sequenceStep(x, s) {
+      if (!last || last.fed !== s) {
+        throw new Error(`GruNet.sequenceStep: expected step ${last ? last.fed : '(none: call beginSequence first)'}, got ${s}`);
+      }
+      const { batch: B, steps: T, base, offsets: o } = last;
+      const xs = f32(base + o.x, B * T * D);
+      for (let b = 0; b < B; b++) xs.set(x.subarray(b * D, (b + 1) * D), (b * T + s) * D);
+      trainStep(s);
+      last.fed = s + 1;
+      const all = f32(base + o.out, B * T * K), out = new Float32Array(B * K);
+      for (let b = 0; b < B; b++) out.set(all.subarray((b * T + s) * K, (b * T + s + 1) * K), b * K);
+      return out;
+    },
+
+    sequenceOutputs() {
+      if (!last || last.fed !== last.steps) throw new Error(`GruNet.sequenceOutputs: ${last ? `only ${last.fed} of ${last.steps} steps fed` : 'no sequence begun'}`);
+      return f32(last.base + last.offsets.out, last.batch * last.steps * K).slice();
+    },
+
     backward(dOut) {
-      if (!last) throw new Error('GruNet.backward: call forward first (backward differentiates the last forward)');
+      if (!last || last.fed !== last.steps) throw new Error('GruNet.backward: call forward first (backward differentiates the last forward)');
       const { batch: B, steps: T, offsets: o, base } = last;
       if (dOut.length !== B * T * K) {
         throw new RangeError(`GruNet.backward: dOut must have B*T*K = ${B * T * K} entries, got ${dOut.length}`);
       }
       const w = prepare(last.params);          // a no-op unless an acting step with other weights came between
       f32(base + o.dOut, B * T * K).set(dOut);
-      k().backward(B, T, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.dOut,
-        paramPtr('whT'), paramPtr('woT'), base + o.dG, base + o.dhA, base + o.dhB, base + o.hT,
-        base + o.gWh, base + o.gX, base + o.gGi, base + o.gHn, base + o.gWoT, base + o.gBo, base + o.scratch);
+      if (blas) blasBackward(B, T, base, o);
+      else {
+        k().backward(B, T, D, Hp, K, base + o.x, base + o.hs, base + o.cache, base + o.dOut,
+          paramPtr('whT'), paramPtr('woT'), base + o.dG, base + o.dhA, base + o.dhB, base + o.hT,
+          base + o.gWh, base + o.gX, base + o.gGi, base + o.gHn, base + o.gWoT, base + o.gBo, base + o.scratch);
+      }
       const gWh = f32(base + o.gWh, Hp * G), gX = f32(base + o.gX, D * G), gGi = f32(base + o.gGi, G);
       const gHn = f32(base + o.gHn, Hp), gWoT = f32(base + o.gWoT, K * Hp), gBo = f32(base + o.gBo, K);
       const grads = new Float32Array(layout.size);
@@ -312,13 +441,20 @@ export function createWasmEngine(layout: ParamLayout): Engine {
 
     step(params, h, x, B) {
       prepare(params);
-      const p = plan({ x: B * D, hs: 2 * B * Hp, out: B * K, scratch: scratchFloats });
+      const p = plan({ x: B * D, hs: 2 * B * Hp, out: B * K, gh: blas ? B * G : 0, scratch: scratchFloats });
       const base = reserve('act', p.bytes);
       const o = p.offsets;
       f32(base + o.x, B * D).set(x.subarray(0, B * D));
       putState(base + o.hs, h, B);
-      k().forward(B, 1, D, Hp, K, base + o.x, base + o.hs, 0, base + o.out,
-        paramPtr('wf'), paramPtr('bf'), paramPtr('wh'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.scratch);
+      if (blas) {
+        const kk = k();
+        blas.sgemm(kk.memory.buffer, false, false, B, G, Hp, 1, base + o.hs, Hp, paramPtr('wh'), G, 0, base + o.gh, G);
+        elementwise.forwardStep(B, 1, 0, D, Hp, K, base + o.x, base + o.hs, 0, base + o.out,
+          paramPtr('wf'), paramPtr('bf'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.gh, base + o.scratch);
+      } else {
+        k().forward(B, 1, D, Hp, K, base + o.x, base + o.hs, 0, base + o.out,
+          paramPtr('wf'), paramPtr('bf'), paramPtr('wh'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.scratch);
+      }
       return { h: getState(base + o.hs + B * Hp * 4, B), out: f32(base + o.out, B * K).slice() };
     },
 

@@ -1,7 +1,11 @@
 /**
  * The engine interface: the arithmetic of one GRU sequence model (forward, backpropagation through time, acting
- * step), separate from the model object that owns the weights. Three engines implement it:
+ * step), separate from the model object that owns the weights. Five engines implement it:
  *
+ * - `native`: as `blas`, with the elementwise passes in C compiled for this machine (`csrc/gru.c`, `native.ts`),
+ *   the fastest where a C compiler and the BLAS are installed;
+ * - `blas`: the kernels below for the elementwise work, with every matrix product of a step in a native BLAS
+ *   (Debian's OpenBLAS through koffi, `blas.ts`), the fastest where that library is installed;
  * - `wasm-simd`: fused AssemblyScript WebAssembly-SIMD kernels (`asm/gru.ts`, built by `scripts/build-wasm.mjs`),
  *   the fast path;
  * - `js`: plain TypeScript loops over Float32Array, always available, no build step;
@@ -13,14 +17,16 @@
 import type { ParamLayout } from './layout';
 
 /** Which implementation runs the arithmetic. */
-export type EngineKind = 'wasm-simd' | 'js' | 'tfjs';
+export type EngineKind = 'native' | 'blas' | 'wasm-simd' | 'js' | 'tfjs';
 
 /** All engine kinds, fastest first. */
-export const ENGINE_KINDS: readonly EngineKind[] = ['wasm-simd', 'js', 'tfjs'];
+export const ENGINE_KINDS: readonly EngineKind[] = ['native', 'blas', 'wasm-simd', 'js', 'tfjs'];
 
 /** The arithmetic of one network. Shapes use B = batch, T = steps, D/H/K from the layout. */
 export interface Engine {
   readonly kind: EngineKind;
+  /** Threads it runs on (2 for the split engine of `parallel.ts`; default 1). */
+  readonly threads?: number;
   /**
    * Whole sequences, batch-major `x` [B, T, D]; `h0` [B, H] or zeros. Keeps what `backward` needs.
    * @returns outputs [B, T, K]
@@ -32,6 +38,16 @@ export interface Engine {
    * @returns gradients, same layout as the parameters
    */
   backward(dOut: Float32Array): Float32Array;
+  /**
+   * A training forward fed one step at a time, so that acting computes the update's forward as it plays (A2C is
+   * on-policy: the same weights act and are differentiated). `beginSequence` lays out B histories of T steps,
+   * `sequenceStep(x [B, D], s)` runs step s (in order) and returns its outputs [B, K], `sequenceOutputs` returns all
+   * outputs [B, T, K] once every step is fed; `backward` then differentiates it like a `forward`. Optional: GruNet
+   * emulates it with `step` and a final `forward` for engines without it.
+   */
+  beginSequence?(params: Float32Array, batch: number, steps: number, h0: Float32Array | undefined): void;
+  sequenceStep?(x: Float32Array, s: number): Float32Array;
+  sequenceOutputs?(): Float32Array;
   /** One step for B independent histories: `h` [B, H] (not modified), `x` [B, D] → new state [B, H], outputs [B, K]. */
   step(params: Float32Array, h: Float32Array, x: Float32Array, batch: number): { h: Float32Array; out: Float32Array };
   /** Bytes of WebAssembly linear memory this engine holds (0 for engines without any). */

@@ -29,7 +29,7 @@
 import type { Rng } from '../rng';
 import { integer } from '../check';
 import type { Engine, EngineKind } from './engine';
-import { createEngine, resolveEngineKind } from './engines';
+import { createEngine, resolveEngineKind, resolveThreads } from './engines';
 import { lecunNormal, orthogonal, uniformBound } from './init';
 import { PARAM_NAMES, paramLayout } from './layout';
 import type { ParamLayout, ParamName } from './layout';
@@ -63,6 +63,8 @@ export const PAPER_NET: Pick<GruNetConfig, 'embedSize' | 'hiddenSize'> = Object.
 export interface GruNetOptions {
   /** Force an engine; default `ICL_ENGINE` or the fastest available (`engines.ts`). */
   readonly engine?: EngineKind;
+  /** Threads: 2 splits every batch with a worker thread (`parallel.ts`); default `ICL_THREADS` or 1. */
+  readonly threads?: number;
 }
 
 /**
@@ -106,9 +108,13 @@ export class GruNet {
   readonly params: Float32Array;
   /** The engine kind running this network. */
   readonly engineKind: EngineKind;
+  /** Threads the engine runs on (1 or 2). */
+  readonly threads: number;
   private engine: Engine | null = null;
+  /** A sequence fed step by step on an engine without `beginSequence`: kept here, run as one `forward` at the end. */
+  private emulated: { batch: number; steps: number; fed: number; x: Float32Array; h: Float32Array; h0?: Float32Array } | null = null;
 
-  private constructor(config: GruNetConfig, params: Float32Array, engineKind: EngineKind) {
+  private constructor(config: GruNetConfig, params: Float32Array, engineKind: EngineKind, threads: number) {
     this.config = config;
     this.layout = paramLayout(config.inputSize, config.embedSize, config.hiddenSize, config.outputSize);
     if (params.length !== this.layout.size) {
@@ -116,6 +122,7 @@ export class GruNet {
     }
     this.params = params;
     this.engineKind = engineKind;
+    this.threads = threads;
   }
 
   /**
@@ -128,7 +135,7 @@ export class GruNet {
     const init = options.init ?? 'flax';
     if (!WEIGHT_INITS.includes(init)) throw new RangeError(`GruNet: init must be one of ${WEIGHT_INITS.join(', ')}, got '${String(init)}'`);
     const net = new GruNet(c, new Float32Array(paramLayout(c.inputSize, c.embedSize, c.hiddenSize, c.outputSize).size),
-      resolveEngineKind(options.engine));
+      resolveEngineKind(options.engine), resolveThreads(options.threads));
     if (init === 'pytorch') initPytorch(net.paramViews(), c, rng);
     else initFlax(net.paramViews(), c, rng);
     return net;
@@ -143,7 +150,7 @@ export class GruNet {
   /** A network with the given weights (copied), e.g. from a checkpoint. */
   static fromParams(config: GruNetConfig, params: Float32Array, options: GruNetOptions = {}): GruNet {
     const c = validateConfig(config);
-    return new GruNet(c, params.slice(), resolveEngineKind(options.engine));
+    return new GruNet(c, params.slice(), resolveEngineKind(options.engine), resolveThreads(options.threads));
   }
 
   /** Named subarray views into `params` (writes go through). */
@@ -167,7 +174,7 @@ export class GruNet {
 
   /** A deep copy with its own weights and engine (e.g. a frozen copy of an agent). */
   clone(options: GruNetOptions = {}): GruNet {
-    return new GruNet(this.config, this.params.slice(), options.engine ?? this.engineKind);
+    return new GruNet(this.config, this.params.slice(), options.engine ?? this.engineKind, resolveThreads(options.threads ?? this.threads));
   }
 
   /** The initial state for `batch` histories: zeros [B, H]. */
@@ -177,7 +184,7 @@ export class GruNet {
   }
 
   private getEngine(): Engine {
-    if (!this.engine) this.engine = createEngine(this.engineKind, this.layout);
+    if (!this.engine) this.engine = createEngine(this.engineKind, this.layout, this.threads);
     return this.engine;
   }
 
@@ -210,6 +217,59 @@ export class GruNet {
     }
     if (h0 && h0.length !== batch * H) throw new RangeError(`GruNet.forward: h0 must have B*H = ${batch * H} entries, got ${h0.length}`);
     return this.getEngine().forward(this.params, x, batch, steps, h0);
+  }
+
+  /**
+   * Starts a training forward over `batch` histories of `steps` steps that is fed one step at a time: acting with
+   * `sequenceStep` computes exactly what `forward` would, and `backward` then differentiates it, so an on-policy
+   * learner need not run the forward twice. The weights must not change until `backward`.
+   * @param h0 initial states [B, H]; default zeros
+   */
+  beginSequence(batch: number, steps: number, h0?: Float32Array): void {
+    integer('GruNet.beginSequence', 'batch', batch, 1);
+    integer('GruNet.beginSequence', 'steps', steps, 1);
+    if (h0 && h0.length !== batch * this.config.hiddenSize) throw new RangeError(`GruNet.beginSequence: h0 must have B*H = ${batch * this.config.hiddenSize} entries, got ${h0.length}`);
+    const engine = this.getEngine();
+    if (engine.beginSequence) {
+      engine.beginSequence(this.params, batch, steps, h0);
+      this.emulated = null;
+    } else {
+      this.emulated = { batch, steps, fed: 0, x: new Float32Array(batch * steps * this.config.inputSize), h: h0 ? h0.slice() : this.zeroState(batch), h0 };
+    }
+  }
+
+  /**
+   * Step `s` (0, 1, … in order) of the sequence begun: inputs x [B, D].
+   * @returns the outputs [B, K] of this step (a fresh array)
+   */
+  sequenceStep(x: Float32Array, s: number): Float32Array {
+    const D = this.config.inputSize;
+    const e = this.emulated;
+    if (!e) {
+      const engine = this.getEngine();
+      if (!engine.sequenceStep) throw new Error('GruNet.sequenceStep: call beginSequence first');
+      return engine.sequenceStep(x, s);
+    }
+    if (s !== e.fed) throw new Error(`GruNet.sequenceStep: expected step ${e.fed}, got ${s}`);
+    if (x.length !== e.batch * D) throw new RangeError(`GruNet.sequenceStep: x must have B*D = ${e.batch * D} entries, got ${x.length}`);
+    for (let b = 0; b < e.batch; b++) e.x.set(x.subarray(b * D, (b + 1) * D), (b * e.steps + s) * D);
+    const r = this.step(e.h, x, e.batch);
+    e.h = r.h;
+    e.fed++;
+    return r.out;
+  }
+
+  /** The outputs [B, T, K] of the whole sequence, once every step is fed (then `backward` applies to it). */
+  sequenceOutputs(): Float32Array {
+    const e = this.emulated;
+    if (!e) {
+      const engine = this.getEngine();
+      if (!engine.sequenceOutputs) throw new Error('GruNet.sequenceOutputs: call beginSequence first');
+      return engine.sequenceOutputs();
+    }
+    if (e.fed !== e.steps) throw new Error(`GruNet.sequenceOutputs: only ${e.fed} of ${e.steps} steps fed`);
+    this.emulated = null;
+    return this.forward(e.x, e.batch, e.steps, e.h0);
   }
 
   /**

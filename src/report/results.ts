@@ -14,7 +14,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { CoPlayerKind } from '../agents/actor';
 import { EXPERIMENTS, ALGOS, type Algo, type ExperimentName } from '../experiments/experiments';
 import { PRESETS, type PresetName } from '../experiments/presets';
-import { listRuns, readRunConfig, readRunTable, unitColumn, type Row, type RunRef } from '../experiments/results';
+import { listRuns, readRunConfig, readRunTable, refuseDamaged, unitColumn, type Row, type RunRef } from '../experiments/results';
 import { DEFAULT_ROOT, readStatus } from '../experiments/run';
 import type { MetricSeries } from './figures';
 import { toFrame, type DataFrame, type TableRecord } from './frames';
@@ -80,23 +80,30 @@ export interface TableQuery extends RunQuery {
   readonly at?: EvaluationPoint | number;
 }
 
-/** The runs matching a query (finished ones only unless `unfinished`), in experiment, algo, preset, seed order. */
-export function findRuns(q: RunQuery = {}): RunRef[] {
+/** Every run matching a query's lists, finished, unfinished or damaged (marked done but failing its check). */
+function matchingRuns(q: RunQuery): RunRef[] {
   const root = q.root ?? DEFAULT_ROOT;
   const out: RunRef[] = [];
   for (const experiment of q.experiments ?? EXPERIMENTS) {
     for (const algo of q.algos ?? ALGOS) {
       const presets = q.presets === 'largest' ? [resolvePreset('largest', experiment, algo, root)] : q.presets ?? PRESETS;
       for (const preset of presets) {
-        for (const run of listRuns(experiment, algo, preset, root)) {
-          if (q.seeds && !q.seeds.includes(run.seed)) continue;
-          if (!run.done && !q.unfinished) continue;
-          out.push(run);
-        }
+        out.push(...listRuns(experiment, algo, preset, root).filter((run) => !q.seeds || q.seeds.includes(run.seed)));
       }
     }
   }
   return out;
+}
+
+/**
+ * The runs matching a query (finished ones only unless `unfinished`), in experiment, algo, preset, seed order. A
+ * matching run marked done whose outputs fail their check is an error naming it and what is wrong: results are never
+ * drawn from a damaged run, nor silently without it (README "Guarantees of a run").
+ */
+export function findRuns(q: RunQuery = {}): RunRef[] {
+  const runs = matchingRuns(q);
+  refuseDamaged(runs);
+  return runs.filter((run) => run.done || q.unfinished);
 }
 
 /** The evaluation units present in one run's episode rows, named: the first is 'before', the last 'final'. */
@@ -323,6 +330,8 @@ export interface RunDescription extends TableRecord {
   readonly finished_count: number;
   /** Unfinished seeds with their progress, e.g. "1 (200/4500)". */
   readonly unfinished: string;
+  /** Seeds marked done whose outputs fail their check, with what is wrong; never counted as finished. */
+  readonly damaged: string;
   readonly unit: string;
   readonly units: number;
   /** Short commit(s) of the code that produced the runs, "+dirty" if src/ had uncommitted changes. */
@@ -333,7 +342,7 @@ export interface RunDescription extends TableRecord {
 
 /** Which runs exist under a root: seeds finished and unfinished, code commit, engine and the main settings. */
 export function describeRuns(q: RunQuery = {}): RunDescription[] {
-  const runs = findRuns({ ...q, unfinished: true });
+  const runs = matchingRuns(q);
   const groups = new Map<string, RunRef[]>();
   for (const r of runs) {
     const k = `${r.experiment}/${r.algo}/${r.preset}`;
@@ -348,16 +357,12 @@ export function describeRuns(q: RunQuery = {}): RunDescription[] {
     let unit = '';
     let units = 0;
     const unfinished: string[] = [];
-    for (const run of group) {
+    const damaged = group.filter((r) => r.problem).map((r) => `${r.seed} (${r.problem})`);
+    for (const run of group.filter((r) => !r.problem)) {
       const status = readStatus(run.dir);
       units = Math.max(units, status?.totalUnits ?? 0);
       if (!run.done) unfinished.push(`${run.seed} (${status?.unitsDone ?? 0}/${status?.totalUnits ?? '?'})`);
-      let config: Record<string, unknown>;
-      try {
-        config = readRunConfig(run);
-      } catch {
-        continue;
-      }
+      const config = readRunConfig(run);
       const code = config.code as { commit?: string; dirty?: boolean } | undefined;
       if (code?.commit) commits.add(`${code.commit.slice(0, 7)}${code.dirty ? '+dirty' : ''}`);
       if (typeof config.engine === 'string') engines.add(config.engine.split(' ')[0]);
@@ -373,6 +378,7 @@ export function describeRuns(q: RunQuery = {}): RunDescription[] {
       finished: done.length > 0 ? formatSeeds(done) : '',
       finished_count: done.length,
       unfinished: unfinished.join(', '),
+      damaged: damaged.join(', '),
       unit, units,
       commit: [...commits].join(', '),
       engine: [...engines].join(', '),
@@ -403,11 +409,12 @@ export function runsNote(s: RunSet): string {
   const [d] = describeRuns({ ...runQuery({ ...s, preset }), unfinished: true });
   const name = `${s.experiment}/${s.algo}/${preset}`;
   const where = displayPath(join(s.root ?? DEFAULT_ROOT, s.experiment, s.algo, preset));
+  const damaged = d?.damaged ? `; failing their check, not used: seed ${d.damaged}` : '';
   if (!d || d.finished_count === 0) {
     const running = d?.unfinished ? ` (still running: seed ${d.unfinished})` : '';
-    return `${name}: no finished run in ${where}${running}. Produce it with: ${produceCommand(s.experiment, s.algo, preset)}`;
+    return `${name}: no finished run in ${where}${running}${damaged}. Produce it with: ${produceCommand(s.experiment, s.algo, preset)}`;
   }
-  const more = d.unfinished ? `; still running: seed ${d.unfinished}` : '';
+  const more = (d.unfinished ? `; still running: seed ${d.unfinished}` : '') + damaged;
   return `${name}: seed${d.finished_count > 1 ? 's' : ''} ${d.finished} finished (${d.units} ${d.unit}s; ${d.settings}), ` +
     `code ${d.commit || 'unknown'}, engine ${d.engine || 'unknown'}${more}`;
 }

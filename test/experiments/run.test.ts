@@ -9,9 +9,9 @@ import { applyOverrides, a2cPreset, RUN_SETTINGS } from '../../src/experiments/p
 import { writeJsonAtomic } from '../../src/experiments/files';
 import { estimateRemainingSeconds, parseUntil, readComputeTime, readStatus, recordedPath, runDir, runExperiment } from '../../src/experiments/run';
 import { summarise } from '../../src/experiments/results';
+import { cli, FAST, finished, PROJECT, sleep } from './cli-helpers';
 
-const ROOT = resolve(__dirname, '..', '..');
-const FAST = ['hiddenSize=16', 'embedSize=8'];
+const ROOT = PROJECT;
 
 test('a smoke run of every A2C experiment writes config, curves, evaluations and final weights', async () => {
   const root = mkdtempSync(join(tmpdir(), 'runs-'));
@@ -112,24 +112,15 @@ test('a run whose checkpoint was lost starts again from the beginning and counts
   assert.ok(seconds > 0 && seconds <= wallSeconds, `restarted run: ${seconds} s recorded, ${wallSeconds} s of wall time`);
 });
 
-function cli(args: string[]) {
-  // Its own process group, so that a kill can take down the CLI and its per-seed child together.
-  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-}
-function finished(p: ReturnType<typeof cli>): Promise<number | null> {
-  // Drain the pipes (a full pipe would block the CLI), and report the exit code.
-  p.stdout!.resume();
-  p.stderr!.resume();
-  return new Promise((done) => p.on('close', (code) => done(code)));
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The exit code of a CLI process (its output drained). */
+const exitCode = async (p: ReturnType<typeof cli>) => (await finished(p)).code;
 
 test('a run killed with SIGKILL resumes from its checkpoint to the same end, with the same curves and no gaps or duplicates', { timeout: 300_000 }, async () => {
   const root = mkdtempSync(join(tmpdir(), 'runs-'));
   const args = (extra: string[]) => ['step1', '--preset', 'smoke', '--seeds', '0', '--jobs', '1', ...extra,
     ...[...FAST, 'iterations=1500', 'checkpointEvery=40', 'logEvery=3', 'evalAt=0.5'].flatMap((s) => ['--set', s])];
   // The uninterrupted reference.
-  assert.equal(await finished(cli([...args(['--root', join(root, 'whole')])])), 0);
+  assert.equal(await exitCode(cli([...args(['--root', join(root, 'whole')])])), 0);
   // Interrupted: kill -9 once a checkpoint exists and training has gone past it.
   const dir = runDir({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 0, root: join(root, 'killed') });
   const p = cli(args(['--root', join(root, 'killed')]));
@@ -139,16 +130,14 @@ test('a run killed with SIGKILL resumes from its checkpoint to the same end, wit
     await sleep(100);
   }
   process.kill(-p.pid!, 'SIGKILL');
-  await finished(p);
+  await exitCode(p);
   assert.notEqual(readStatus(dir)?.state, 'done', 'the run was killed before it finished');
   // Without --resume it refuses to touch the unfinished run.
-  const refused = cli(args(['--root', join(root, 'killed')]));
-  let out = '';
-  refused.stdout!.on('data', (d) => (out += d));
-  refused.stderr!.on('data', (d) => (out += d));
-  assert.notEqual(await finished(refused), 0);
-  assert.match(out, /unfinished run .* --resume/);
-  assert.equal(await finished(cli(args(['--root', join(root, 'killed'), '--resume']))), 0);
+  const refused = await finished(cli(args(['--root', join(root, 'killed')])));
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.out, /unfinished run .* --resume/);
+  const resumed = await finished(cli(args(['--root', join(root, 'killed'), '--resume'])));
+  assert.equal(resumed.code, 0, resumed.out);
   assert.equal(readStatus(dir)?.state, 'done');
   const whole = runDir({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 0, root: join(root, 'whole') });
   for (const f of ['train.csv', 'episode.csv']) {
@@ -165,12 +154,14 @@ test('SIGTERM stops a run after a checkpoint, and --resume finishes it', { timeo
   const p = cli(args);
   for (let i = 0; i < 600 && !existsSync(join(dir, 'train.csv')); i++) await sleep(100);
   p.kill('SIGTERM');
-  assert.equal(await finished(p), 0);
+  assert.equal(await exitCode(p), 0);
   const s = readStatus(dir)!;
   assert.equal(s.state, 'running');
   assert.ok(s.unitsDone > 0 && s.unitsDone < 400, `stopped at ${s.unitsDone}`);
-  assert.ok(existsSync(join(dir, 'resume/state.json')), 'a checkpoint was written on SIGTERM although checkpointEvery is larger');
-  assert.equal(await finished(cli([...args, '--resume'])), 0);
+  const ck = JSON.parse(readFileSync(join(dir, 'resume/checkpoint.json'), 'utf8'));
+  assert.equal(ck.unitsDone, s.unitsDone, 'a checkpoint was written on SIGTERM although checkpointEvery is larger');
+  const resumed = await finished(cli([...args, '--resume']));
+  assert.equal(resumed.code, 0, resumed.out);
   assert.equal(readStatus(dir)!.state, 'done');
   const rows = readFileSync(join(dir, 'train.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
   assert.deepEqual(rows, Array.from({ length: 400 }, (_, i) => i + 1), 'one row per iteration, no gaps or duplicates');
@@ -255,7 +246,7 @@ test('--init-from: the learners start from saved agents (learner i from learner-
   const cut = { ...o, seed: 4, overrides: FAST };
   const stopped = await runExperiment({ ...cut, initFrom: mixed.dir }, { shouldStop: () => true });
   assert.equal(stopped.status, 'stopped');
-  await assert.rejects(runExperiment({ ...cut, resume: true }), /was started with --init-from .*source.*; continue it the same way, or discard it with --force/);
+  await assert.rejects(runExperiment({ ...cut, resume: true }), /was started with other settings[^]*initialisedFrom \(--init-from\): ".*source.*" in config.json, \(not set\) now[^]*or discard it with --force/);
   assert.equal((await runExperiment({ ...cut, resume: true, initFrom: mixed.dir })).status, 'done');
 });
 
@@ -281,7 +272,7 @@ test('--frozen-from: Step 2 plays against the given agent instead of its Step-1 
   // An unfinished run continues only against the co-player it had.
   const stopped = await runExperiment({ ...o, root: join(root, 'cut'), frozenFrom: mixed.dir, overrides: FAST }, { shouldStop: () => true });
   assert.equal(stopped.status, 'stopped');
-  await assert.rejects(runExperiment({ ...o, root: join(root, 'cut'), overrides: FAST, resume: true }), /was started with --frozen-from .*; continue it the same way/);
+  await assert.rejects(runExperiment({ ...o, root: join(root, 'cut'), overrides: FAST, resume: true }), /frozenFrom \(--frozen-from\): ".*" in config.json, \(not set\) now/);
 });
 
 test('config.json records paths inside the project relative to it, others as they are', () => {

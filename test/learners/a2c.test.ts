@@ -196,3 +196,13 @@ test('entropyCoefAt: constant by default (the paper), a linear decay from entrop
   assert.ok(Math.abs(entropyCoefAt(annealed, 500) - 0.001) < 1e-12, 'past the end it stays at the end value');
   assert.throws(() => validateA2cConfig({ ...annealed, entropyCoefEnd: -1 }), /entropyCoefEnd/);
 });
+
+test('entropyCoefAt with entropyDecayFrom: constant until that fraction of training, then linear to entropyCoefEnd', () => {
+  const cfg = { ...A2C_STEP1, entropyCoef: 0.01, entropyCoefEnd: 0.001, entropyDecayFrom: 0.75, iterations: 401 };
+  assert.equal(entropyCoefAt(cfg, 0), 0.01);
+  assert.equal(entropyCoefAt(cfg, 300), 0.01);
+  assert.ok(Math.abs(entropyCoefAt(cfg, 350) - 0.0055) < 1e-12);
+  assert.ok(Math.abs(entropyCoefAt(cfg, 400) - 0.001) < 1e-15);
+  assert.throws(() => validateA2cConfig({ ...cfg, entropyDecayFrom: 1 }), /entropyDecayFrom must be below 1/);
+  assert.throws(() => validateA2cConfig({ ...A2C_STEP1, entropyDecayFrom: 0.5 }), /entropyDecayFrom needs entropyCoefEnd/);
+});

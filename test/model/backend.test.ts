@@ -46,6 +46,6 @@ test('ICL_ENGINE forces an engine and rejects unknown names', () => {
   assert.equal(withEnv('ICL_ENGINE', 'js', () => resolveEngineKind()), 'js');
   assert.equal(withEnv('ICL_ENGINE', 'tfjs', () => resolveEngineKind()), 'tfjs');
   assert.equal(withEnv('ICL_ENGINE', 'tfjs', () => resolveEngineKind('js')), 'js', 'an explicit option beats the variable');
-  assert.throws(() => withEnv('ICL_ENGINE', 'cuda', () => resolveEngineKind()), /ICL_ENGINE: unknown engine 'cuda' \(allowed: wasm-simd, js, tfjs\)/);
+  assert.throws(() => withEnv('ICL_ENGINE', 'cuda', () => resolveEngineKind()), /ICL_ENGINE: unknown engine 'cuda' \(allowed: native, blas, wasm-simd, js, tfjs\)/);
   assert.throws(() => parseEngineKind('x', '--engine'), /--engine: unknown engine 'x'/);
 });

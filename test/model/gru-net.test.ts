@@ -5,7 +5,7 @@ import { Adam, GruNet, NonFiniteGradientError, PAPER_NET } from '../../src/model
 import type { EngineKind, GruNetConfig } from '../../src/model/gru-net';
 
 // Every engine that runs in this process is checked by the same tests (ENGINES below).
-const ENGINES: EngineKind[] = ['wasm-simd', 'js'];
+const ENGINES: EngineKind[] = ['native', 'blas', 'wasm-simd', 'js'];
 
 const ODD: GruNetConfig = { inputSize: 6, embedSize: 5, hiddenSize: 11, outputSize: 3 };
 
@@ -52,6 +52,28 @@ for (const engine of ENGINES) {
       }
       h = r.h;
     }
+    net.dispose();
+  });
+
+  test(`[${engine}] a sequence fed step by step (beginSequence/sequenceStep) gives forward's outputs and gradients exactly`, () => {
+    const B = 7, T = 9, { inputSize: D, hiddenSize: H } = ODD;
+    const net = randomNet(ODD, engine, 'seq');
+    const x = randomArray(B * T * D, 'seq-x');
+    const h0 = randomArray(B * H, 'seq-h0', 0.5);
+    const whole = net.forward(x, B, T, h0);
+    const dOut = randomArray(whole.length, 'seq-d');
+    const grads = net.backward(dOut);
+    net.beginSequence(B, T, h0);
+    assert.throws(() => net.sequenceOutputs(), /0 of 9 steps fed/);
+    for (let t = 0; t < T; t++) {
+      const xt = new Float32Array(B * D);
+      for (let b = 0; b < B; b++) xt.set(x.subarray((b * T + t) * D, (b * T + t + 1) * D), b * D);
+      const out = net.sequenceStep(xt, t);
+      for (let b = 0; b < B; b++) assert.deepEqual(out.subarray(b * 3, b * 3 + 3), whole.subarray((b * T + t) * 3, (b * T + t + 1) * 3), `t=${t} b=${b}`);
+      if (t === 2) assert.throws(() => net.sequenceStep(xt, 5), /expected step 3, got 5/);
+    }
+    assert.deepEqual(net.sequenceOutputs(), whole);
+    assert.deepEqual(net.backward(dOut), grads);
     net.dispose();
   });
 

@@ -27,8 +27,8 @@ test.before(async () => {
   await initBackend();
 });
 
-test('wasm-simd: linear memory stays flat over 1000 updates and acting steps (B alternating 3 and 7)', () => {
-  const net = GruNet.create(CFG, seeded('mem'), { engine: 'wasm-simd' });
+for (const engine of ['native', 'blas', 'wasm-simd'] as EngineKind[]) test(`${engine}: linear memory stays flat over 1000 updates and acting steps (B alternating 3 and 7)`, () => {
+  const net = GruNet.create(CFG, seeded('mem'), { engine });
   const adam = new Adam(net.params.length, OPT);
   const xs = { 3: oneHot(3, 4, 'a'), 7: oneHot(7, 4, 'b') };
   let h = net.zeroState(7);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seeded } from '../../src/rng';
 import { GruNet } from '../../src/model/gru-net';
-import { DataParallelGruNet } from '../../src/model/parallel';
+import type { EngineKind } from '../../src/model/gru-net';
 
 function randomArray(n: number, seed: string): Float32Array {
   const r = seeded(seed), a = new Float32Array(n);
@@ -16,23 +16,54 @@ function rel(a: Float32Array, b: Float32Array): number {
   return Math.sqrt(n / d);
 }
 
-test('two worker-thread halves give the outputs, summed gradients and acting steps of the whole batch (B=7, T=9)', async () => {
-  const cfg = { inputSize: 6, embedSize: 5, hiddenSize: 11, outputSize: 3 }, B = 7, T = 9;
-  const net = GruNet.create(cfg, seeded('par'), { engine: 'wasm-simd' });
-  const single = net.clone();
-  const par = DataParallelGruNet.create(net);
+for (const engine of ['native', 'blas', 'wasm-simd'] as EngineKind[]) {
+  test(`[${engine}] two threads give the outputs, summed gradients, recorded sequences and acting steps of one thread (B=7, T=9)`, () => {
+    const cfg = { inputSize: 6, embedSize: 5, hiddenSize: 11, outputSize: 3 }, B = 7, T = 9;
+    const net = GruNet.create(cfg, seeded('par'), { engine, threads: 2 });
+    const single = net.clone({ threads: 1 });
+    assert.equal(net.threads, 2);
+    assert.equal(single.threads, 1);
+    try {
+      const x = randomArray(B * T * cfg.inputSize, 'x'), h0 = randomArray(B * cfg.hiddenSize, 'h0');
+      const d = randomArray(B * T * cfg.outputSize, 'd');
+      const out = net.forward(x, B, T, h0), ref = single.forward(x, B, T, h0);
+      assert.deepEqual(out, ref, 'rows are independent: the outputs are those of one thread exactly');
+      const g = net.backward(d), gRef = single.backward(d);
+      assert.ok(rel(g, gRef) < 1e-6, `gradients ${rel(g, gRef)}`);
+      net.params[0] += 0.25;                        // the worker gets the weights that changed
+      single.params[0] += 0.25;
+      const xs = x.subarray(0, B * cfg.inputSize);
+      const s = net.step(h0, xs, B), sRef = single.step(h0, xs, B);
+      assert.deepEqual(s.h, sRef.h);
+      assert.deepEqual(s.out, sRef.out);
+      net.beginSequence(B, 2, h0);
+      single.beginSequence(B, 2, h0);
+      for (let t = 0; t < 2; t++) assert.deepEqual(net.sequenceStep(xs, t), single.sequenceStep(xs, t));
+      assert.deepEqual(net.sequenceOutputs(), single.sequenceOutputs());
+      const d2 = d.subarray(0, B * 2 * cfg.outputSize);
+      assert.ok(rel(net.backward(d2), single.backward(d2)) < 1e-6);
+      assert.equal(net.forward(x.subarray(0, T * cfg.inputSize), 1, T).length, T * cfg.outputSize, 'one row runs on this thread alone');
+    } finally {
+      net.dispose();
+    }
+  });
+}
+
+test('two threads survive thousands of small requests back to back (a message may arrive after its flag)', () => {
+  const cfg = { inputSize: 5, embedSize: 4, hiddenSize: 8, outputSize: 3 }, B = 4;
+  const net = GruNet.create(cfg, seeded('many'), { threads: 2 });
+  const single = net.clone({ threads: 1 });
   try {
-    const x = randomArray(B * T * cfg.inputSize, 'x'), h0 = randomArray(B * cfg.hiddenSize, 'h0');
-    const d = randomArray(B * T * cfg.outputSize, 'd');
-    const out = par.forward(x, B, T, h0), ref = single.forward(x, B, T, h0);
-    assert.ok(rel(out, ref) < 1e-6, `outputs ${rel(out, ref)}`);
-    const g = par.backward(d), gRef = single.backward(d);
-    assert.ok(rel(g, gRef) < 1e-5, `gradients ${rel(g, gRef)}`);
-    par.params[0] += 0.25;                          // the worker gets the current weights with every request
-    single.params[0] += 0.25;
-    const s = par.step(h0, x.subarray(0, B * cfg.inputSize), B), sRef = single.step(h0, x.subarray(0, B * cfg.inputSize), B);
-    assert.ok(rel(s.h, sRef.h) < 1e-6 && rel(s.out, sRef.out) < 1e-6);
+    const x = randomArray(B * cfg.inputSize, 'many-x');
+    let h = net.zeroState(B), hRef = single.zeroState(B);
+    for (let i = 0; i < 3000; i++) {
+      const r = net.step(h, x, B), rRef = single.step(hRef, x, B);
+      h = r.h;
+      hRef = rRef.h;
+      if (i % 500 === 0) assert.deepEqual(r.out, rRef.out, `step ${i}`);
+    }
+    assert.deepEqual(h, hRef);
   } finally {
-    await par.dispose();
+    net.dispose();
   }
 });

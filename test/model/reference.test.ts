@@ -7,7 +7,7 @@ import type { EngineKind, GruNetConfig } from '../../src/model/gru-net';
 import { initBackend } from '../../src/model/backend';
 import { referenceGradients } from '../../src/model/reference';
 
-const FAST_ENGINES: EngineKind[] = ['wasm-simd', 'js'];
+const FAST_ENGINES: EngineKind[] = ['native', 'blas', 'wasm-simd', 'js'];
 
 function randomArray(n: number, seed: string, scale = 1): Float32Array {
   const r = seeded(seed), a = new Float32Array(n);

@@ -12,7 +12,7 @@ import { notebookSettings } from '../../src/report/settings';
 test('notebookResults: load reads data/runs at the largest scale present; train uses a temporary root and two smoke seeds', () => {
   const load = notebookResults(notebookSettings({ ICL_NOTEBOOK_MODE: 'load', ICL_PRESET: 'smoke' }));
   assert.deepEqual([load.mode, load.preset, load.root], ['load', 'largest', DEFAULT_ROOT]);
-  assert.match(load.summary, /largest scale with finished runs \(smoke < reduced < paper;/);
+  assert.match(load.summary, /largest scale with finished runs \(smoke < reduced < long < paper;/);
   const root = mkdtempSync(join(tmpdir(), 'nb-results-'));
   try {
     const train = notebookResults(notebookSettings({ ICL_NOTEBOOK_MODE: 'train', ICL_PRESET: 'smoke' }), { root });

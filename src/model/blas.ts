@@ -1,0 +1,121 @@
+/**
+ * A native single-precision matrix product for the `blas` engine: `cblas_sgemm` of a system BLAS, called through
+ * koffi (an FFI whose prebuilt binary ships inside its npm package, so nothing is compiled or downloaded).
+ *
+ * Why: the GRU's products are 70 % of an update, and 128-bit WebAssembly SIMD caps them at ~37 GFLOP/s here, while
+ * OpenBLAS's AVX-512 kernels reach 100–150 GFLOP/s on one thread for exactly these shapes (BENCHMARKS.md). The
+ * operands live in a `WebAssembly.Memory`: `Float32Array` views of it pass to C as pointers without a copy, with
+ * ~0.2 µs of overhead per call.
+ *
+ * Which library: `ICL_BLAS_LIB` (a file name or path) when set, else Debian's OpenBLAS (`libopenblas0-pthread`,
+ * `libopenblas.so.0`). Threads: `ICL_BLAS_THREADS` (default 1: a run uses its two cores through two threads of its
+ * own, and two BLAS threads on two shared cores measured slower than one).
+ */
+/** Row-major C = α·op(A)·op(B) + β·C on float32 arrays at byte offsets of one buffer. */
+export interface Blas {
+  /** What was loaded, e.g. `OpenBLAS 0.3.21 … (Cooperlake kernel), 1 thread`. */
+  readonly description: string;
+  sgemm(
+    buffer: ArrayBuffer, transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
+  ): void;
+}
+
+const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
+
+let loaded: Blas | null = null;
+let failure: string | null = null;
+
+/** The library names tried, in order. */
+function candidates(): string[] {
+  const forced = process.env.ICL_BLAS_LIB;
+  return forced ? [forced] : ['libopenblas.so.0', 'libopenblas.so'];
+}
+
+/**
+ * The BLAS, loaded on first call.
+ * @throws naming what is missing (koffi, the library, or its `cblas_sgemm`) and how to install it
+ */
+export function blas(): Blas {
+  if (loaded) return loaded;
+  if (failure) throw new Error(failure);
+  try {
+    loaded = load();
+    return loaded;
+  } catch (e) {
+    failure = `blas engine unavailable: ${e instanceof Error ? e.message : String(e)}`;
+    throw new Error(failure);
+  }
+}
+
+/** True when `blas()` loads (never throws). */
+export function blasAvailable(): boolean {
+  try {
+    blas();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why the BLAS is unavailable, or null when it loads. */
+export function blasFailure(): string | null {
+  return blasAvailable() ? null : failure;
+}
+
+type KoffiFn = (...args: unknown[]) => unknown;
+interface KoffiLib { func(signature: string): KoffiFn }
+interface Koffi { load(path: string): KoffiLib }
+
+function load(): Blas {
+  let koffi: Koffi;
+  try {
+    koffi = require('koffi') as Koffi;
+  } catch (e) {
+    throw new Error(`the npm package koffi does not load (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); run npm ci`);
+  }
+  let lib: KoffiLib | null = null;
+  let name = '';
+  const errors: string[] = [];
+  for (const c of candidates()) {
+    try {
+      lib = koffi.load(c);
+      name = c;
+      break;
+    } catch (e) {
+      errors.push(`${c}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (!lib) {
+    throw new Error(`no BLAS library found (${errors.join('; ')}); on Debian: apt-get install libopenblas0-pthread`);
+  }
+  const gemm = lib.func('void cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float alpha, ' +
+    'float *a, int lda, float *b, int ldb, float beta, _Inout_ float *c, int ldc)');
+  const optional = (sig: string): KoffiFn | null => {
+    try {
+      return lib!.func(sig);
+    } catch {
+      return null;
+    }
+  };
+  const threads = Number(process.env.ICL_BLAS_THREADS ?? 1);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`ICL_BLAS_THREADS must be a positive integer, got '${process.env.ICL_BLAS_THREADS}'`);
+  const setThreads = optional('void openblas_set_num_threads(int n)');
+  // OpenBLAS's thread count is per process; every thread of ours sets the same value, so the order does not matter.
+  if (setThreads) setThreads(threads);
+  const config = optional('const char *openblas_get_config()');
+  const core = optional('const char *openblas_get_corename()');
+  const what = config ? `${String(config())}${core ? ` (${String(core())} kernel)` : ''}` : name;
+  const description = `${what}, ${threads} thread${threads === 1 ? '' : 's'}`;
+  return {
+    description,
+    sgemm(buffer, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
+      // Views sized to what the product reads or writes (koffi passes their start as the pointer, no copy).
+      const aRows = transA ? k : m, bRows = transB ? n : k;
+      gemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
+        new Float32Array(buffer, a, (aRows - 1) * lda + (transA ? m : k)), lda,
+        new Float32Array(buffer, b, (bRows - 1) * ldb + (transB ? k : n)), ldb, beta,
+        new Float32Array(buffer, c, (m - 1) * ldc + n), ldc);
+    },
+  };
+}
