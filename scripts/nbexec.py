@@ -1,4 +1,4 @@
-"""Executes notebooks with nbclient for scripts/run-notebooks.mjs (run it with Debian's /usr/bin/python3).
+"""Executes notebooks with nbclient for scripts/run-notebooks.mjs (run with the .venv's Python, else Debian's /usr/bin/python3).
 
 Reads one JSON job from stdin:
     {"kernel": "tslab-icl", "cwd": "<project root>", "timeout": 300, "keep_going": false,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm run report`: executes every notebook headlessly against the results in data/ (ICL_NOTEBOOK_MODE=load) and
-# writes one self-contained HTML report per notebook to reports/<name>.html (git-ignored).
+# `npm run report`: executes every numbered notebook (notebooks/NN-*.ipynb; not scratch notebooks, not analysis/)
+# headlessly against the results in data/ (ICL_NOTEBOOK_MODE=load, the largest scale present) and writes one
+# self-contained HTML report per notebook to reports/<name>.html (git-ignored).
 #
 #   npm run report                   # all notebooks, interactive plotly figures (bundle inlined once per report)
 #   npm run report -- --png 00 01    # named notebooks, static PNG figures (rendered in Debian's Chromium)
@@ -32,7 +33,9 @@ node scripts/run-notebooks.mjs --mode load --figures "$figures" --out "$executed
 shopt -s nullglob
 written=("$executed"/*.ipynb)
 if [ ${#written[@]} -gt 0 ]; then
-  PYDEVD_DISABLE_FILE_VALIDATION=1 /usr/bin/python3 -m nbconvert --to html --output-dir reports --log-level WARN "${written[@]}"
+  py=.venv/bin/python   # the project's nbconvert (scripts/setup.sh), else Debian's
+  "$py" -c 'import nbconvert' 2>/dev/null || py=/usr/bin/python3
+  PYDEVD_DISABLE_FILE_VALIDATION=1 "$py" -m nbconvert --to html --output-dir reports --log-level WARN "${written[@]}"
   for nb in "${written[@]}"; do
     html="reports/$(basename "${nb%.ipynb}").html"
     echo "report: $html ($(( $(stat -c %s "$html") / 1024 )) KB)"

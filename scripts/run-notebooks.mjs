@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// Executes notebooks headlessly with the project's tslab kernel (nbclient, Debian's Python), fail-fast, and prints
-// the failing cell's source and its own error text.
+// Executes notebooks headlessly with the project's tslab kernel (nbclient, from the project's .venv or else Debian's
+// Python), fail-fast, and prints the failing cell's source and its own error text.
 //
 //   node scripts/run-notebooks.mjs [NAME ...] [options]
 //
-//   NAME            a notebook path, file name or prefix ("00", "00-the-game"); default: every notebooks/*.ipynb
+//   NAME            a notebook path, file name or prefix ("00", "00-the-game"); default: every numbered notebook,
+//                   notebooks/NN-*.ipynb (scratch notebooks saved beside them are left alone)
 //   --preset P      smoke | reduced: exported to the kernel as ICL_PRESET; implies --mode train
 //   --mode M        train | load: exported as ICL_NOTEBOOK_MODE (default: train with --preset, else load,
-//                   i.e. the notebooks read the reference results in data/)
-//   --figures F     html | png: exported as ICL_FIGURES (default: png with --inplace or --out, else html)
+//                   i.e. the notebooks read the reference results in data/, at the largest scale present there)
+//   --figures F     plotly | plotly+png | png | html: exported as ICL_FIGURES (default: plotly+png with --inplace or
+//                   --out, so a written notebook is interactive in JupyterLab and shows a PNG elsewhere; else plotly)
 //   --out DIR       write the executed copies to DIR (the committed notebooks are left alone)
 //   --inplace       write the outputs back into the committed notebooks
 //   --timeout S     per-cell timeout in seconds (default 600)
@@ -24,13 +26,22 @@ import { fileURLToPath } from 'node:url';
 import { KERNEL_NAME, writeKernelspec } from './kernelspec.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const PY = '/usr/bin/python3'; // Debian's Python, which has nbclient (pyenv's python3 does not)
-const BIG_NOTEBOOK = 2_000_000; // bytes: committed notebooks should carry PNGs, never the inlined plotly bundle
+const BIG_NOTEBOOK = 2_000_000; // bytes: committed notebooks carry figure data and small PNGs, never the inlined plotly bundle
+const FIGURE_MODES = ['plotly', 'plotly+png', 'png', 'html'];
+/** The notebooks the runner, `npm test` and `npm run report` take: numbered ones, "NN-name.ipynb". */
+export const NUMBERED_NOTEBOOK = /^\d\d-.*\.ipynb$/;
+
+const hasNbclient = (py) => existsSync(py) && spawnSync(py, ['-c', 'import nbclient, nbformat, jupyter_client'], { stdio: 'ignore' }).status === 0;
+/** The Python with nbclient: the project's .venv (scripts/setup.sh --lab), else Debian's (setup.sh's fallback). */
+function jupyterPython() {
+  const venv = join(root, '.venv', 'bin', 'python');
+  return hasNbclient(venv) ? venv : '/usr/bin/python3';
+}
 
 function usage(message) {
   if (message) console.error(`run-notebooks: ${message}`);
   console.error('usage: node scripts/run-notebooks.mjs [NAME ...] [--preset smoke|reduced] [--mode train|load] ' +
-    '[--figures html|png] [--out DIR | --inplace] [--timeout S] [--keep-going]');
+    `[--figures ${FIGURE_MODES.join('|')}] [--out DIR | --inplace] [--timeout S] [--keep-going]`);
   process.exit(2);
 }
 
@@ -53,17 +64,23 @@ function parseArgs(argv) {
   if (opts.preset !== null && !['smoke', 'reduced'].includes(opts.preset)) usage(`--preset must be smoke or reduced, got ${opts.preset}`);
   opts.mode ??= opts.preset !== null ? 'train' : 'load';
   if (!['train', 'load'].includes(opts.mode)) usage(`--mode must be train or load, got ${opts.mode}`);
+  opts.presetGiven = opts.preset !== null;
   opts.preset ??= 'smoke';
-  opts.figures ??= opts.inplace || opts.out ? 'png' : 'html';
-  if (!['html', 'png'].includes(opts.figures)) usage(`--figures must be html or png, got ${opts.figures}`);
+  opts.figures ??= opts.inplace || opts.out ? 'plotly+png' : 'plotly';
+  if (!FIGURE_MODES.includes(opts.figures)) usage(`--figures must be one of ${FIGURE_MODES.join(', ')}, got ${opts.figures}`);
   if (opts.out && opts.inplace) usage('--out and --inplace exclude each other');
   if (!(opts.timeout > 0)) usage('--timeout must be a positive number of seconds');
   return opts;
 }
 
+/** The numbered notebooks of a folder, in order (a scratch "Untitled.ipynb" or "my-notes.ipynb" is not one). */
+export function numberedNotebooks(dir) {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => NUMBERED_NOTEBOOK.test(f)).sort() : [];
+}
+
 function selectNotebooks(names) {
   const dir = join(root, 'notebooks');
-  const all = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort() : [];
+  const all = numberedNotebooks(dir);
   if (names.length === 0) return all.map((f) => join(dir, f));
   return names.map((name) => {
     if (existsSync(name) && name.endsWith('.ipynb')) return resolve(name);
@@ -75,9 +92,8 @@ function selectNotebooks(names) {
 
 function ensureTools(figures) {
   const need = [];
-  const hasNbclient = spawnSync(PY, ['-c', 'import nbclient, nbformat, jupyter_client'], { stdio: 'ignore' }).status === 0;
-  if (!hasNbclient) need.push('--jupyter');
-  if (figures === 'png' && !existsSync('/usr/bin/chromium')) need.push('--png');
+  if (!hasNbclient(jupyterPython())) need.push('--jupyter');
+  if (figures.includes('png') && !existsSync('/usr/bin/chromium')) need.push('--png');
   if (need.length === 0) return;
   const r = spawnSync('bash', [join(root, 'scripts/setup.sh'), ...need], { stdio: 'inherit', cwd: root });
   if (r.status !== 0) { console.error('run-notebooks: set-up failed (see above)'); process.exit(1); }
@@ -92,7 +108,7 @@ function report(result, inplace) {
     console.log(`notebooks: ok     ${name} (${result.seconds.toFixed(1)} s${size})`);
     if (inplace && result.bytes > BIG_NOTEBOOK) {
       console.log(`notebooks: warning: ${relative(root, result.written)} is ${(result.bytes / 1e6).toFixed(1)} MB; ` +
-        'committed notebooks should carry PNG figures (--figures png), not the inlined plotly bundle');
+        'committed notebooks should carry figure data and small PNGs (--figures plotly+png), not the inlined plotly bundle');
     }
     return;
   }
@@ -117,7 +133,8 @@ async function main() {
   const env = {
     ...process.env,
     JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(':'),
-    ICL_PRESET: opts.preset,
+    // Load mode reads the largest scale present in data/ whatever ICL_PRESET says; it is passed on only when given.
+    ...(opts.mode === 'train' || opts.presetGiven ? { ICL_PRESET: opts.preset } : {}),
     ICL_NOTEBOOK_MODE: opts.mode,
     ICL_FIGURES: opts.figures,
     ...(trainRoot ? { ICL_TRAIN_ROOT: trainRoot } : {}),
@@ -133,10 +150,11 @@ async function main() {
       write: opts.inplace ? path : opts.out ? join(opts.out, basename(path)) : null,
     })),
   };
+  const scale = opts.mode === 'train' ? `ICL_PRESET=${opts.preset}` : '(the largest scale with results in data/)';
   console.log(`notebooks: running ${notebooks.length} notebook(s) with kernel ${KERNEL_NAME}: ` +
-    `ICL_NOTEBOOK_MODE=${opts.mode} ICL_PRESET=${opts.preset} ICL_FIGURES=${opts.figures}`);
+    `ICL_NOTEBOOK_MODE=${opts.mode} ${scale} ICL_FIGURES=${opts.figures}`);
   const started = Date.now();
-  const child = spawn(PY, [join(root, 'scripts/nbexec.py')], { cwd: root, env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(jupyterPython(), [join(root, 'scripts/nbexec.py')], { cwd: root, env, stdio: ['pipe', 'pipe', 'inherit'] });
   child.stdin.end(JSON.stringify(job));
   const results = [];
   let buffered = '';
@@ -164,4 +182,6 @@ async function main() {
   if (failed > 0 || notRun > 0 || code !== 0) process.exit(1);
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => { console.error(err); process.exit(1); });
+}

@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 node node_modules/typescript/bin/tsc -p tsconfig.json
 node node_modules/@tslab/typescript-for-tslab/bin/tsc -p tsconfig.json
-echo "typecheck: TypeScript $(node node_modules/typescript/bin/tsc --version | cut -d' ' -f2) (strict) and tslab's $(node node_modules/@tslab/typescript-for-tslab/bin/tsc --version | cut -d' ' -f2) accept src/ and test/"
+echo "typecheck: TypeScript $(node node_modules/typescript/bin/tsc --version | cut -d' ' -f2) (strict) and tslab's $(node node_modules/@tslab/typescript-for-tslab/bin/tsc --version | cut -d' ' -f2) accept src/, test/ and scripts/"

@@ -10,7 +10,7 @@ import type { CoPlayerKind } from '../agents/actor';
 import type { Algo, ExperimentName } from '../experiments/experiments';
 import { EPISODE_WINDOWS, meanStd, type EpisodeWindow, type Row } from '../experiments/results';
 import { PAPER_VALUES, type PaperValue } from './paper-values';
-import { loadRecords, type RunSet } from './results';
+import { loadRecords, runQuery, type RunSet } from './results';
 
 /** Our value of one key: mean and sample std over seeds, and the number of seeds. */
 export interface OurValue {
@@ -26,7 +26,7 @@ const TRAIN_FIELDS: Readonly<Record<string, string>> = {
 /** Our value of a summary key for one experiment/algo/preset (finished runs), or undefined without results. */
 export function ourValue(runs: RunSet, key: string): OurValue | undefined {
   const parts = key.split('.');
-  const base = { experiments: [runs.experiment], algos: [runs.algo], presets: [runs.preset], root: runs.root, seeds: runs.seeds, learner: 0 };
+  const base = { ...runQuery(runs), unfinished: false, learner: 0 };
   let perSeed: number[] = [];
   if (parts[0] === 'train' && parts.length === 3) {
     const field = TRAIN_FIELDS[parts[2]];
@@ -89,4 +89,32 @@ export function paperValueRuns(): { experiment: ExperimentName; algo: Algo }[] {
   const seen = new Map<string, { experiment: ExperimentName; algo: Algo }>();
   for (const p of PAPER_VALUES) seen.set(`${p.experiment}/${p.algo}`, { experiment: p.experiment, algo: p.algo });
   return [...seen.values()];
+}
+
+/**
+ * Surpluses over mutual defection (P = 0) within this of zero count as zero: about two standard errors of one
+ * training row's reward at the reduced batch sizes, and the precision of values read off the paper's figures.
+ */
+export const SURPLUS_NOISE = 0.05;
+
+/**
+ * Step 2's fairness columns for one end-of-training row: `share`, the exploiter's fraction of the pair's surplus over
+ * mutual defection (0.5 is fair), and `extortion`, the ratio of the two surpluses s_X / s_Y (a ZD extortioner's χ).
+ * Either is null (shown blank) where it means nothing: `share` when the pair's total surplus is within `noise` of zero
+ * or one surplus is below −noise; `extortion` when either surplus is not clearly positive. So two players who both
+ * earn ≈ 0 get blanks, not −1, 1, Infinity or 65.4.
+ */
+export function fairness(reward: number, coplayerReward: number, opts: { readonly P?: number; readonly noise?: number } = {}): { share: number | null; extortion: number | null } {
+  const P = opts.P ?? 0;
+  const noise = opts.noise ?? SURPLUS_NOISE;
+  const x = reward - P;
+  const y = coplayerReward - P;
+  const share = x + y > noise && x >= -noise && y >= -noise ? x / (x + y) : null;
+  const extortion = x > noise && y > noise ? x / y : null;
+  return { share, extortion };
+}
+
+/** Records with `reward` and `coplayer_reward` (e.g. `loadRecords` of Step 2's train table) with `share` and `extortion` added. */
+export function withFairness<R extends Readonly<Record<string, unknown>>>(records: readonly R[], opts: { readonly P?: number; readonly noise?: number } = {}): (R & { share: number | null; extortion: number | null })[] {
+  return records.map((r) => ({ ...r, ...fairness(Number(r.reward), Number(r.coplayer_reward), opts) }));
 }

@@ -1,12 +1,18 @@
 /**
  * Showing figures, tables and training progress in a notebook (tslab), and exporting figures from scripts.
  *
- * Figures are plotly specs from ./figures. In the notebook, `await showFigure(fig)` shows
- *   - interactive HTML (default, `ICL_FIGURES=html`): the plotly.js bundle (~10 MB) is sent inline once per kernel
- *     session, wrapped so that classic Notebook's require.js does not capture it, and every figure is then a small
- *     `<div>` plus a script that draws it;
- *   - a PNG (`ICL_FIGURES=png`): the figure rendered by Debian's Chromium through playwright-core. The committed
- *     notebooks and the reports are produced this way, so they stay small and render anywhere.
+ * Figures are plotly specs from ./figures. In the notebook, `await showFigure(fig)` shows them as `ICL_FIGURES` says:
+ *   - `plotly` (the default): one output holding the figure in plotly's own MIME type,
+ *     `application/vnd.plotly.v1+json` (the spec as a JSON object: JupyterLab's plotly renderer does not parse a
+ *     string), and a line of text. JupyterLab (and VS Code) draw it interactively with their own copy of plotly.js,
+ *     and JupyterLab's renderer adds a PNG of what it drew to the output, so a saved or autosaved notebook holds the
+ *     figure's data and a small image, never the library;
+ *   - `plotly+png`: the same output with a PNG rendered here (Debian's Chromium, through playwright-core), for
+ *     notebooks written headlessly (the committed ones): JupyterLab still draws them interactively, and viewers
+ *     without a plotly renderer (GitHub, nbviewer) show the PNG;
+ *   - `png`: the PNG alone;
+ *   - `html`: the plotly.js bundle (~10 MB) inlined once per kernel session and every figure as a `<div>` and a
+ *     script, for the classic Notebook (which has no plotly renderer) and the self-contained HTML reports.
  * Scripts call `exportFigure(fig, 'out.png' | 'out.html')` and `closeFigureRenderer()` when done.
  *
  * Everything that runs in the browser is a string here: src/ compiles without the DOM library (tslab's rule).
@@ -16,20 +22,24 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import type { Figure } from './figures';
+import type { Figure, Trace } from './figures';
 import type { DataFrame } from './frames';
 
 type Tslab = typeof import('tslab');
 
-/** How `showFigure` renders: interactive HTML or a static PNG. */
-export type FigureMode = 'html' | 'png';
+/** How `showFigure` renders (see the module's header). */
+export type FigureMode = 'plotly' | 'plotly+png' | 'png' | 'html';
+export const FIGURE_MODES: readonly FigureMode[] = ['plotly', 'plotly+png', 'png', 'html'];
 
-/** The figure mode from the environment (`ICL_FIGURES`, default "html"). */
+/** plotly's own MIME type, which JupyterLab's plotly renderer (jupyterlab-plotly) and VS Code draw. */
+export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+
+/** The figure mode from the environment (`ICL_FIGURES`, default "plotly"). */
 export function figureMode(): FigureMode {
   const v = (process.env.ICL_FIGURES ?? '').trim().toLowerCase();
-  if (v === '' || v === 'html') return 'html';
-  if (v === 'png') return 'png';
-  throw new RangeError(`ICL_FIGURES must be "html" or "png", got "${process.env.ICL_FIGURES}"`);
+  if (v === '') return 'plotly';
+  if ((FIGURE_MODES as readonly string[]).includes(v)) return v as FigureMode;
+  throw new RangeError(`ICL_FIGURES must be one of ${FIGURE_MODES.map((m) => `"${m}"`).join(', ')}, got "${process.env.ICL_FIGURES}"`);
 }
 
 /** True inside a tslab kernel (this process was started as `tslab kernel`). */
@@ -157,7 +167,7 @@ async function launchRenderer(): Promise<Renderer> {
   } catch (err) {
     throw new Error(
       `PNG figures need Chromium at ${chromiumPath()} (install it with \`bash scripts/setup.sh --png\`, or set ` +
-      `ICL_CHROMIUM; ICL_FIGURES=html needs no browser): ${(err as Error).message.split('\n')[0]}`,
+      `ICL_CHROMIUM; ICL_FIGURES=plotly or html needs no browser): ${(err as Error).message.split('\n')[0]}`,
     );
   }
   const page = await browser.newPage();
@@ -265,15 +275,73 @@ export function loadPlotly(): void {
   session().bundleSent = true;
 }
 
+/** The figure's title text, or "" (a title is a string or `{ text }`). */
+export function figureTitle(fig: Figure): string {
+  const t = fig.layout.title;
+  const text = typeof t === 'string' ? t : t && typeof t === 'object' ? (t as { text?: unknown }).text : undefined;
+  return typeof text === 'string' ? text.replace(/<[^>]*>/g, '') : '';
+}
+
 /**
- * Shows a figure in the notebook as interactive HTML or as a PNG (`ICL_FIGURES`, or `mode`). Await it: the PNG
- * is rendered asynchronously, and the output must land in the cell that asked for it.
+ * The output bundle of a figure in plotly's MIME type: the spec as a JSON object (with the display options), a line
+ * of text for frontends without a plotly renderer, and, when given, a PNG (base64).
+ */
+export function plotlyMimeBundle(fig: Figure, png?: Buffer): Record<string, unknown> {
+  const title = figureTitle(fig);
+  return {
+    [PLOTLY_MIME]: { data: packTraces(fig.data), layout: fig.layout, config: { displaylogo: false } },
+    'text/plain': `[plotly figure${title ? `: ${title}` : ''}] (drawn by JupyterLab's plotly renderer)`,
+    ...(png ? { 'image/png': png.toString('base64') } : {}),
+  };
+}
+
+/**
+ * A figure's traces with their number arrays (x, y, customdata, …) as plotly's typed-array specs,
+ * `{ dtype: 'f4' | 'i4', bdata: <base64> }`, which plotly.js ≥ 2.28 (JupyterLab's renderer, and ours) reads as
+ * arrays. A saved notebook pretty-prints JSON one array element per line; base64 keeps each array one line, about a
+ * quarter of the size. Arrays of fewer than 4 numbers, or with anything but numbers, are left as they are.
+ */
+export function packTraces(traces: readonly Trace[]): Trace[] {
+  return traces.map((t) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, packArray(v)])) as Trace);
+}
+
+function packArray(v: unknown): unknown {
+  const arr = ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v;
+  if (!Array.isArray(arr) || arr.length < 4 || !arr.every((x) => typeof x === 'number')) return v;
+  const ints = arr.every((x) => Number.isInteger(x) && Math.abs(x) < 2 ** 31);
+  const typed = ints ? Int32Array.from(arr as number[]) : Float32Array.from(arr as number[]);
+  return { dtype: ints ? 'i4' : 'f4', bdata: Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength).toString('base64') };
+}
+
+interface TslabJupyter {
+  lastWriteDisplayData: ((data: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void) | null;
+}
+
+/**
+ * Sends one output with several MIME types. tslab's public `display.raw` sends one MIME type per output, so this
+ * goes through the function it uses itself (tslab 1.0.22, `dist/jupyter`), set while a cell runs.
+ */
+export function displayBundle(data: Record<string, unknown>): void {
+  tslab('displayBundle');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const jupyter = require('tslab/dist/jupyter') as TslabJupyter;
+  if (typeof jupyter.lastWriteDisplayData !== 'function') throw new Error('displayBundle: tslab is not executing a cell');
+  jupyter.lastWriteDisplayData({ data, metadata: {}, transient: {} }, false);
+}
+
+/**
+ * Shows a figure in the notebook as `ICL_FIGURES` (or `mode`) says: plotly's MIME type (with a PNG in `plotly+png`),
+ * a PNG, or inline HTML. Await it: a PNG is rendered asynchronously, and the output must land in the cell that asked.
  */
 export async function showFigure(fig: Figure, opts: { readonly mode?: FigureMode } & PngOptions = {}): Promise<void> {
   const t = tslab('showFigure');
   const mode = opts.mode ?? figureMode();
   if (mode === 'png') {
     t.display.png(await renderPng(fig, opts));
+    return;
+  }
+  if (mode === 'plotly' || mode === 'plotly+png') {
+    displayBundle(plotlyMimeBundle(fig, mode === 'plotly+png' ? await renderPng(fig, opts) : undefined));
     return;
   }
   const s = session();
@@ -294,9 +362,14 @@ export function frameHtml(df: DataFrame, opts: { readonly digits?: number; reado
   const index: unknown[] = df.index as unknown[];
   const esc = (v: unknown): string =>
     String(v).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
-  const cell = (v: unknown): string => {
+  // A column with any fractional number shows all its numbers with `digits` decimals (0.000 beside 0.125, not 0);
+  // a column of whole numbers (seeds, counts, units) shows them as integers.
+  const fractional = cols.map((_, j) => rows.some((row) => typeof row[j] === 'number' && Number.isFinite(row[j]) && !Number.isInteger(row[j])));
+  const cell = (v: unknown, j: number): string => {
     if (typeof v === 'number') {
-      if (Number.isInteger(v) || !Number.isFinite(v)) return String(v === 0 ? 0 : v);
+      if (Number.isNaN(v)) return ''; // danfo's empty cell
+      if (!Number.isFinite(v)) return String(v);
+      if (!fractional[j]) return String(v === 0 ? 0 : v);
       return v.toFixed(digits).replace(/^-(0\.?0*)$/, '$1'); // no "-0.000" for a tiny negative
     }
     return v === null || v === undefined ? '' : esc(v);
@@ -304,7 +377,7 @@ export function frameHtml(df: DataFrame, opts: { readonly digits?: number; reado
   const head = (showIndex ? '<th></th>' : '') + cols.map((c) => `<th>${esc(c)}</th>`).join('');
   const shown = rows.slice(0, maxRows);
   const body = shown
-    .map((row, i) => `<tr>${showIndex ? `<th>${esc(index[i])}</th>` : ''}${row.map((v) => `<td>${cell(v)}</td>`).join('')}</tr>`)
+    .map((row, i) => `<tr>${showIndex ? `<th>${esc(index[i])}</th>` : ''}${row.map((v, j) => `<td>${cell(v, j)}</td>`).join('')}</tr>`)
     .join('\n');
   const more = rows.length > maxRows ? `<p>… ${rows.length - maxRows} more rows</p>` : '';
   return `<table class="dataframe">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>${more}`;

@@ -7,8 +7,10 @@
  * `lineBandFigure` draws any such row of panels; `trainingFigure` and `episodeFigure` are the two shapes every
  * figure of the paper takes; the rest are the few special figures of notebook 00 (the payoff matrix, the ZD relation).
  *
- * Conventions: one colour per series name across all panels, the legend entry shown once; exact ceilings are grey
- * reference lines (dotted, then dash-dot, long-dash); values read off the paper's figures are dashed lines with markers named "<series> (paper)".
+ * Conventions: one colour per series name across all panels, the legend entry shown once; a line style per experiment
+ * (set by the caller: solid, dashed, dotted); exact ceilings are grey reference lines (dotted, then dash-dot,
+ * long-dash); values read off the paper's figures are thin lines with open diamonds in the series' colour, one legend
+ * entry for all of them (`PAPER_LEGEND`); on a training axis they get a row of their own on the paper's own axis.
  */
 
 /** Any plotly trace attributes (a spec is plain JSON: it goes to the browser as it is). */
@@ -101,16 +103,24 @@ export function meanStd(curves: readonly Curve[], ddof: 0 | 1 = 1): Band {
 /** One curve of a panel: the mean across `curves` (one per seed) with a ±1 std band. */
 export interface BandSeries {
   readonly name: string;
-  /** One curve per seed (a single curve draws the line without a band). */
+  /**
+   * One curve per seed (a single curve draws the line without a band). Curves may differ in length (seeds trained
+   * for different lengths) or hold NaN where a seed has no value: the band and mean are drawn only where at least
+   * two seeds have values, and then each seed's own curve is drawn thinly too, so its length shows.
+   */
   readonly curves: readonly Curve[];
-  /** x positions; default 0, 1, 2, … (or `start`, `start + 1`, … from the panel). */
+  /** x positions; default 0, 1, 2, … */
   readonly x?: Curve;
+  /** A label per curve (e.g. "seed 10"), for the hover text of a seed drawn on its own. */
+  readonly labels?: readonly string[];
   /** A fixed colour; default: by the series name's first appearance in the figure. */
   readonly color?: string;
-  readonly dash?: 'solid' | 'dash' | 'dot' | 'dashdot';
+  readonly dash?: Dash;
   /** Draw the ±1 std band (default true; no band for a single curve). */
   readonly band?: boolean;
 }
+
+export type Dash = 'solid' | 'dash' | 'dot' | 'dashdot';
 
 /** A horizontal reference line across the panel, e.g. an exact ceiling. */
 export interface ReferenceLine {
@@ -119,15 +129,24 @@ export interface ReferenceLine {
   readonly color?: string;
 }
 
-/** Values read off the paper's figures for one series, drawn dashed beside ours. */
+/** Values read off the paper's figures for one series, drawn with markers beside ours. */
 export interface PaperOverlay {
-  /** The series these values belong to (sets the colour); the legend reads "<series> (paper)". */
+  /** The series these values belong to: its colour (and, on the paper's own axis, its dash). */
   readonly series: string;
   readonly x: Curve;
   readonly y: Curve;
+  /** The line style (default: dashed in a panel of ours, the series' own on the paper's axis). */
+  readonly dash?: Dash;
 }
 
-/** One panel: a y quantity against the figure's x axis. */
+/** A shaded span of a panel's x axis with a label, e.g. the part of the paper's training our run covers. */
+export interface XSpan {
+  readonly x0: number;
+  readonly x1: number;
+  readonly label: string;
+}
+
+/** One panel: a y quantity against an x axis. */
 export interface Panel {
   /** The y-axis title: a paper axis name ("reward", "cooperation") or any text. */
   readonly y: AxisName | string;
@@ -138,6 +157,15 @@ export interface Panel {
   readonly yRange?: readonly [number, number];
   /** A small title above the panel, e.g. "A". */
   readonly title?: string;
+  /** This panel's x-axis title (default the figure's `x`). */
+  readonly x?: AxisName | string;
+  /** The row (0 = top, the default); the panels of a row sit side by side. */
+  readonly row?: number;
+  /** Share the y range of another panel (its index in `panels`), e.g. the paper's reward panel with ours. */
+  readonly matchY?: number;
+  readonly spans?: readonly XSpan[];
+  /** The x range; default plotly's autorange. */
+  readonly xRange?: readonly [number, number];
 }
 
 export interface LineBandSpec {
@@ -145,7 +173,11 @@ export interface LineBandSpec {
   readonly x: AxisName | string;
   readonly panels: readonly Panel[];
   readonly title?: string;
-  /** Pixel size; default 460 px wide per panel (at most 1100) and 440 high (the legend sits below the panels). */
+  /** A line above a row (index = row), e.g. "The paper, on its own training axis". */
+  readonly rowTitles?: readonly (string | undefined)[];
+  /** Plot heights per row in pixels (default 300 for the first row, 230 for the others). */
+  readonly rowHeights?: readonly number[];
+  /** Pixel size; default 460 px wide per panel of a row (at most 980, which fits beside JupyterLab's file browser on a 1400-px screen); the height follows the rows and the legend. */
   readonly width?: number;
   readonly height?: number;
 }
@@ -173,10 +205,67 @@ export function withAlpha(color: string, alpha: number): string {
   return `rgba(${parseInt(m[1], 16)},${parseInt(m[2], 16)},${parseInt(m[3], 16)},${alpha})`;
 }
 
+/** Per point: the mean and sample std of the curves that have a finite value there, and how many do. */
+export interface PartialBand {
+  readonly mean: number[];
+  readonly std: number[];
+  readonly n: number[];
+}
+
 /**
- * A row of panels of mean ± std curves across seeds: the shape of every results figure of the paper.
- * Per series and panel it emits a band trace (a closed polygon: mean + std forwards, mean − std backwards,
- * `fill: 'toself'`) and a mean line; then the reference lines and the paper overlays.
+ * Like `meanStd`, for curves of different lengths or with gaps (NaN): point t averages the curves that have a finite
+ * value at t (sample std, 0 for one curve; NaN mean where none has).
+ */
+export function partialBand(curves: readonly Curve[]): PartialBand {
+  const len = Math.max(0, ...curves.map((c) => c.length));
+  const mean: number[] = [];
+  const std: number[] = [];
+  const n: number[] = [];
+  for (let t = 0; t < len; t++) {
+    const vals: number[] = [];
+    for (const c of curves) if (t < c.length && Number.isFinite(c[t])) vals.push(c[t]);
+    const m = vals.reduce((a, v) => a + v, 0) / vals.length;
+    mean.push(vals.length ? m : NaN);
+    std.push(vals.length > 1 ? Math.sqrt(vals.reduce((a, v) => a + (v - m) ** 2, 0) / (vals.length - 1)) : 0);
+    n.push(vals.length);
+  }
+  return { mean, std, n };
+}
+
+/** The x axes of our units (phase, iteration, round) count whole units: integer ticks, every unit on short axes. */
+function integerTicks(axis: string, lo: number, hi: number): Layout {
+  if (!['phase', 'iteration', 'round'].includes(axis) && !/Phase|Iteration|Round/.test(axis)) return {};
+  const span = hi - lo;
+  if (span <= 12) return { tick0: 0, dtick: 1, tickformat: 'd' };
+  if (/phase|Phase/.test(axis) && span <= 40) return { tick0: 0, dtick: 5, tickformat: 'd' };
+  return { tickformat: ',d' };
+}
+
+/** About how many legend rows plotly needs for these entries across `width` pixels (12-px font). */
+function legendRows(labels: readonly string[], width: number): number {
+  let rows = labels.length > 0 ? 1 : 0;
+  let used = 0;
+  for (const l of labels) {
+    const w = 46 + 6.6 * l.length;
+    if (used > 0 && used + w > width) {
+      rows++;
+      used = 0;
+    }
+    used += w;
+  }
+  return rows;
+}
+
+const PAPER_MARKER = { size: 7, symbol: 'diamond-open' } as const;
+/** The legend entry that stands for every series' paper values (their colour names the series). */
+export const PAPER_LEGEND = "the paper's values (read off its figure, ±0.05; colour = series)";
+
+/**
+ * Rows of panels of mean ± std curves across seeds: the shape of every results figure of the paper. Per series and
+ * panel it emits a band trace (a closed polygon: mean + std forwards, mean − std backwards, `fill: 'toself'`) where
+ * two or more seeds have values, and a mean line; then the reference lines and the paper's values (lines with open
+ * diamonds, one legend entry for all of them). The legend sits below the panels, with room of its own, so it never
+ * covers an axis title.
  */
 export function lineBandFigure(spec: LineBandSpec): Figure {
   if (spec.panels.length === 0) throw new RangeError('lineBandFigure: needs at least one panel');
@@ -199,46 +288,107 @@ export function lineBandFigure(spec: LineBandSpec): Figure {
 
   const data: Trace[] = [];
   const layout: Layout = {};
-  const count = spec.panels.length;
-  const gap = count > 1 ? 0.08 : 0;
-  const widthEach = (1 - gap * (count - 1)) / count;
   const annotations: Record<string, unknown>[] = [];
+  const shapes: Record<string, unknown>[] = [];
+  const rowOf = spec.panels.map((p) => p.row ?? 0);
+  const rows = Math.max(...rowOf) + 1;
+  const perRow = Array.from({ length: rows }, (_, r) => rowOf.filter((x) => x === r).length);
+  const widest = Math.max(...perRow);
+  const width = spec.width ?? Math.min(980, 460 * widest);
+  let paperShown = false;
+
+  // Vertical layout in pixels: title, then per row an optional row title, the plot and the x-axis title; the legend.
+  const rowGap = 115;
+  const top = (spec.title ? 70 : 35) + (spec.rowTitles?.[0] ? 22 : 0);
+  const legendLabels: string[] = [];
+  for (const p of spec.panels) {
+    for (const s of p.series) if (!legendLabels.includes(s.name)) legendLabels.push(s.name);
+    for (const r of p.references ?? []) if (!legendLabels.includes(r.label)) legendLabels.push(r.label);
+    if ((p.paper ?? []).length > 0 && !legendLabels.includes(PAPER_LEGEND)) legendLabels.push(PAPER_LEGEND);
+  }
+  const legendHeight = 22 * legendRows(legendLabels, width - 40) + 8;
+  const bottom = 62 + legendHeight;
+  const wanted = Array.from({ length: rows }, (_, r) => spec.rowHeights?.[r] ?? (r === 0 ? 300 : 230));
+  const height = spec.height ?? top + wanted.reduce((a, h) => a + h, 0) + (rows - 1) * rowGap + bottom;
+  const inner = height - top - bottom;
+  // Row heights scaled to fill what is left of the height between the gaps (the same as `wanted` by default).
+  const scale = (inner - (rows - 1) * rowGap) / wanted.reduce((a, h) => a + h, 0);
+  const rowTop = (r: number): number => wanted.slice(0, r).reduce((a, h) => a + h * scale + rowGap, 0);
+  const rowDomain = (r: number): [number, number] => {
+    const hi = 1 - rowTop(r) / inner;
+    const lo = hi - (wanted[r] * scale) / inner;
+    return [Math.max(0, lo), Math.min(1, hi)];
+  };
 
   spec.panels.forEach((panel, i) => {
     const axisSuffix = i === 0 ? '' : String(i + 1);
     const xref = `x${axisSuffix}`;
     const yref = `y${axisSuffix}`;
+    const row = rowOf[i];
+    const inRow = rowOf.slice(0, i).filter((x) => x === row).length;
+    const count = perRow[row];
+    const gap = count > 1 ? 0.08 : 0;
+    const widthEach = (1 - gap * (count - 1)) / count;
     let xMin = Infinity;
     let xMax = -Infinity;
 
     for (const s of panel.series) {
       if (s.curves.length === 0) throw new RangeError(`lineBandFigure: series "${s.name}" has no curves`);
-      const band = meanStd(s.curves);
+      const band = partialBand(s.curves);
       const x = s.x ? Array.from(s.x) : band.mean.map((_, t) => t);
       if (x.length !== band.mean.length) {
         throw new RangeError(`lineBandFigure: series "${s.name}" has ${x.length} x values for ${band.mean.length} points`);
       }
-      for (const v of x) {
-        xMin = Math.min(xMin, v);
-        xMax = Math.max(xMax, v);
+      for (let t = 0; t < x.length; t++) {
+        if (band.n[t] === 0) continue;
+        xMin = Math.min(xMin, x[t]);
+        xMax = Math.max(xMax, x[t]);
       }
       const c = color(s.name);
-      if (band.n > 1 && s.band !== false) {
+      const many = s.curves.length > 1;
+      const ragged = many && band.n.some((k) => k < s.curves.length);
+      // Mean and band where at least two seeds have values (all points for a single curve).
+      const keep = band.mean.map((_, t) => (many ? band.n[t] >= 2 : band.n[t] >= 1));
+      const kx = x.filter((_, t) => keep[t]);
+      const km = band.mean.filter((_, t) => keep[t]);
+      const ks = band.std.filter((_, t) => keep[t]);
+      if (many && s.band !== false && kx.length > 0) {
         data.push({
           type: 'scatter', mode: 'lines', name: `${s.name} ± std`, legendgroup: s.name, showlegend: false,
-          x: [...x, ...x.slice().reverse()],
-          y: [...band.mean.map((m, t) => m + band.std[t]), ...band.mean.map((m, t) => m - band.std[t]).reverse()],
+          x: [...kx, ...kx.slice().reverse()],
+          y: [...km.map((m, t) => m + ks[t]), ...km.map((m, t) => m - ks[t]).reverse()],
           fill: 'toself', fillcolor: withAlpha(c, 0.2), line: { width: 0, color: c }, hoverinfo: 'skip',
           xaxis: xref, yaxis: yref,
         });
       }
-      data.push({
-        type: 'scatter', mode: x.length === 1 ? 'markers' : 'lines', name: s.name, legendgroup: s.name,
-        showlegend: showOnce(s.name), x, y: band.mean,
-        line: { color: c, width: 2, dash: s.dash ?? 'solid' }, marker: { color: c },
-        customdata: band.std, hovertemplate: `${s.name}: %{y:.3f} ± %{customdata:.3f}<extra></extra>`,
-        xaxis: xref, yaxis: yref,
-      });
+      if (ragged) {
+        // Seeds of different lengths: each seed's own curve, thin, so where each one ends shows.
+        s.curves.forEach((curve, k) => {
+          const label = s.labels?.[k] ?? `curve ${k + 1}`;
+          const sx: number[] = [];
+          const sy: number[] = [];
+          for (let t = 0; t < curve.length && t < x.length; t++) {
+            if (!Number.isFinite(curve[t])) continue;
+            sx.push(x[t]);
+            sy.push(curve[t]);
+          }
+          data.push({
+            type: 'scatter', mode: 'lines', name: `${s.name}, ${label}`, legendgroup: s.name, showlegend: false,
+            x: sx, y: sy, opacity: 0.55, line: { color: c, width: 1, dash: s.dash ?? 'solid' },
+            hovertemplate: `${s.name}, ${label}: %{y:.3f}<extra></extra>`, xaxis: xref, yaxis: yref,
+          });
+        });
+      }
+      if (kx.length > 0) {
+        const what = many ? `mean of ${ragged ? '≥ 2' : s.curves.length} seeds` : '';
+        data.push({
+          type: 'scatter', mode: kx.length === 1 ? 'markers' : 'lines', name: s.name, legendgroup: s.name,
+          showlegend: showOnce(s.name), x: kx, y: km,
+          line: { color: c, width: 2, dash: s.dash ?? 'solid' }, marker: { color: c },
+          customdata: ks, hovertemplate: `${s.name}${what ? ` (${what})` : ''}: %{y:.3f} ± %{customdata:.3f}<extra></extra>`,
+          xaxis: xref, yaxis: yref,
+        });
+      }
     }
 
     for (const o of panel.paper ?? []) {
@@ -250,10 +400,31 @@ export function lineBandFigure(spec: LineBandSpec): Figure {
         xMax = Math.max(xMax, v);
       }
       const name = `${o.series} (paper)`;
+      const c = color(o.series);
       data.push({
-        type: 'scatter', mode: 'lines+markers', name, legendgroup: name, showlegend: showOnce(name), x, y,
-        line: { color: color(o.series), width: 1.5, dash: 'dash' }, marker: { color: color(o.series), size: 6, symbol: 'diamond-open' },
+        type: 'scatter', mode: 'lines+markers', name, legendgroup: PAPER_LEGEND, showlegend: false, x, y,
+        line: { color: c, width: 1.5, dash: o.dash ?? 'dash' }, marker: { color: c, ...PAPER_MARKER },
         hovertemplate: `${name}: %{y:.2f}<extra></extra>`, xaxis: xref, yaxis: yref,
+      });
+      if (!paperShown) {
+        paperShown = true;
+        data.push({
+          type: 'scatter', mode: 'markers', name: PAPER_LEGEND, legendgroup: PAPER_LEGEND, showlegend: true,
+          x: [null], y: [null], marker: { color: '#444444', ...PAPER_MARKER }, hoverinfo: 'skip', xaxis: xref, yaxis: yref,
+        } as unknown as Trace);
+      }
+    }
+
+    for (const s of panel.spans ?? []) {
+      xMin = Math.min(xMin, s.x0);
+      xMax = Math.max(xMax, s.x1);
+      shapes.push({
+        type: 'rect', xref, yref: `${yref} domain`, x0: s.x0, x1: s.x1, y0: 0, y1: 1, layer: 'below',
+        fillcolor: 'rgba(120,120,120,0.18)', line: { width: 0 },
+      });
+      annotations.push({
+        text: s.label, xref, yref: `${yref} domain`, x: s.x1, y: 1, xanchor: 'left', yanchor: 'top', showarrow: false,
+        font: { size: 11, color: '#555555' },
       });
     }
 
@@ -266,34 +437,48 @@ export function lineBandFigure(spec: LineBandSpec): Figure {
       data.push({
         type: 'scatter', mode: 'lines', name: r.label, legendgroup: `ref:${r.label}`, showlegend: showOnce(`ref:${r.label}`),
         x: [xMin, xMax], y: [r.y, r.y], line: { color: r.color ?? style.color, width: 1.5, dash: style.dash },
-        hovertemplate: `${r.label}: ${r.y}<extra></extra>`, xaxis: xref, yaxis: yref,
+        hovertemplate: `${r.label}: ${roundForDisplay(r.y)}<extra></extra>`, xaxis: xref, yaxis: yref,
       });
     });
 
-    const left = i * (widthEach + gap);
+    const left = inRow * (widthEach + gap);
+    const xName = panel.x ?? spec.x;
+    const [lo, hi] = rowDomain(row);
     layout[`xaxis${axisSuffix}`] = {
-      title: { text: axisTitle(spec.x) }, domain: [left, left + widthEach], anchor: yref, zeroline: false,
+      title: { text: axisTitle(xName) }, domain: [left, left + widthEach], anchor: yref, zeroline: false,
+      ...integerTicks(xName, panel.xRange?.[0] ?? xMin, panel.xRange?.[1] ?? xMax),
+      ...(panel.xRange ? { range: [...panel.xRange] } : {}),
     };
     layout[`yaxis${axisSuffix}`] = {
-      title: { text: axisTitle(panel.y) }, anchor: xref, zeroline: false,
+      title: { text: axisTitle(panel.y) }, anchor: xref, zeroline: false, domain: [lo, hi],
       ...(panel.yRange ? { range: [...panel.yRange] } : {}),
+      ...(panel.matchY !== undefined ? { matches: panel.matchY === 0 ? 'y' : `y${panel.matchY + 1}` } : {}),
     };
     if (panel.title) {
       annotations.push({
-        text: `<b>${panel.title}</b>`, xref: 'paper', yref: 'paper', x: left, y: 1.02, xanchor: 'left', yanchor: 'bottom',
+        text: `<b>${panel.title}</b>`, xref: 'paper', yref: 'paper', x: left, y: hi + 6 / inner, xanchor: 'left', yanchor: 'bottom',
         showarrow: false, font: { size: 14 },
       });
     }
   });
 
+  (spec.rowTitles ?? []).forEach((t, r) => {
+    if (!t || r >= rows) return;
+    annotations.push({
+      text: `<b>${t}</b>`, xref: 'paper', yref: 'paper', x: 0.5, y: rowDomain(r)[1] + 24 / inner, xanchor: 'center', yanchor: 'bottom',
+      showarrow: false, font: { size: 13, color: '#333333' },
+    });
+  });
+
   Object.assign(layout, {
     template: 'plotly_white',
-    width: spec.width ?? Math.min(1100, 460 * count),
-    height: spec.height ?? 440,
-    margin: { l: 60, r: 20, t: spec.title ? 60 : 30, b: 55 },
-    legend: { orientation: 'h', x: 0, y: -0.2, yanchor: 'top' },
+    width,
+    height,
+    margin: { l: 60, r: 20, t: top, b: bottom },
+    legend: { orientation: 'h', x: 0, xanchor: 'left', y: -(62 / inner), yanchor: 'top', font: { size: 12 } },
     hovermode: 'closest',
     annotations,
+    shapes,
     ...(spec.title ? { title: { text: spec.title, x: 0.02 } } : {}),
   });
   return { data, layout };
@@ -309,8 +494,10 @@ export interface MetricSeries {
   readonly reward: readonly Curve[];
   readonly cooperation: readonly Curve[];
   readonly x?: Curve;
+  /** A label per curve (e.g. "seed 10"). */
+  readonly labels?: readonly string[];
   readonly color?: string;
-  readonly dash?: 'solid' | 'dash' | 'dot' | 'dashdot';
+  readonly dash?: Dash;
 }
 
 /** Values read off the paper's figure for one series, per metric (either may be omitted). */
@@ -321,9 +508,23 @@ export interface PaperMetricOverlay {
   readonly cooperation?: Curve;
 }
 
+/** The paper's values drawn in a row of their own, on the paper's own training axis (training figures). */
+export interface PaperRow {
+  /** The x-axis title of the paper's row, e.g. "Training Phase (the paper: 30 phases)". */
+  readonly x: string;
+  /** The line above the row. */
+  readonly title: string;
+  /** Shaded spans of the paper's axis, e.g. how far our run would reach on it. */
+  readonly spans?: readonly XSpan[];
+  /** The x range of the paper's training (so both of its panels show all of it). */
+  readonly xRange?: readonly [number, number];
+}
+
 export interface MetricFigureSpec {
   readonly series: readonly MetricSeries[];
   readonly paper?: readonly PaperMetricOverlay[];
+  /** Draw the paper's values in a second row on their own axis instead of in our panels. */
+  readonly paperRow?: PaperRow;
   /** Reference lines on the reward panel (e.g. exact ceilings) and on the cooperation panel. */
   readonly rewardReferences?: readonly ReferenceLine[];
   readonly cooperationReferences?: readonly ReferenceLine[];
@@ -335,24 +536,39 @@ export interface MetricFigureSpec {
   readonly height?: number;
 }
 
-/** The reward and cooperation panels of a two-panel figure against the x axis named. */
+/**
+ * The reward and cooperation panels of a two-panel figure against the x axis named; with `paperRow`, the paper's
+ * values below them in a second row on their own axis (same y ranges), else in the same panels.
+ */
 export function metricPanels(x: AxisName | string, spec: MetricFigureSpec): Figure {
   const pick = (metric: 'reward' | 'cooperation'): BandSeries[] =>
-    spec.series.map((s) => ({ name: s.name, curves: s[metric], x: s.x, color: s.color, dash: s.dash }));
-  const overlays = (metric: 'reward' | 'cooperation'): PaperOverlay[] =>
+    spec.series.map((s) => ({ name: s.name, curves: s[metric], x: s.x, labels: s.labels, color: s.color, dash: s.dash }));
+  const dashOf = new Map(spec.series.map((s) => [s.name, s.dash ?? 'solid'] as const));
+  const overlays = (metric: 'reward' | 'cooperation', ownAxis: boolean): PaperOverlay[] =>
     (spec.paper ?? []).flatMap((o) => {
       const y = o[metric];
-      return y ? [{ series: o.series, x: o.x, y }] : [];
+      return y ? [{ series: o.series, x: o.x, y, ...(ownAxis ? { dash: dashOf.get(o.series) ?? 'solid' } : {}) }] : [];
     });
+  const coopRange: [number, number] = [-0.02, 1.02];
+  const row = spec.paperRow;
+  const panels: Panel[] = [
+    { y: 'reward', series: pick('reward'), references: spec.rewardReferences, paper: row ? [] : overlays('reward', false), title: spec.panelTitles?.[0], yRange: spec.rewardRange },
+    { y: 'cooperation', series: pick('cooperation'), references: spec.cooperationReferences, paper: row ? [] : overlays('cooperation', false), title: spec.panelTitles?.[1], yRange: coopRange },
+  ];
+  if (row && (spec.paper ?? []).length > 0) {
+    panels.push(
+      { y: 'reward', x: row.x, row: 1, series: [], paper: overlays('reward', true), matchY: 0, spans: row.spans, xRange: row.xRange, yRange: spec.rewardRange },
+      { y: 'cooperation', x: row.x, row: 1, series: [], paper: overlays('cooperation', true), yRange: coopRange, spans: row.spans, xRange: row.xRange },
+    );
+  }
   return lineBandFigure({
     x,
     title: spec.title,
     width: spec.width,
     height: spec.height,
-    panels: [
-      { y: 'reward', series: pick('reward'), references: spec.rewardReferences, paper: overlays('reward'), title: spec.panelTitles?.[0], yRange: spec.rewardRange },
-      { y: 'cooperation', series: pick('cooperation'), references: spec.cooperationReferences, paper: overlays('cooperation'), title: spec.panelTitles?.[1], yRange: [-0.02, 1.02] },
-    ],
+    panels,
+    rowTitles: row ? ['Ours', row.title] : undefined,
+    rowHeights: row ? [270, 190] : undefined,
   });
 }
 
@@ -500,6 +716,13 @@ export function groupedBarFigure(spec: {
       yaxis: { title: { text: axisTitle(spec.y) } }, legend: { orientation: 'h', x: 0, y: -0.15, yanchor: 'top' },
     },
   };
+}
+
+/** A number for display: at most `digits` decimals, trailing zeros dropped (0.9999999999999959 → 1, 1.0488 → 1.0488). */
+export function roundForDisplay(v: number, digits = 4): number {
+  if (!Number.isFinite(v)) return v;
+  const r = Number(v.toFixed(digits));
+  return r === 0 ? 0 : r;
 }
 
 function fmt(v: number): string {

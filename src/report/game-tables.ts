@@ -196,14 +196,25 @@ export function exactCeilings(opts: ExactOptions = {}): Ceilings {
   };
 }
 
+const CEILING_LABELS: Readonly<Record<keyof Ceilings, string>> = {
+  vsTitForTat: 'best response to TFT (exact)',
+  vsAlwaysCooperate: 'best response to ALLC (exact)',
+  vsAlwaysDefect: 'best response to ALLD (exact)',
+  poolAlwaysDefect: 'Always-Defect vs pool (exact)',
+  poolInformed: 'informed best response vs pool (exact)',
+};
+
 /** The ceilings as reference lines for a reward panel (pick the opponents a figure shows). */
 export function ceilingLines(c: Ceilings, which: readonly (keyof Ceilings)[] = ['poolAlwaysDefect']): ReferenceLine[] {
-  const label: Record<keyof Ceilings, string> = {
-    vsTitForTat: 'best response to TFT (exact)',
-    vsAlwaysCooperate: 'best response to ALLC (exact)',
-    vsAlwaysDefect: 'best response to ALLD (exact)',
-    poolAlwaysDefect: 'Always-Defect vs pool (exact)',
-    poolInformed: 'informed best response vs pool (exact)',
-  };
-  return which.map((k) => ({ y: c[k], label: label[k] }));
+  return which.map((k) => ({ y: c[k], label: CEILING_LABELS[k] }));
+}
+
+/**
+ * The ceilings as a table for display: one row each, the reward per round rounded to `digits` decimals (the exact
+ * quadrature gives Always-Defect's 1.0 as 0.9999999999999959; the unrounded values stay in `exactCeilings()`).
+ */
+export function ceilingRecords(c: Ceilings, digits = 4): TableRecord[] {
+  return (Object.keys(CEILING_LABELS) as (keyof Ceilings)[]).map((k) => ({
+    ceiling: CEILING_LABELS[k], reward_per_round: Number(c[k].toFixed(digits)),
+  }));
 }

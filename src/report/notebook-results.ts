@@ -1,8 +1,9 @@
 /**
  * Where a notebook's results come from, and retraining them live (style.md §7.5: one knob per notebook).
  *
- *   - `load` (default): the reference results in data/runs at the reduced preset; a missing run is reported with the
- *     command that produces it, and its figure is skipped.
+ *   - `load` (default): the reference results in data/runs, each experiment and algorithm at the largest preset that
+ *     has a finished run (smoke < reduced < long < paper), so longer runs replace shorter ones without edits; a
+ *     missing run is reported with the command that produces it, and its figure is skipped.
  *   - `train`: the notebook's experiments are run again at ICL_PRESET into a fresh temporary root (never data/),
  *     with live progress, and the figures are drawn from those results. At the smoke preset the networks are
  *     shrunk (`SMOKE_OVERRIDES`) so that a notebook runs in seconds.
@@ -14,13 +15,16 @@ import { EXPERIMENT_SPECS, type Algo, type ExperimentName } from '../experiments
 import { allowedSettings, type PresetName } from '../experiments/presets';
 import { ALGORITHMS, DEFAULT_ROOT, runExperiment, type Progress } from '../experiments/run';
 import { showProgress } from './display';
-import { runsNote } from './results';
+import { presetsOf, runsNote, scalesAscending, type PresetChoice } from './results';
 import { notebookSettings, type NotebookSettings } from './settings';
 
 /** The results a notebook draws from: a preset under a root, and (when training) the seeds it trains. */
 export interface NotebookResults {
   readonly mode: 'load' | 'train';
-  readonly preset: PresetName;
+  /** The preset trained (train mode), or 'largest' (load mode: per experiment and algorithm, the largest with runs). */
+  readonly preset: PresetChoice;
+  /** The same as a query's `presets` (`loadRuns({ presets: res.presets, … })`). */
+  readonly presets: readonly PresetName[] | 'largest';
   readonly root: string;
   /** Seeds trained in train mode, per algorithm (load mode reads whatever seeds exist). */
   readonly seeds: Readonly<Record<Algo, readonly number[]>>;
@@ -34,8 +38,8 @@ export interface NotebookResults {
  */
 export const SMOKE_OVERRIDES: readonly string[] = ['hiddenSize=16', 'embedSize=8', 'rolloutsPerAction=1', 'evalEpisodes=4'];
 
-/** The preset notebooks load in `load` mode. */
-export const LOAD_PRESET: PresetName = 'reduced';
+/** What notebooks load in `load` mode: per experiment and algorithm, the largest preset with a finished run. */
+export const LOAD_PRESET: PresetChoice = 'largest';
 
 /**
  * The seeds trained live. At smoke: two for A2C (so bands and groupings across seeds show) and one for PPI, whose
@@ -54,8 +58,9 @@ export function notebookResults(settings: NotebookSettings = notebookSettings(),
   if (settings.mode === 'load') {
     const root = opts.root ?? DEFAULT_ROOT;
     return {
-      mode: 'load', preset: LOAD_PRESET, root, seeds: { a2c: [], ppi: [] },
-      summary: `results: the reference runs at the ${LOAD_PRESET} preset in ${root === DEFAULT_ROOT ? 'data/runs' : root} (ICL_NOTEBOOK_MODE=load)`,
+      mode: 'load', preset: LOAD_PRESET, presets: presetsOf(LOAD_PRESET), root, seeds: { a2c: [], ppi: [] },
+      summary: `results: the reference runs in ${root === DEFAULT_ROOT ? 'data/runs' : root}, each experiment at the largest scale with ` +
+        `finished runs (${scalesAscending().join(' < ')}; ICL_NOTEBOOK_MODE=load)`,
     };
   }
   let root = opts.root ?? (process.env.ICL_TRAIN_ROOT?.trim() || undefined);
@@ -68,7 +73,7 @@ export function notebookResults(settings: NotebookSettings = notebookSettings(),
   const seeds = { a2c: trainSeeds(settings.preset, 'a2c'), ppi: trainSeeds(settings.preset, 'ppi') };
   const shrink = settings.preset === 'smoke' ? `, shrunk by ${SMOKE_OVERRIDES.join(' ')} (where the algorithm has the setting)` : '';
   return {
-    mode: 'train', preset: settings.preset, root, seeds,
+    mode: 'train', preset: settings.preset, presets: [settings.preset], root, seeds,
     summary: `results: trained live at the ${settings.preset} preset (A2C seeds ${seeds.a2c.join(', ')}, PPI seeds ${seeds.ppi.join(', ')})${shrink}, into ${root} (ICL_NOTEBOOK_MODE=train)`,
   };
 }
@@ -111,6 +116,8 @@ export interface WantedRun {
 export async function prepareRuns(res: NotebookResults, wanted: readonly WantedRun[], opts: { readonly quiet?: boolean } = {}): Promise<string[]> {
   const notes: string[] = [];
   if (res.mode === 'train') {
+    if (res.preset === 'largest') throw new RangeError('prepareRuns: train mode needs a preset to train at, not "largest"');
+    const preset = res.preset;
     const plan: WantedRun[] = [];
     for (const w of wanted) {
       if (!algoAvailable(w.algo)) continue;
@@ -119,16 +126,16 @@ export async function prepareRuns(res: NotebookResults, wanted: readonly WantedR
       }
     }
     if (plan.length > 0) {
-      const progress = showProgress(`training ${plan.map((p) => `${p.experiment}/${p.algo}`).join(', ')} at the ${res.preset} preset`);
+      const progress = showProgress(`training ${plan.map((p) => `${p.experiment}/${p.algo}`).join(', ')} at the ${preset} preset`);
       const log: string[] = [];
       let runIndex = 0;
       const runs = plan.reduce((n, p) => n + res.seeds[p.algo].length, 0);
       for (const p of plan) {
-        const overrides = notebookOverrides(p.algo, res.preset);
+        const overrides = notebookOverrides(p.algo, preset);
         for (const seed of res.seeds[p.algo]) {
           runIndex++;
           await runExperiment(
-            { experiment: p.experiment, algo: p.algo, preset: res.preset, seed, root: res.root, overrides },
+            { experiment: p.experiment, algo: p.algo, preset, seed, root: res.root, overrides },
             { onProgress: (q) => progress.update(progressReport(q, runIndex, runs)), log: (m) => log.push(m) },
           );
         }

@@ -5,25 +5,46 @@
  * missing and the command that produces it. A builder whose runs are all missing returns no figure: the notebook
  * prints the notes and moves on.
  *
- * The paper's training curves run over 30 PPI phases or 10k–200k A2C iterations; ours are shorter. Its points are
- * placed at the same fraction of training (`placePaperX`), and the notes say so.
+ * The paper's training curves run over 30 PPI phases or 10k–200k A2C iterations; ours are much shorter. Its values are
+ * drawn in a row of their own below ours, on the paper's own training axis, with the span our run covers shaded; in
+ * the within-episode figures (rounds 0–99 in both) they share our panels. A figure that cannot be drawn says why.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CoPlayerKind } from '../agents/actor';
 import { bestResponse } from '../game/exact';
 import { PAPER_PAYOFF } from '../game/ipd';
 import { TFT } from '../game/memory-one';
 import type { Algo, ExperimentName } from '../experiments/experiments';
-import type { PresetName } from '../experiments/presets';
 import { showFigure } from './display';
-import { episodeFigure, trainingFigure, PALETTE, type Figure, type MetricSeries, type PaperMetricOverlay, type ReferenceLine } from './figures';
+import {
+  episodeFigure, trainingFigure, PALETTE, type Figure, type MetricSeries, type PaperMetricOverlay, type PaperRow, type ReferenceLine,
+} from './figures';
 import { ceilingLines, exactCeilings, horizonSeries, type Ceilings } from './game-tables';
-import { paperCurves, placePaperX, type EvaluationPoint, type PaperFigureId } from './paper-values';
-import { episodeCurves, formatSeeds, metricSeries, runsNote, runsSource, trainingCurves, type SeedCurves } from './results';
+import { PAPER_TRAINING_LENGTH, paperCurves, type EvaluationPoint, type PaperFigureId } from './paper-values';
+import {
+  episodeCurves, evaluationUnits, findRuns, formatSeeds, metricSeries, presetsOf, resolvePreset, runsNote, runsSource, trainingCurves,
+  type PresetChoice, type SeedCurves,
+} from './results';
+import { readRunConfig, readRunTable, unitColumn } from '../experiments/results';
 
-/** Which results a figure draws: a preset under a root (a `NotebookResults` is one). */
+/**
+ * Which results a figure draws: a preset under a root (a `NotebookResults` is one). With 'largest', each experiment
+ * and algorithm is read at the largest preset that has a finished run (smoke < reduced < long < paper).
+ */
 export interface ResultsSource {
-  readonly preset: PresetName;
+  readonly preset: PresetChoice;
   readonly root?: string;
+}
+
+/** A study's results: everything under `root` (e.g. 'data/studies/a2c-mixed-long'), at the largest preset present. */
+export function study(root: string): ResultsSource {
+  return { preset: 'largest', root };
+}
+
+/** The presets a figure's curves come from, e.g. "reduced" (or "long, reduced" when its experiments differ). */
+function presetsText(src: ResultsSource, algo: Algo, experiments: readonly ExperimentName[]): string {
+  return [...new Set(experiments.map((e) => resolvePreset(src.preset, e, algo, src.root)))].join(', ');
 }
 
 /** A built figure (null when none of its runs exist) and what to say beside it. */
@@ -65,14 +86,74 @@ function mutualCooperationLine(label = 'mutual cooperation, R (exact)'): Referen
 
 const SUPERSCRIPT = ['¹', '²'];
 
-function overlaysFor(figure: PaperFigureId, names: readonly string[], place: (x: number) => number): PaperMetricOverlay[] {
+/** The paper's values of a figure for the series named, in the paper's own x units. */
+function overlaysFor(figure: PaperFigureId, names: readonly string[]): PaperMetricOverlay[] {
   const out: PaperMetricOverlay[] = [];
   for (const c of paperCurves({ figure })) {
     if (!names.includes(c.series)) continue;
-    if (c.reward) out.push({ series: c.series, x: c.reward.map(([x]) => place(x)), reward: c.reward.map(([, y]) => y) });
-    if (c.cooperation) out.push({ series: c.series, x: c.cooperation.map(([x]) => place(x)), cooperation: c.cooperation.map(([, y]) => y) });
+    if (c.reward) out.push({ series: c.series, x: c.reward.map(([x]) => x), reward: c.reward.map(([, y]) => y) });
+    if (c.cooperation) out.push({ series: c.series, x: c.cooperation.map(([x]) => x), cooperation: c.cooperation.map(([, y]) => y) });
   }
   return out;
+}
+
+const thousands = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * Why a figure has no curves although runs of its experiments may exist: no finished run; or the runs have no
+ * evaluation at that point (e.g. a 2-phase run has no evaluation between the first and the last, so none "before
+ * convergence"); or they log no rows against that co-player.
+ */
+export function skipReason(src: ResultsSource, algo: Algo, experiments: readonly ExperimentName[], at?: EvaluationPoint): string {
+  const runs = findRuns({ experiments: [...new Set(experiments)], algos: [algo], presets: presetsOf(src.preset), root: src.root });
+  if (runs.length === 0) return 'no finished run (the command that produces it is above)';
+  if (at === undefined) return 'the finished runs log no training rows for these curves';
+  const evaluated = new Map<string, number[]>();
+  const fractions = new Set<string>();
+  let unit = 'unit';
+  for (const run of runs) {
+    const rows = readRunTable(run, 'episode');
+    if (rows.length === 0) continue;
+    unit = unitColumn(rows);
+    const units = evaluationUnits(rows).map((u) => u.unit).join(', ');
+    evaluated.set(units, [...(evaluated.get(units) ?? []), run.seed]);
+    try {
+      const evalAt = (readRunConfig(run).run as { evalAt?: number[] } | undefined)?.evalAt;
+      if (evalAt) fractions.add(evalAt.join(', '));
+    } catch {
+      // a run without a readable config.json: its units above still say when it was evaluated
+    }
+  }
+  if (evaluated.size === 0) return 'the finished runs have no per-round evaluations (episode.csv)';
+  const where = [...evaluated].map(([units, seeds]) => `${unit} ${units} only (seed${seeds.length > 1 ? 's' : ''} ${formatSeeds(seeds)}` +
+    `${fractions.size === 1 ? `; evalAt ${[...fractions][0]} of training` : ''})`).join('; ');
+  const totals = [...new Set(runs.map((r) => readStatusTotal(r.dir)))].filter((t) => t > 0).sort((x, y) => x - y);
+  const wanted = at === 'before'
+    ? 'none before training'
+    : at === 'snapshot'
+      ? `none between the first and the last, so ${totals.length > 0 ? `this ${totals.join('/')}-${unit} run` : 'the run'} has no evaluation before convergence`
+      : 'none at the end';
+  return `the runs were evaluated at ${where}: ${wanted}`;
+}
+
+function readStatusTotal(dir: string): number {
+  try {
+    return Number((JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')) as { totalUnits?: number }).totalUnits ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** The paper's own training axis for a training figure, with the span our run covers shaded. */
+function paperTrainingRow(figure: PaperFigureId, algo: Algo, experiment: ExperimentName, unit: 'iteration' | 'phase', ours: number): PaperRow {
+  const length = PAPER_TRAINING_LENGTH[algo][experiment];
+  const axis = unit === 'phase' ? 'Training Phase' : 'Training Iteration';
+  return {
+    x: `${axis}, the paper's${length ? ` (${thousands(length)} ${unit}s)` : ''}`,
+    title: `The paper's Fig. ${figure}, on its own training axis`,
+    spans: [{ x0: unit === 'phase' ? 0.5 : 0, x1: unit === 'phase' ? ours + 0.5 : ours, label: `ours: ${thousands(ours)} ${unit}${ours === 1 ? '' : 's'}` }],
+    ...(length ? { xRange: [0, unit === 'phase' ? length + 0.5 : length * 1.02] as const } : {}),
+  };
 }
 
 interface Collected {
@@ -107,7 +188,20 @@ function collect(
     series.push(metricSeries(c, spec.name, spec.side ?? 'self', { color: spec.color, dash: spec.dash }));
   }
   if (series.length > 0 && missing.length > 0) notes.push(`not drawn (no results): ${missing.join(', ')}`);
+  for (const c of curves) {
+    const lengths = c.seeds.map((seed, k) => ({ seed, last: lastFinite(c.x, c.reward[k]) }));
+    if (new Set(lengths.map((l) => l.last)).size > 1) {
+      const text = `seeds of different lengths (${lengths.map((l) => `seed ${l.seed} to ${c.unit} ${thousands(l.last)}`).join(', ')}): ` +
+        'the band and mean are drawn where at least two seeds have values, and each seed thinly over its own length';
+      if (!notes.includes(text)) notes.push(text);
+    }
+  }
   return { series, curves, notes };
+}
+
+function lastFinite(x: readonly number[], y: readonly number[]): number {
+  for (let t = y.length - 1; t >= 0; t--) if (Number.isFinite(y[t])) return x[t];
+  return NaN;
 }
 
 function seedsText(curves: readonly SeedCurves[]): string {
@@ -133,24 +227,24 @@ export function trainingPaperFigure(
 ): PaperFigure {
   const got = collect(src, algo, opts.series, (experiment, s) =>
     trainingCurves({ experiment, algo, preset: src.preset, root: src.root }, { learner: s.learner, coplayer: s.coplayer }));
-  if (got.series.length === 0) return { id: opts.id, figure: null, notes: [...got.notes, `${opts.id}: skipped (no results)`] };
-  const total = Math.max(...got.curves.map((c) => c.totalUnits));
-  const experimentOf = new Map(opts.series.map((s) => [s.name, s.experiment]));
-  const overlays: PaperMetricOverlay[] = [];
-  for (const name of new Set(opts.series.map((s) => s.name))) {
-    const experiment = experimentOf.get(name) as ExperimentName;
-    overlays.push(...overlaysFor(opts.figure, [name], (x) => placePaperX(x, algo, experiment, total)));
+  if (got.series.length === 0) {
+    const why = skipReason(src, algo, opts.series.map((s) => s.experiment));
+    return { id: opts.id, figure: null, notes: [...got.notes, `${opts.id}: skipped: ${why}`] };
   }
+  const total = Math.max(...got.curves.map((c) => c.totalUnits));
+  const overlays = overlaysFor(opts.figure, opts.series.map((s) => s.name));
   const unit = got.curves[0].unit;
   const notes = [...got.notes];
+  const row = paperTrainingRow(opts.figure, algo, opts.series[0].experiment, unit, total);
   if (overlays.length > 0) {
-    notes.push(`dashed: the paper's ${opts.id} values (read off the figure, ±0.05), placed at the same fraction of training as the paper's ` +
-      `${unit === 'phase' ? '30 phases' : 'iterations'} on our ${total} ${unit}s`);
+    notes.push(`below ours: the paper's ${opts.id} values (read off its figure, ±0.05) on its own axis, ${row.x.replace(/^.*\((.*)\)$/, '$1')}; ` +
+      `the shaded part is as far as our ${thousands(total)} ${unit}s would reach on it`);
   }
   const figure = trainingFigure(unit, {
-    title: `${opts.title} · ours: ${src.preset}, ${seedsText(got.curves)}`,
+    title: `${opts.title} · ours: ${presetsText(src, algo, opts.series.map((s) => s.experiment))}, ${seedsText(got.curves)}`,
     series: got.series,
     paper: overlays,
+    paperRow: row,
     rewardReferences: opts.rewardReferences,
     cooperationReferences: opts.cooperationReferences,
     panelTitles: panelLetters(opts.figure),
@@ -177,18 +271,21 @@ export function episodePaperFigure(
 ): PaperFigure {
   const got = collect(src, algo, opts.series, (experiment, s) =>
     episodeCurves({ experiment, algo, preset: src.preset, root: src.root }, { learner: s.learner, coplayer: s.coplayer, at: opts.at }));
-  if (got.series.length === 0) return { id: opts.id, figure: null, notes: [...got.notes, `${opts.id}: skipped (no results)`] };
+  if (got.series.length === 0) {
+    const why = skipReason(src, algo, opts.series.map((s) => s.experiment), opts.at);
+    return { id: opts.id, figure: null, notes: [...got.notes, `${opts.id}: skipped: ${why}`] };
+  }
   const notes = [...got.notes];
   const units = new Set(got.curves.flatMap((c) => c.evaluatedAt ?? []));
   const total = Math.max(...got.curves.map((c) => c.totalUnits));
   const unit = got.curves[0].unit;
   notes.push(`evaluation ${opts.at === 'before' ? 'before training' : opts.at === 'snapshot' ? 'before convergence' : 'of the final agents'}: ` +
     `${unit} ${[...units].sort((a, b) => a - b).join(', ')} of ${total}`);
-  const overlays = opts.paper === false ? [] : overlaysFor(opts.figure, opts.series.map((s) => s.name), (x) => x);
-  if (overlays.length > 0) notes.push(`dashed: the paper's ${opts.id} values (read off the figure, ±0.05)`);
+  const overlays = opts.paper === false ? [] : overlaysFor(opts.figure, opts.series.map((s) => s.name));
+  if (overlays.length > 0) notes.push(`open diamonds: the paper's ${opts.id} values (read off its figure, ±0.05)`);
   const when = opts.at === 'before' ? 'before training' : opts.at === 'snapshot' ? `at ${unit} ${[...units].join('/')}` : 'after training';
   const figure = episodeFigure({
-    title: `${opts.title} (${when}) · ours: ${src.preset}, ${seedsText(got.curves)}`,
+    title: `${opts.title} (${when}) · ours: ${presetsText(src, algo, opts.series.map((s) => s.experiment))}, ${seedsText(got.curves)}`,
     series: [...got.series, ...(opts.exact ?? [])],
     paper: overlays,
     rewardReferences: opts.rewardReferences,

@@ -43,7 +43,7 @@ export interface PaperCurve {
   readonly note?: string;
 }
 
-/** The paper's training length per figure, in its x units (for placing its points on a shorter run of ours). */
+/** The paper's training length per figure, in its x units (the range of its own training axis in our figures). */
 export const PAPER_TRAINING_LENGTH: Readonly<Record<Algo, Readonly<Partial<Record<ExperimentName, number>>>>> = Object.freeze({
   ppi: { step1: 30, step2: 30, step3: 30, mixed: 30, 'mixed-opponent-id': 30, 'mixed-no-tabular': 30 },
   a2c: { step1: 50_000, step2: 100_000, step3: 10_000, mixed: 200_000, 'mixed-opponent-id': 200_000, 'mixed-no-tabular': 200_000 },
@@ -356,15 +356,4 @@ export function paperCurves(filter: { figure?: PaperFigureId; experiment?: Exper
     (filter.algo === undefined || c.algo === filter.algo) &&
     (filter.series === undefined || c.series === filter.series) &&
     (filter.kind === undefined || c.kind === filter.kind));
-}
-
-/**
- * Places a training-curve x of the paper on a run of `ourLength` units: the same fraction of training. PPI phases
- * count from 1 (phase 1 ↦ 1, the last phase ↦ the last), A2C iterations from 0.
- */
-export function placePaperX(x: number, algo: Algo, experiment: ExperimentName, ourLength: number): number {
-  const paperLength = PAPER_TRAINING_LENGTH[algo][experiment];
-  if (paperLength === undefined || paperLength === ourLength) return x;
-  if (algo === 'ppi') return paperLength === 1 ? 1 : 1 + ((x - 1) * (ourLength - 1)) / (paperLength - 1);
-  return (x * ourLength) / paperLength;
 }

@@ -22,7 +22,7 @@ import type { GruNet } from '../model/gru-net';
 import type { Rng } from '../rng';
 import { join } from 'node:path';
 import { lineBandFigure, PALETTE, type Figure, type Panel } from './figures';
-import { loadRecords, type RunSet } from './results';
+import { loadRecords, runQuery, type RunSet } from './results';
 
 /** A saved PPI agent: its sequence model and the settings it acts with. */
 export interface PpiModelView {
@@ -193,7 +193,7 @@ export function ppiInsideFigure(traces: readonly PpiInsideTrace[], title = 'Insi
       yRange: [-0.02, 1.02],
     },
   ];
-  return lineBandFigure({ x: 'round', panels, title, width: 1100, height: 480 });
+  return lineBandFigure({ x: 'round', panels, title, width: 980, height: 480 });
 }
 
 /**
@@ -202,10 +202,7 @@ export function ppiInsideFigure(traces: readonly PpiInsideTrace[], title = 'Insi
  * finished PPI runs.
  */
 export function ppiLossFigure(runs: RunSet, title = 'The sequence model\'s loss terms at each refit'): Figure | null {
-  const rows = loadRecords({
-    experiments: [runs.experiment], algos: [runs.algo], presets: [runs.preset], root: runs.root, seeds: runs.seeds,
-    table: 'train', learner: 0,
-  }).filter((r) => Number.isFinite(Number(r.obsLoss)));
+  const rows = loadRecords({ ...runQuery(runs), unfinished: false, table: 'train', learner: 0 }).filter((r) => Number.isFinite(Number(r.obsLoss)));
   if (rows.length === 0) return null;
   const firstKind = String(rows[0].coplayer);
   const seeds = [...new Set(rows.map((r) => Number(r.seed)))].sort((a, b) => a - b);
@@ -217,8 +214,8 @@ export function ppiLossFigure(runs: RunSet, title = 'The sequence model\'s loss 
     y: label, series: [{ name: label, x: common, curves: perSeed.map((rs) => curve(rs, field)), color: PALETTE[i] }],
   });
   return lineBandFigure({
-    x: 'phase', title: `${title} · ${runs.experiment}/${runs.algo}/${runs.preset}, ${seeds.length} seed(s)`,
+    x: 'phase', title: `${title} · ${runs.experiment}/${runs.algo}/${rows[0].preset}, ${seeds.length} seed(s)`,
     panels: [panel('obsLoss', 'observation loss', 0), panel('rewardLoss', 'reward loss', 1), panel('actionLoss', 'action loss (prior)', 2)],
-    width: 1100, height: 400,
+    width: 980, height: 400,
   });
 }

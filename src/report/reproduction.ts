@@ -17,7 +17,7 @@ import type { PresetName } from '../experiments/presets';
 import { meanStd, readRunConfig, type RunRef } from '../experiments/results';
 import { ALGORITHMS, DEFAULT_ROOT, readComputeTime, readStatus, type ComputeTime } from '../experiments/run';
 import { compareWithPaper, type ComparisonRecord } from './comparison';
-import { displayPath, findRuns, formatSeeds, runsNote, type RunSet } from './results';
+import { displayPath, findRuns, formatSeeds, runQuery, runsNote, type RunSet } from './results';
 
 /** Where the generated text goes, in the file's order: one section per claim, then settings and compute. */
 export const REPRODUCTION_SECTIONS = ['campaign', 'step1', 'step2', 'step3', 'fig1', 'fig3', 'settings', 'compute'] as const;
@@ -96,8 +96,7 @@ function runSet(experiment: ExperimentName, algo: Algo, o: ReproductionOptions):
 
 /** The finished runs of one experiment/algorithm at the options' preset. */
 function finishedRuns(experiment: ExperimentName, algo: Algo, o: ReproductionOptions): RunRef[] {
-  const s = runSet(experiment, algo, o);
-  return findRuns({ experiments: [experiment], algos: [algo], presets: [s.preset], root: s.root });
+  return findRuns({ ...runQuery(runSet(experiment, algo, o)), unfinished: false });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -28,11 +28,38 @@ export function displayPath(path: string): string {
   return r !== '' && !r.startsWith('..') && !isAbsolute(r) ? r : path;
 }
 
+/** The scales from smallest to largest. A name not (yet) among PRESETS is skipped, so a preset added later takes its place here without edits. */
+export const SCALE_ORDER: readonly string[] = ['smoke', 'reduced', 'long', 'paper'];
+
+/** A preset, or 'largest': for each experiment and algorithm, the largest preset (SCALE_ORDER) with a finished run. */
+export type PresetChoice = PresetName | 'largest';
+
+/** What 'largest' means where no run exists at all (the notes then print the command that produces one). */
+export const FALLBACK_PRESET: PresetName = 'reduced';
+
+/** The presets from smallest to largest: SCALE_ORDER's that exist, any other preset before them. */
+export function scalesAscending(): PresetName[] {
+  const ordered = SCALE_ORDER.filter((p) => (PRESETS as readonly string[]).includes(p)) as PresetName[];
+  return [...PRESETS.filter((p) => !ordered.includes(p)), ...ordered];
+}
+
+/** The largest preset with a finished run of this experiment and algorithm under `root`, or null. */
+export function largestPreset(experiment: ExperimentName, algo: Algo, root?: string): PresetName | null {
+  for (const p of scalesAscending().reverse()) if (listRuns(experiment, algo, p, root ?? DEFAULT_ROOT).some((r) => r.done)) return p;
+  return null;
+}
+
+/** A concrete preset for a choice: itself, or the largest with a finished run (FALLBACK_PRESET when none has). */
+export function resolvePreset(choice: PresetChoice, experiment: ExperimentName, algo: Algo, root?: string): PresetName {
+  return choice === 'largest' ? largestPreset(experiment, algo, root) ?? FALLBACK_PRESET : choice;
+}
+
 /** Which runs to read. Every list defaults to all; only finished runs unless `unfinished`. */
 export interface RunQuery {
   readonly experiments?: readonly ExperimentName[];
   readonly algos?: readonly Algo[];
-  readonly presets?: readonly PresetName[];
+  /** Presets to read, or 'largest': per experiment and algorithm only the largest preset with a finished run. */
+  readonly presets?: readonly PresetName[] | 'largest';
   readonly seeds?: readonly number[];
   /** The results root (default data/runs). */
   readonly root?: string;
@@ -59,7 +86,8 @@ function matchingRuns(q: RunQuery): RunRef[] {
   const out: RunRef[] = [];
   for (const experiment of q.experiments ?? EXPERIMENTS) {
     for (const algo of q.algos ?? ALGOS) {
-      for (const preset of q.presets ?? PRESETS) {
+      const presets = q.presets === 'largest' ? [resolvePreset('largest', experiment, algo, root)] : q.presets ?? PRESETS;
+      for (const preset of presets) {
         out.push(...listRuns(experiment, algo, preset, root).filter((run) => !q.seeds || q.seeds.includes(run.seed)));
       }
     }
@@ -149,18 +177,22 @@ export function loadRuns(q: TableQuery): DataFrame | null {
 export interface RunSet {
   readonly experiment: ExperimentName;
   readonly algo: Algo;
-  readonly preset: PresetName;
+  /** A preset, or 'largest' (the largest with a finished run of this experiment and algorithm). */
+  readonly preset: PresetChoice;
   readonly root?: string;
   readonly seeds?: readonly number[];
   readonly unfinished?: boolean;
 }
 
-/** Curves of one learner against one co-player kind, one per seed, on a common x. */
+/**
+ * Curves of one learner against one co-player kind, one per seed, on a common x: every x any seed has. A seed that
+ * trained for fewer units (or is still running) has NaN where it has no value, so figures show each seed's own length.
+ */
 export interface SeedCurves {
-  /** Training units (train) or rounds (episode), shared by every seed. */
+  /** Training units (train) or rounds (episode): the union over the seeds, ascending. */
   readonly x: number[];
   readonly seeds: number[];
-  /** The learner's own reward and cooperation, one array per seed. */
+  /** The learner's own reward and cooperation, one array per seed (NaN where that seed has no row). */
   readonly reward: number[][];
   readonly cooperation: number[][];
   /** The co-player's, one array per seed. */
@@ -179,8 +211,14 @@ export interface CurveSelection {
   readonly coplayer: CoPlayerKind;
 }
 
-function runQuery(s: RunSet): RunQuery {
-  return { experiments: [s.experiment], algos: [s.algo], presets: [s.preset], root: s.root, seeds: s.seeds, unfinished: s.unfinished };
+/** A run set's query: its experiment and algorithm at its preset choice. */
+export function runQuery(s: RunSet): RunQuery {
+  return { experiments: [s.experiment], algos: [s.algo], presets: presetsOf(s.preset), root: s.root, seeds: s.seeds, unfinished: s.unfinished };
+}
+
+/** A query's `presets` for a preset choice. */
+export function presetsOf(choice: PresetChoice): readonly PresetName[] | 'largest' {
+  return choice === 'largest' ? 'largest' : [choice];
 }
 
 function bySeed(rows: readonly Row[]): Map<number, Row[]> {
@@ -198,20 +236,15 @@ function totalUnitsOf(s: RunSet): number {
   return total;
 }
 
-/** Aligns per-seed rows on the x values every seed has, and reads the four metrics. */
+/** Aligns per-seed rows on every x value any seed has (NaN where a seed has none), and reads the four metrics. */
 function align(groups: Map<number, Row[]>, xKey: string, unit: 'iteration' | 'phase', totalUnits: number, evaluatedAt?: number[]): SeedCurves | null {
   if (groups.size === 0) return null;
   const seeds = [...groups.keys()].sort((a, b) => a - b);
-  let common: number[] | null = null;
-  for (const s of seeds) {
-    const xs = new Set(groups.get(s)!.map((r) => Number(r[xKey])));
-    common = common === null ? [...xs] : common.filter((x) => xs.has(x));
-  }
-  const x = (common ?? []).sort((a, b) => a - b);
+  const x = [...new Set(seeds.flatMap((s) => groups.get(s)!.map((r) => Number(r[xKey]))))].sort((a, b) => a - b);
   if (x.length === 0) return null;
   const pick = (field: string) => seeds.map((s) => {
     const at = new Map(groups.get(s)!.map((r) => [Number(r[xKey]), Number(r[field])]));
-    return x.map((v) => at.get(v) as number);
+    return x.map((v) => at.get(v) ?? NaN);
   });
   return {
     x, seeds, unit, totalUnits, evaluatedAt,
@@ -251,6 +284,7 @@ export function metricSeries(
   return {
     name,
     x: curves.x,
+    labels: curves.seeds.map((s) => `seed ${s}`),
     reward: side === 'self' ? curves.reward : curves.coplayerReward,
     cooperation: side === 'self' ? curves.cooperation : curves.coplayerCooperation,
     ...style,
@@ -363,7 +397,7 @@ export function produceCommand(experiment: ExperimentName, algo: Algo, preset: P
 export function runsSource(s: RunSet): string | null {
   const [d] = describeRuns({ ...runQuery(s), unfinished: true });
   if (!d || d.finished_count === 0) return null;
-  return `${s.experiment}/${s.algo}/${s.preset}, seed${d.finished_count > 1 ? 's' : ''} ${d.finished}, code ${d.commit || 'unknown'}`;
+  return `${s.experiment}/${s.algo}/${d.preset}, seed${d.finished_count > 1 ? 's' : ''} ${d.finished}, code ${d.commit || 'unknown'}`;
 }
 
 /**
@@ -371,13 +405,14 @@ export function runsSource(s: RunSet): string | null {
  * when no run has finished, that the figure is skipped and the command that produces it.
  */
 export function runsNote(s: RunSet): string {
-  const [d] = describeRuns({ ...runQuery(s), unfinished: true });
-  const name = `${s.experiment}/${s.algo}/${s.preset}`;
-  const where = displayPath(join(s.root ?? DEFAULT_ROOT, s.experiment, s.algo, s.preset));
+  const preset = resolvePreset(s.preset, s.experiment, s.algo, s.root);
+  const [d] = describeRuns({ ...runQuery({ ...s, preset }), unfinished: true });
+  const name = `${s.experiment}/${s.algo}/${preset}`;
+  const where = displayPath(join(s.root ?? DEFAULT_ROOT, s.experiment, s.algo, preset));
   const damaged = d?.damaged ? `; failing their check, not used: seed ${d.damaged}` : '';
   if (!d || d.finished_count === 0) {
     const running = d?.unfinished ? ` (still running: seed ${d.unfinished})` : '';
-    return `${name}: no finished run in ${where}${running}${damaged}. Produce it with: ${produceCommand(s.experiment, s.algo, s.preset)}`;
+    return `${name}: no finished run in ${where}${running}${damaged}. Produce it with: ${produceCommand(s.experiment, s.algo, preset)}`;
   }
   const more = (d.unfinished ? `; still running: seed ${d.unfinished}` : '') + damaged;
   return `${name}: seed${d.finished_count > 1 ? 's' : ''} ${d.finished} finished (${d.units} ${d.unit}s; ${d.settings}), ` +

@@ -4,7 +4,9 @@
  *   ICL_NOTEBOOK_MODE = load  (default) read the reference results in data/ and render in seconds
  *                     = train retrain live at ICL_PRESET, with progress in the notebook
  *   ICL_PRESET        = smoke (default) | reduced
- *   ICL_FIGURES       = html (default, interactive) | png (static; committed notebooks and reports)
+ *   ICL_FIGURES       = plotly (default: plotly's MIME type, drawn by JupyterLab) | plotly+png (the committed
+ *                       notebooks: the same with a PNG beside it) | png (static) | html (plotly inlined: classic
+ *                       Notebook, HTML reports); see ./display
  *
  * scripts/run-notebooks.mjs sets them for headless runs (`npm test` uses train + smoke); in Jupyter, set them
  * before `npm start`, or override them in a notebook's first cell.

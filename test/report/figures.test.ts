@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AXIS, episodeFigure, lineBandFigure, meanStd, payoffMatrixFigure, trainingFigure, zdRelationFigure,
+  AXIS, episodeFigure, lineBandFigure, meanStd, PAPER_LEGEND, partialBand, payoffMatrixFigure, trainingFigure, zdRelationFigure,
   type Figure, type Trace,
 } from '../../src/report/figures';
 
@@ -78,6 +78,70 @@ test('lineBandFigure: series keep one colour and one legend entry across panels;
   assert.notEqual((vsTab.line as { color: string }).color, (a2c[0].line as { color: string }).color);
   const [d1, d2] = [fig.layout.xaxis, fig.layout.xaxis2] as { domain: number[] }[];
   assert.ok(d1.domain[1] < d2.domain[0], 'the panels sit side by side without overlap');
+});
+
+test('partialBand: curves of different lengths and gaps average over the seeds present at each point', () => {
+  const b = partialBand([[1, 3, 5], [3, NaN], [2]]);
+  assert.deepEqual(b.n, [3, 1, 1]);
+  close(b.mean, [2, 3, 5]);
+  close(b.std, [1, 0, 0]);
+});
+
+test('lineBandFigure: seeds of different lengths: band and mean where two or more seeds have values, each seed thinly over its own length', () => {
+  const fig = lineBandFigure({
+    x: 'iteration',
+    panels: [{ y: 'reward', series: [{ name: 'A2C', curves: [[1, 2, 3, 4], [3, 4]], x: [0, 1000, 2000, 3000], labels: ['seed 10', 'seed 11'] }] }],
+  });
+  const [band] = traces(fig, (t) => t.fill === 'toself');
+  assert.deepEqual(band.x, [0, 1000, 1000, 0], 'the band stops where the shorter seed stops');
+  const [mean] = traces(fig, (t) => t.name === 'A2C');
+  assert.deepEqual(mean.x, [0, 1000]);
+  close(mean.y as number[], [2, 3]);
+  const seeds = traces(fig, (t) => /^A2C, seed/.test(String(t.name)));
+  assert.deepEqual(seeds.map((t) => [t.name, (t.x as number[]).length]), [['A2C, seed 10', 4], ['A2C, seed 11', 2]]);
+  assert.ok(seeds.every((t) => t.showlegend === false && (t.line as { width: number }).width === 1));
+  // Equal lengths: no per-seed lines.
+  const even = lineBandFigure({ x: 'iteration', panels: [{ y: 'reward', series: [{ name: 'A2C', curves: [[1, 2], [3, 4]] }] }] });
+  assert.equal(traces(even, (t) => /seed|curve/.test(String(t.name))).length, 0);
+});
+
+test('trainingFigure with a paper row: the paper on its own axis below ours, the series\' line style per experiment, one legend entry for the paper', () => {
+  const fig = trainingFigure('phase', {
+    series: [
+      { name: 'PPI¹ vs PPI²', reward: [[0.1, 0.1]], cooperation: [[0.1, 0.1]], x: [1, 2] },
+      { name: 'Opponent ID: PPI¹ vs PPI²', reward: [[0, 0]], cooperation: [[0, 0]], x: [1, 2], dash: 'dash' },
+    ],
+    paper: [
+      { series: 'PPI¹ vs PPI²', x: [1, 12, 30], cooperation: [0.1, 0.89, 0.89] },
+      { series: 'Opponent ID: PPI¹ vs PPI²', x: [1, 30], cooperation: [0.1, 0.1] },
+    ],
+    paperRow: { x: 'Training Phase, the paper\'s (30 phases)', title: 'The paper', spans: [{ x0: 0.5, x1: 2.5, label: 'ours: 2 phases' }], xRange: [0, 30.5] },
+  });
+  const paper = traces(fig, (t) => String(t.name).endsWith('(paper)'));
+  assert.deepEqual(paper.map((t) => [t.name, t.xaxis, (t.line as { dash: string }).dash]),
+    [['PPI¹ vs PPI² (paper)', 'x4', 'solid'], ['Opponent ID: PPI¹ vs PPI² (paper)', 'x4', 'dash']]);
+  assert.deepEqual(paper[0].x, [1, 12, 30], 'the paper\'s own phases');
+  assert.ok(paper.every((t) => t.showlegend === false && (t.marker as { symbol: string }).symbol === 'diamond-open'));
+  assert.equal(traces(fig, (t) => t.name === PAPER_LEGEND && t.showlegend === true).length, 1);
+  const x4 = fig.layout.xaxis4 as { title: { text: string }; range: number[] };
+  assert.equal(x4.title.text, 'Training Phase, the paper\'s (30 phases)');
+  assert.deepEqual(x4.range, [0, 30.5]);
+  const [y1, y3] = [fig.layout.yaxis, fig.layout.yaxis3] as { domain: number[] }[];
+  assert.ok(y3.domain[1] < y1.domain[0], 'the paper\'s row sits below ours');
+  // Our phases are whole numbers: ticks at every phase, no 1.2 or 1.5.
+  assert.deepEqual([(fig.layout.xaxis as { dtick: number }).dtick, (fig.layout.xaxis as { tickformat: string }).tickformat], [1, 'd']);
+  assert.deepEqual((fig.layout.xaxis4 as { dtick: number }).dtick, 5);
+});
+
+test('lineBandFigure: the legend sits below the x-axis titles inside a bottom margin sized for its rows', () => {
+  const many = Array.from({ length: 9 }, (_, i) => ({ name: `a rather long series name number ${i}`, curves: [[0, 1]] }));
+  const fig = lineBandFigure({ x: 'round', panels: [{ y: 'reward', series: many }, { y: 'cooperation', series: many }] });
+  const legend = fig.layout.legend as { y: number; yanchor: string };
+  const margin = fig.layout.margin as { b: number; t: number };
+  const inner = (fig.layout.height as number) - margin.t - margin.b;
+  assert.equal(legend.yanchor, 'top');
+  assert.ok(-legend.y * inner >= 60, 'the legend starts 60 px or more below the plot, under the axis title');
+  assert.ok(margin.b >= 62 + 3 * 22, `room for several legend rows (margin ${margin.b})`);
 });
 
 test('trainingFigure and episodeFigure: reward and cooperation panels with the paper axis labels and overlays per metric', () => {

@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALLC, ALLD, seeded, sampleMemoryOne, finiteHorizon } from '../../src/index';
 import {
-  POOL_NAME, bestResponseRecords, ceilingLines, exactCeilings, extortioner, horizonSeries, namedStrategies, pairRecords,
+  POOL_NAME, bestResponseRecords, ceilingLines, ceilingRecords, exactCeilings, extortioner, horizonSeries, namedStrategies, pairRecords,
   roundRobinRecords, strategyRecords, zdRelation,
 } from '../../src/report/game-tables';
+import { roundForDisplay } from '../../src/report/figures';
 
 const policy = (name: string) => {
   const s = namedStrategies().find((n) => n.name === name);
@@ -51,6 +52,14 @@ test('exactCeilings and ceilingLines: the ceilings for the paper game, as labell
   assert.ok(Math.abs(c.poolAlwaysDefect - 1) < 1e-9);
   assert.ok(c.poolInformed > 1 && c.poolInformed < 1.1, String(c.poolInformed));
   assert.deepEqual(ceilingLines(c, ['vsTitForTat']), [{ y: 1.01, label: 'best response to TFT (exact)' }]);
+  // For display, rounded: Always-Defect's 1.0 reads 1, not 0.9999999999999959.
+  const shown = ceilingRecords(c);
+  assert.deepEqual(shown.map((r) => r.ceiling), ['best response to TFT (exact)', 'best response to ALLC (exact)',
+    'best response to ALLD (exact)', 'Always-Defect vs pool (exact)', 'informed best response vs pool (exact)']);
+  assert.equal(shown[3].reward_per_round, 1);
+  assert.equal(shown[4].reward_per_round, Number(c.poolInformed.toFixed(4)));
+  assert.equal(roundForDisplay(0.9999999999999959), 1);
+  assert.equal(roundForDisplay(-0.00001), 0);
 });
 
 test('strategyRecords and horizonSeries: five probabilities per strategy; one exact curve per metric', () => {

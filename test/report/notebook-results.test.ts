@@ -9,9 +9,10 @@ import {
 } from '../../src/report/notebook-results';
 import { notebookSettings } from '../../src/report/settings';
 
-test('notebookResults: load reads data/runs at the reduced preset; train uses a temporary root and two smoke seeds', () => {
+test('notebookResults: load reads data/runs at the largest scale present; train uses a temporary root and two smoke seeds', () => {
   const load = notebookResults(notebookSettings({ ICL_NOTEBOOK_MODE: 'load', ICL_PRESET: 'smoke' }));
-  assert.deepEqual([load.mode, load.preset, load.root], ['load', 'reduced', DEFAULT_ROOT]);
+  assert.deepEqual([load.mode, load.preset, load.root], ['load', 'largest', DEFAULT_ROOT]);
+  assert.match(load.summary, /largest scale with finished runs \(smoke < reduced < long < paper;/);
   const root = mkdtempSync(join(tmpdir(), 'nb-results-'));
   try {
     const train = notebookResults(notebookSettings({ ICL_NOTEBOOK_MODE: 'train', ICL_PRESET: 'smoke' }), { root });

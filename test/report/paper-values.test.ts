@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXPERIMENTS } from '../../src/experiments/experiments';
-import { PAPER_CURVES, PAPER_TRAINING_LENGTH, PAPER_VALUES, paperCurves, paperValue, placePaperX } from '../../src/report/paper-values';
+import { PAPER_CURVES, PAPER_TRAINING_LENGTH, PAPER_VALUES, paperCurves, paperValue } from '../../src/report/paper-values';
 
 test('paper curves: every point lies on the paper\'s axes (reward in [-1, 2], cooperation in [0, 1], x within training or rounds 0-99)', () => {
   for (const c of PAPER_CURVES) {
@@ -48,10 +48,3 @@ test('paper values: one per key, keys in the summary\'s shape, ranges around the
   assert.equal(paperValue('step1', 'ppi', 'train.learner.reward'), undefined);
 });
 
-test('placePaperX: the same fraction of training (PPI phases from 1, A2C iterations from 0); identity at the paper\'s length', () => {
-  assert.equal(placePaperX(1, 'ppi', 'step1', 10), 1);
-  assert.equal(placePaperX(30, 'ppi', 'step1', 10), 10);
-  assert.equal(placePaperX(50_000, 'a2c', 'step1', 4500), 4500);
-  assert.equal(placePaperX(70_000, 'a2c', 'mixed', 2300), 805);
-  assert.equal(placePaperX(17, 'ppi', 'mixed', 30), 17);
-});

@@ -1,13 +1,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { smokeResultsTree } from './smoke-tree';
 import { readCsv } from '../../src/experiments/files';
 import { summarise } from '../../src/experiments/results';
+import { PRESETS } from '../../src/experiments/presets';
 import {
-  describeRuns, displayPath, episodeCurves, findRuns, formatSeeds, loadRecords, loadRuns, metricSeries, produceCommand, runsNote, runsSource,
-  trainingCurves,
+  describeRuns, displayPath, episodeCurves, findRuns, formatSeeds, largestPreset, loadRecords, loadRuns, metricSeries, produceCommand,
+  resolvePreset, runsNote, runsSource, SCALE_ORDER, scalesAscending, trainingCurves,
 } from '../../src/report/results';
 import { compareWithPaper, ourValue } from '../../src/report/comparison';
 import { frameRecords } from '../../src/report/frames';
@@ -74,11 +75,14 @@ test('trainingCurves / episodeCurves: one curve per seed on a common x, equal to
   assert.equal(s.reward, e.coplayerReward);
   assert.equal(s.dash, 'dot');
   assert.equal(trainingCurves({ ...set, algo: 'ppi' }, { coplayer: 'learner' }), null);
-  // The unfinished seed is left out unless asked for; then the curves stop at its last logged iteration.
+  // The unfinished seed is left out unless asked for; then every seed keeps its own length (NaN after its last row).
   const withStopped = trainingCurves({ ...set, experiment: 'step1', unfinished: true }, { coplayer: 'tabular' });
   assert.ok(withStopped);
   assert.deepEqual(withStopped.seeds, [0, 1, 2]);
-  assert.deepEqual(withStopped.x, [1]);
+  assert.deepEqual(withStopped.x, [1, 2, 3, 4]);
+  assert.ok(withStopped.reward[0].every(Number.isFinite));
+  assert.ok(Number.isFinite(withStopped.reward[2][0]));
+  assert.deepEqual(withStopped.reward[2].slice(1), [NaN, NaN, NaN]);
 });
 
 test('describeRuns and the notes: seeds, the unfinished run, commit and settings; the command for a missing run', () => {
@@ -121,4 +125,24 @@ test('compareWithPaper: our values per summary key agree with the runner\'s own 
   close(reward.ours_mean ?? undefined, s.train.tabular.reward.mean);
   assert.ok(compareWithPaper({ ...set, algo: 'ppi' }).every((r) => r.ours_mean === null && r.seeds === 0));
   assert.ok(readFileSync(join(root, 'step1', 'a2c', 'smoke', 'seed-0', 'config.json'), 'utf8').includes('"hiddenSize": 16'));
+});
+
+test('the largest scale present: per experiment and algorithm, smoke < reduced < long < paper, whatever presets exist', () => {
+  assert.deepEqual(SCALE_ORDER, ['smoke', 'reduced', 'long', 'paper']);
+  assert.deepEqual(scalesAscending(), SCALE_ORDER.filter((p) => (PRESETS as readonly string[]).includes(p)), 'a scale not defined (yet) is skipped');
+  assert.equal(largestPreset('step1', 'a2c', root), 'smoke');
+  assert.equal(largestPreset('step1', 'ppi', root), null);
+  assert.equal(resolvePreset('largest', 'step1', 'ppi', root), 'reduced', 'the fallback, whose command the notes print');
+  // A larger run of Step 1 (a copy of seed 0 filed under "paper"): Step 1 now reads it, Step 2 still reads smoke.
+  const bigger = join(root, 'step1', 'a2c', 'paper', 'seed-0');
+  cpSync(join(root, 'step1', 'a2c', 'smoke', 'seed-0'), bigger, { recursive: true });
+  try {
+    assert.equal(largestPreset('step1', 'a2c', root), 'paper');
+    const runs = findRuns({ root, presets: 'largest', experiments: ['step1', 'step2'], algos: ['a2c'] });
+    assert.deepEqual(runs.map((r) => `${r.experiment}/${r.preset}/${r.seed}`), ['step1/paper/0', 'step2/smoke/0', 'step2/smoke/1']);
+    assert.match(runsNote({ experiment: 'step1', algo: 'a2c', preset: 'largest', root }), /^step1\/a2c\/paper: seed 0 finished/);
+    assert.match(runsNote({ experiment: 'step1', algo: 'ppi', preset: 'largest', root }), /^step1\/ppi\/reduced: no finished run .* --preset reduced/);
+  } finally {
+    rmSync(join(root, 'step1', 'a2c', 'paper'), { recursive: true, force: true });
+  }
 });
