@@ -19,7 +19,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { Engine, EngineKind } from './engine';
 import type { ParamLayout } from './layout';
-import { createChannel, CTL, OP, type Channel } from './parallel-worker';
+import { createChannel, CTL, OP, spinWhile, type Channel } from './parallel-worker';
 
 /** The worker thread holding the second half's replica, and the shared memory both threads work through. */
 class Remote {
@@ -100,6 +100,7 @@ class Remote {
   /** Waits for the worker's answer to the last request; its outputs are then in `data`. */
   receive(): Float32Array {
     const ctl = this.ch.ctl;
+    spinWhile(ctl, CTL.answer, this.seq - 1);
     const deadline = Date.now() + 600_000;
     for (;;) {
       const done = Atomics.load(ctl, CTL.answer);
