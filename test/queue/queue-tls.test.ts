@@ -38,7 +38,8 @@ test('queue over rediss:// with a password: worker SIGTERM puts the job back, ca
     assert.equal(ok.code, 0, ok.out);
     assert.match(ok.out, new RegExp(`queue rediss://:\\*\\*\\*@127\\.0\\.0\\.1:${redis.port}/0: 0 jobs`));
 
-    const added = await runCli(['step1', '--preset', 'smoke', '--seeds', '5', ...sets([...FAST, 'iterations=300']), '--queue', bare], { ...ca, ICL_REDIS_PASSWORD: password });
+    // 64 episodes per iteration keep the run going for seconds on the fast engines, so the cancel lands mid-run.
+    const added = await runCli(['step1', '--preset', 'smoke', '--seeds', '5', ...sets([...FAST, 'iterations=300', 'batchEpisodes=64']), '--queue', bare], { ...ca, ICL_REDIS_PASSWORD: password });
     assert.equal(added.code, 0, added.out);
     assert.match(added.out, /added {4}step1\/a2c\/smoke\/seed-5/);
 
