@@ -62,7 +62,7 @@ token="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 mkdir -p "$root/.jupyter/logs"
 log="$root/.jupyter/logs/server-$(date +%Y%m%d-%H%M%S)-port-$port.log"
 # Each server has its own log; the 20 newest are kept.
-ls -1t "$root"/.jupyter/logs/server-*.log 2>/dev/null | tail -n +20 | xargs -r rm -f
+ls -1t "$root"/.jupyter/logs/server-*.log 2>/dev/null | tail -n +20 | xargs -r rm -f || true   # none yet: ls fails
 extra=()
 [ "$(id -u)" = 0 ] && extra+=(--allow-root)   # containers and CI machines often run as root; Jupyter refuses that otherwise
 
