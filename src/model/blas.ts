@@ -21,10 +21,9 @@ export interface Blas {
   ): void;
 }
 
-const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
+import { lazy } from './lazy';
 
-let loaded: Blas | null = null;
-let failure: string | null = null;
+const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
 
 /** The library names tried, in order. */
 function candidates(): string[] {
@@ -32,36 +31,17 @@ function candidates(): string[] {
   return forced ? [forced] : ['libopenblas.so.0', 'libopenblas.so'];
 }
 
+const library = lazy('blas engine', load);
+
 /**
  * The BLAS, loaded on first call.
  * @throws naming what is missing (koffi, the library, or its `cblas_sgemm`) and how to install it
  */
-export function blas(): Blas {
-  if (loaded) return loaded;
-  if (failure) throw new Error(failure);
-  try {
-    loaded = load();
-    return loaded;
-  } catch (e) {
-    failure = `blas engine unavailable: ${e instanceof Error ? e.message : String(e)}`;
-    throw new Error(failure);
-  }
-}
-
+export const blas = (): Blas => library.get();
 /** True when `blas()` loads (never throws). */
-export function blasAvailable(): boolean {
-  try {
-    blas();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
+export const blasAvailable = (): boolean => library.available();
 /** Why the BLAS is unavailable, or null when it loads. */
-export function blasFailure(): string | null {
-  return blasAvailable() ? null : failure;
-}
+export const blasFailure = (): string | null => library.failure();
 
 type KoffiFn = (...args: unknown[]) => unknown;
 interface KoffiLib { func(signature: string): KoffiFn }

@@ -11,6 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { lazy } from './lazy';
 
 const ROOT = resolve(__dirname, '..', '..');
 /** The compiled library (`ICL_NATIVE_LIB` names another one, e.g. built elsewhere). */
@@ -30,65 +31,49 @@ export interface NativeKernels {
   ): void;
 }
 
-let loaded: NativeKernels | null = null;
-let failure: string | null = null;
-
 type KoffiFn = (...args: unknown[]) => unknown;
 interface Koffi { load(path: string): { func(signature: string): KoffiFn } }
+
+/** Builds the library when missing or stale, then loads it. */
+function load(): NativeKernels {
+  const stale = !process.env.ICL_NATIVE_LIB &&
+    (!existsSync(NATIVE_PATH) || (existsSync(SOURCE) && statSync(SOURCE).mtimeMs > statSync(NATIVE_PATH).mtimeMs));
+  if (stale) {
+    try {
+      execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-native.mjs'), '--if-stale', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (e) {
+      const why = (e as { stderr?: Buffer }).stderr?.toString().trim() || String(e);
+      if (!existsSync(NATIVE_PATH)) throw new Error(`cannot build ${NATIVE_PATH}: ${why}`);
+      process.emitWarning(`native: ${NATIVE_PATH} is older than csrc/ and rebuilding failed (${why}); using it anyway`);
+    }
+  }
+  let koffi: Koffi;
+  try {
+    koffi = require('koffi') as Koffi;
+  } catch (e) {
+    throw new Error(`the npm package koffi does not load (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); run npm ci`);
+  }
+  let lib: ReturnType<Koffi['load']>;
+  try {
+    lib = koffi.load(NATIVE_PATH);
+  } catch (e) {
+    throw new Error(`${NATIVE_PATH}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const sz = (names: string) => names.split(' ').map((n) => `size_t ${n}`).join(', ');
+  const fwd = lib.func(`void forward_step(uint8_t *mem, int b, int t, int s, int d, int hp, int k, ${sz('x hs cache out wf bf bhn woT bo gh scratch')})`);
+  const bwd = lib.func(`void backward_step(uint8_t *mem, int b, int t, int s, int d, int hp, int k, ${sz('x hs cache dOut woT dG dhNext dhPrev gX gGi gHn gWoT gBo scratch')})`);
+  return { forwardStep: fwd, backwardStep: bwd };
+}
+
+const kernels = lazy('native kernels', load);
 
 /**
  * The kernels, loaded (and built when missing or stale) on first call.
  * @throws naming what is missing: koffi, a C compiler, or the library
  */
-export function nativeKernels(): NativeKernels {
-  if (loaded) return loaded;
-  if (failure) throw new Error(failure);
-  try {
-    const stale = !process.env.ICL_NATIVE_LIB &&
-      (!existsSync(NATIVE_PATH) || (existsSync(SOURCE) && statSync(SOURCE).mtimeMs > statSync(NATIVE_PATH).mtimeMs));
-    if (stale) {
-      try {
-        execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-native.mjs'), '--if-stale', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
-      } catch (e) {
-        const why = (e as { stderr?: Buffer }).stderr?.toString().trim() || String(e);
-        if (!existsSync(NATIVE_PATH)) throw new Error(`cannot build ${NATIVE_PATH}: ${why}`);
-        process.emitWarning(`native: ${NATIVE_PATH} is older than csrc/ and rebuilding failed (${why}); using it anyway`);
-      }
-    }
-    let koffi: Koffi;
-    try {
-      koffi = require('koffi') as Koffi;
-    } catch (e) {
-      throw new Error(`the npm package koffi does not load (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); run npm ci`);
-    }
-    let lib: ReturnType<Koffi['load']>;
-    try {
-      lib = koffi.load(NATIVE_PATH);
-    } catch (e) {
-      throw new Error(`${NATIVE_PATH}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const sz = (names: string) => names.split(' ').map((n) => `size_t ${n}`).join(', ');
-    const fwd = lib.func(`void forward_step(uint8_t *mem, int b, int t, int s, int d, int hp, int k, ${sz('x hs cache out wf bf bhn woT bo gh scratch')})`);
-    const bwd = lib.func(`void backward_step(uint8_t *mem, int b, int t, int s, int d, int hp, int k, ${sz('x hs cache dOut woT dG dhNext dhPrev gX gGi gHn gWoT gBo scratch')})`);
-    loaded = { forwardStep: fwd, backwardStep: bwd };
-    return loaded;
-  } catch (e) {
-    failure = `native kernels unavailable: ${e instanceof Error ? e.message : String(e)}`;
-    throw new Error(failure);
-  }
-}
+export const nativeKernels = (): NativeKernels => kernels.get();
 
 /** True when `nativeKernels()` loads (never throws). */
-export function nativeAvailable(): boolean {
-  try {
-    nativeKernels();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
+export const nativeAvailable = (): boolean => kernels.available();
 /** Why the kernels are unavailable, or null when they load. */
-export function nativeFailure(): string | null {
-  return nativeAvailable() ? null : failure;
-}
+export const nativeFailure = (): string | null => kernels.failure();
