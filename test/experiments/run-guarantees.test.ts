@@ -96,7 +96,7 @@ test('summary reads strictly: a cut last line, a cut at a line end, a missing CS
   const pristine = join(root, '..', `${root.split('/').pop()}-pristine`);
   cpSync(root, pristine, { recursive: true });
   const restore = () => { rmSync(root, { recursive: true }); cpSync(pristine, root, { recursive: true }); };
-  const summary = () => finished(spawn(process.execPath, ['--import', 'tsx', join(PROJECT, 'src/summary.ts'), 'step1', '--algo', 'a2c', '--preset', 'smoke', '--root', root], { cwd: PROJECT }));
+  const summary = () => finished(spawn(process.execPath, ['--import', 'tsx', join(PROJECT, 'src/bin/summary.ts'), 'step1', '--algo', 'a2c', '--preset', 'smoke', '--root', root], { cwd: PROJECT }));
   const ok = await summary();
   assert.equal(ok.code, 0, ok.out);
   assert.equal(JSON.parse(ok.out).seeds, 2);
@@ -238,7 +238,7 @@ async function stopTree(target: 'npm' | 'cli' | 'seed', signal: NodeJS.Signals):
   try {
     for (let i = 0; i < 400 && !dirs.every((d) => (existsSync(join(d, 'train.csv')))); i++) await sleep(50);
     const tree = descendants(npm.pid!);
-    const cliProcess = tree.find((p) => /src\/cli\.ts/.test(p.cmd) && !/--child/.test(p.cmd));
+    const cliProcess = tree.find((p) => /src\/bin\/cli\.ts/.test(p.cmd) && !/--child/.test(p.cmd));
     const seed0 = tree.find((p) => /--child/.test(p.cmd) && /--seeds 0 /.test(p.cmd));
     assert.ok(cliProcess && seed0, tree.map((p) => `${p.pid} ${p.cmd}`).join('\n'));
     process.kill({ npm: npm.pid!, cli: cliProcess.pid, seed: seed0.pid }[target], signal);

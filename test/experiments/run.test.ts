@@ -186,7 +186,7 @@ test('--until: the estimate comes from the finished seeds (plus an unfinished de
   assert.equal(estimateRemainingSeconds({ ...o, experiment: 'step3', seed: 1 }), undefined, 'no finished step3 seed: no estimate');
 
   const inFiveMinutes = new Date(Date.now() + 300_000).toISOString();
-  const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'step1', '--preset', 'smoke', '--seeds', '1', '--root', root,
+  const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/bin/cli.ts'), 'step1', '--preset', 'smoke', '--seeds', '1', '--root', root,
     '--until', inFiveMinutes, ...FAST.flatMap((s) => ['--set', s])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -198,7 +198,7 @@ test('--until: the estimate comes from the finished seeds (plus an unfinished de
   assert.ok(!existsSync(runDir({ ...o, experiment: 'step1', seed: 1 })), 'nothing was written for the skipped seed');
 
   // A deadline already past: the finished seed is reported as such (not cut off and counted as failed), the other not started.
-  const q = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'step1', '--preset', 'smoke', '--seeds', '0,1', '--jobs', '1', '--root', root,
+  const q = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/bin/cli.ts'), 'step1', '--preset', 'smoke', '--seeds', '0,1', '--jobs', '1', '--root', root,
     '--until', new Date(Date.now() - 60_000).toISOString(), ...FAST.flatMap((s) => ['--set', s])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let late = '';
   q.stdout!.on('data', (d: Buffer) => (late += d.toString()));

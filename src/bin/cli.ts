@@ -7,10 +7,10 @@ import { existsSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ALGOS, EXPERIMENT_SPECS, EXPERIMENTS, experimentSpec, type Algo, type ExperimentName } from './experiments/experiments';
-import { allowedSettings, PRESETS, type PresetName } from './experiments/presets';
-import { estimateRemainingSeconds, parseUntil, planRun, runExperiment, type Progress, type RunOptions } from './experiments/run';
-import { describeEngine, resolveEngineKind, resolveThreads } from './model/engines';
+import { ALGOS, EXPERIMENT_SPECS, EXPERIMENTS, experimentSpec, type Algo, type ExperimentName } from '../experiments/experiments';
+import { allowedSettings, PRESETS, type PresetName } from '../experiments/presets';
+import { estimateRemainingSeconds, parseUntil, planRun, runExperiment, type Progress, type RunOptions } from '../experiments/run';
+import { describeEngine, resolveEngineKind, resolveThreads } from '../model/engines';
 
 const HELP = `Usage: npm run experiment -- <experiment> [options]
 

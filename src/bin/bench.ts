@@ -24,19 +24,19 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { seeded } from './rng';
-import type { Rng } from './rng';
-import { Adam, GruNet, PAPER_NET } from './model/gru-net';
-import type { EngineKind, OptimizerConfig } from './model/gru-net';
-import { initBackend } from './model/backend';
-import { wasmMatmul } from './model/engine-wasm';
-import { blas, blasAvailable } from './model/blas';
-import { describeEngine, resolveEngineKind } from './model/engines';
-import { a2cIteration, createA2cAgent } from './learners/a2c';
-import { a2cPreset, ppiPreset } from './experiments/presets';
-import { EXPERIMENT_SPECS, type ExperimentName } from './experiments/experiments';
-import { matchupsFor } from './experiments/matchups';
-import { ppiTrainerFactory } from './experiments/ppi-trainer';
+import { seeded } from '../rng';
+import type { Rng } from '../rng';
+import { Adam, GruNet, PAPER_NET } from '../model/gru-net';
+import type { EngineKind, OptimizerConfig } from '../model/gru-net';
+import { initBackend } from '../model/backend';
+import { wasmMatmul } from '../model/engine-wasm';
+import { blas, blasAvailable } from '../model/blas';
+import { describeEngine, resolveEngineKind } from '../model/engines';
+import { a2cIteration, createA2cAgent } from '../learners/a2c';
+import { a2cPreset, ppiPreset } from '../experiments/presets';
+import { EXPERIMENT_SPECS, type ExperimentName } from '../experiments/experiments';
+import { matchupsFor } from '../experiments/matchups';
+import { ppiTrainerFactory } from '../experiments/ppi-trainer';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -49,7 +49,7 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
   console.error(`bench: --runs must be a positive integer, got '${option('--runs')}'`);
   process.exit(2);
 }
-const ROOT = resolve(__dirname, '..');
+const ROOT = resolve(__dirname, '..', '..');
 const OPT: OptimizerConfig = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-5, weightDecay: 0, maxGradNorm: 1 };
 
 let peakRss = 0;
