@@ -16,8 +16,8 @@ export {
   memoryOneLogProbs,
 } from './game/memory-one';
 export type { MemoryOne } from './game/memory-one';
-export { emptyEpisodeBatch } from './game/episode';
-export type { EpisodeBatch } from './game/episode';
+export { emptyEpisodeBatch, concatEpisodes, selectEpisodes } from './game/episode';
+export type { EpisodeBatch, EpisodeMoves } from './game/episode';
 export { IpdEnv, tabularActions, playMemoryOne } from './game/env';
 export type { IpdEnvOptions, PlayOptions } from './game/env';
 export {
@@ -37,7 +37,9 @@ export { initBackend, describeBackend } from './model/backend';
 // Players, matches and the paper's metrics for learners (src/agents).
 export { CO_PLAYER_KINDS, ID_SIZE } from './agents/actor';
 export type { Actor, ActorSession, CoPlayerKind } from './agents/actor';
-export { playMatch, swapSeats, concatBatches } from './agents/match';
+export { playMatch, playMatchups, swapSeats } from './agents/match';
+export { playOwnSides } from './agents/own-sides';
+export type { LearnerPlayers, OwnEpisodes, OwnSides } from './agents/own-sides';
 export type { Matchup, MatchOptions, MatchResult } from './agents/match';
 export { tabularPoolActor, memoryOneActor } from './agents/tabular';
 export { trainPoint, mergePoints, evaluateEpisodes } from './agents/evaluate';
@@ -63,7 +65,7 @@ export type { RunRef, Summary } from './experiments/results';
 
 // PPI, the paper's own learner (src/learners/ppi.ts; Alg. 1, App. A.3.1, App. C).
 export {
-  PPI_PAPER, PPI_PAPER_BETA, PPI_OUT, validatePpiConfig, concatData, selectEpisodes, pretrainingData, ppiInputSize, ppiSteps,
+  PPI_PAPER, PPI_PAPER_BETA, PPI_OUT, validatePpiConfig, pretrainingData, ppiInputSize, ppiSteps,
   createPpiNet, ppiInputs, ppiLoss, fitPpiModel, rolloutReturns, qHatFromReturns, improvedProbCooperate, ppiActor,
   ensureFitted, ppiAgentActor, ppiPhase, packMoves, unpackMoves,
 } from './learners/ppi';

@@ -7,12 +7,12 @@
  * the loss and its gradient; one update; the training loop over co-player matchups.
  */
 import { Adam, GruNet, PAPER_NET, WEIGHT_INITS, type WeightInit } from '../model/gru-net';
-import { NUM_OUTCOMES } from '../game/ipd';
-import type { EpisodeBatch } from '../game/episode';
+import { NUM_OUTCOMES, Outcome, outcomeOf, type Action } from '../game/ipd';
 import type { Actor, ActorSession } from '../agents/actor';
 import { ID_SIZE } from '../agents/actor';
-import { concatBatches, playMatchups, swapSeats, type BatchPolicy, type Matchup } from '../agents/match';
-import { trainPoint, type TrainPoint } from '../agents/evaluate';
+import type { BatchPolicy, Matchup } from '../agents/match';
+import { playOwnSides, type OwnEpisodes } from '../agents/own-sides';
+import type { TrainPoint } from '../agents/evaluate';
 import type { IpdEnvOptions } from '../game/env';
 import { centerByGroup, gae, lambdaReturns } from './returns';
 import { Rng } from '../rng';
@@ -282,18 +282,16 @@ export function a2cBatchPolicy(agent: A2cAgent): BatchPolicy {
 // Training data: the agent's own side of its episodes (decentralised: nothing of the co-player but what it saw).
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Episodes of one agent, seen from its own side, with the co-player type of each episode for centering. */
-export interface A2cData {
-  readonly batch: EpisodeBatch;
-  /** [episodes] 0 = tabular or fixed-strategy co-player, 1 = learning co-player (centering groups). */
-  readonly groups: Uint8Array;
-  /** [episodes × ID_SIZE] the identities the agent was told, when it conditions on them. */
-  readonly coPlayerIds?: Float32Array;
-}
+/**
+ * Episodes of one agent, seen from its own side (`playOwnSides`): its moves and rewards, the co-player's moves, the
+ * co-player type of each episode (`learnerCoPlayer`, the centering groups) and, when the agent conditions on them,
+ * the identities it was told (`coPlayerIds`).
+ */
+export type A2cData = OwnEpisodes;
 
 /** The network inputs [B, T(+1), D] that reproduce what the agent saw while acting. */
 export function a2cInputs(agent: A2cAgent, data: A2cData): { x: Float32Array; steps: number; offset: number } {
-  const { episodes, rounds, actions, coPlayerActions } = data.batch;
+  const { episodes, rounds, actions, coPlayerActions } = data;
   const offset = agent.opponentId ? 1 : 0;
   const steps = rounds + offset;
   const width = agent.net.config.inputSize;
@@ -306,8 +304,9 @@ export function a2cInputs(agent: A2cAgent, data: A2cData): { x: Float32Array; st
       x[row + ID_INDICATOR] = 1;
     }
     for (let t = 0; t < rounds; t++) {
-      // Round t's observation: Start, then the previous joint move, own move first (Outcome = 1 + 2·own + other).
-      const obs = t === 0 ? 0 : 1 + 2 * actions[b * rounds + t - 1] + coPlayerActions[b * rounds + t - 1];
+      // Round t's observation: Start, then the previous round's joint move from the agent's side.
+      const i = b * rounds + t - 1;
+      const obs = t === 0 ? Outcome.START : outcomeOf(actions[i] as Action, coPlayerActions[i] as Action);
       x[row + (t + offset) * width + obs] = 1;
     }
   }
@@ -334,7 +333,7 @@ export function a2cLoss(
   cfg: A2cConfig,
   offset: number,
 ): { dOut: Float32Array; stats: A2cLossStats } {
-  const { episodes, rounds, actions, rewards } = data.batch;
+  const { episodes, rounds, actions, rewards } = data;
   const steps = rounds + offset;
   const n = episodes * rounds;
   // The loss's normaliser: every decision (the default), or every episode when the rounds are summed.
@@ -348,7 +347,7 @@ export function a2cLoss(
     }
   }
   const advantages = gae(scaled, values, episodes, rounds, cfg.gamma, cfg.gaeLambda);
-  if (cfg.centerAdvantages) centerByGroup(advantages, data.groups, episodes, rounds, cfg.scaleAdvantages === true);
+  if (cfg.centerAdvantages) centerByGroup(advantages, data.learnerCoPlayer, episodes, rounds, cfg.scaleAdvantages === true);
   const returns = lambdaReturns(scaled, values, episodes, rounds, cfg.gamma, cfg.tdLambda);
 
   const dOut = new Float32Array(out.length);
@@ -400,7 +399,7 @@ export function a2cUpdate(agent: A2cAgent, data: A2cData, cfg: A2cConfig, record
   if (recorded) out = agent.net.sequenceOutputs();
   else {
     const { x, steps } = a2cInputs(agent, data);
-    out = agent.net.forward(x, data.batch.episodes, steps);
+    out = agent.net.forward(x, data.episodes, steps);
   }
   const { dOut, stats } = a2cLoss(out, data, cfg, offset);
   const grads = agent.net.backward(dOut);
@@ -428,38 +427,9 @@ export function a2cIteration(
   game: IpdEnvOptions = {},
 ): A2cIterationResult {
   const identities = agents.some((a) => a.opponentId);
-  const own: { batch: EpisodeBatch; group: number; ids?: Float32Array }[][] = agents.map(() => []);
-  const points: TrainPoint[] = [];
-  // All matchups at once, each agent's rows in the order its own side is concatenated below (`playMatchups`).
-  const games = playMatchups(agents.map(a2cBatchPolicy), matchups, rng, { ...game, identities });
-  matchups.forEach((m, k) => {
-    const b = 'learner' in m.coPlayer ? a2cActor(agents[m.coPlayer.learner]) : m.coPlayer.actor;
-    const played = games[k];
-    const group = b.kind === 'learner' ? 1 : 0;
-    own[m.learner].push({ batch: played.batch, group, ids: played.idsOfB });
-    points.push(trainPoint(played.batch, m.learner, b.kind));
-    if ('learner' in m.coPlayer) {
-      const mirrored = swapSeats(played.batch);
-      own[m.coPlayer.learner].push({ batch: mirrored, group: 1, ids: played.idsOfA });
-      points.push(trainPoint(mirrored, m.coPlayer.learner, 'learner'));
-    }
-  });
-  const stats = agents.map((agent, i) => {
-    const parts = own[i];
-    if (parts.length === 0) throw new Error(`a2cIteration: learner ${i} played no episodes this iteration`);
-    const batch = concatBatches(parts.map((p) => p.batch));
-    const groups = new Uint8Array(batch.episodes);
-    let at = 0;
-    for (const p of parts) groups.fill(p.group, at, (at += p.batch.episodes));
-    const coPlayerIds = agent.opponentId ? concatFloat(parts.map((p) => p.ids!)) : undefined;
-    return a2cUpdate(agent, { batch, groups, coPlayerIds }, cfg, true);
-  });
+  // All matchups at once, each agent's rows in the order of its own side (`playOwnSides`), so the forward pass each
+  // agent recorded while acting is its update's.
+  const { points, own } = playOwnSides({ lockStep: agents.map(a2cBatchPolicy) }, matchups, rng, { ...game, identities });
+  const stats = agents.map((agent, i) => a2cUpdate(agent, own[i], cfg, true));
   return { points, stats };
-}
-
-function concatFloat(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
 }

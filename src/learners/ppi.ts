@@ -20,8 +20,10 @@ import { memoryOneLogProbs, memoryOneFromArray, sampleMemoryOneBatch } from '../
 import { playMemoryOne, type IpdEnvOptions } from '../game/env';
 import type { Actor, ActorSession } from '../agents/actor';
 import { ID_SIZE } from '../agents/actor';
-import { playMatch, swapSeats, type Matchup } from '../agents/match';
-import { trainPoint, type TrainPoint } from '../agents/evaluate';
+import type { Matchup } from '../agents/match';
+import { playOwnSides } from '../agents/own-sides';
+import type { TrainPoint } from '../agents/evaluate';
+import { concatEpisodes, selectEpisodes, type EpisodeMoves } from '../game/episode';
 import type { Rng } from '../rng';
 import { inRange, integer } from '../check';
 
@@ -133,53 +135,11 @@ export type PpiPolicySettings = Pick<PpiConfig, 'beta' | 'rolloutRounds' | 'roll
 // rewards follow from them and the payoff. A learner's data is its own side of every episode it played.
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Episodes seen from the agent's own side; arrays indexed `episode * rounds + round`. */
-export interface PpiData {
-  readonly episodes: number;
-  readonly rounds: number;
-  /** Own moves (0 = C, 1 = D). */
-  readonly actions: Uint8Array;
-  /** The co-player's moves. */
-  readonly coPlayerActions: Uint8Array;
-  /** [episodes × ID_SIZE] the co-player identities the agent was told (Opponent-ID ablation only). */
-  readonly coPlayerIds?: Float32Array;
-}
-
-/** Several data sets of equal episode length, one after the other (Alg. 1: D_k = D_{k−1} ∪ R_k). */
-export function concatData(parts: readonly PpiData[]): PpiData {
-  if (parts.length === 0) throw new RangeError('concatData: nothing to join');
-  const rounds = parts[0].rounds;
-  const withIds = parts[0].coPlayerIds !== undefined;
-  for (const p of parts) {
-    if (p.rounds !== rounds) throw new RangeError(`concatData: episodes of ${p.rounds} and ${rounds} rounds cannot be joined`);
-    if ((p.coPlayerIds !== undefined) !== withIds) throw new RangeError('concatData: some parts carry co-player identities and some do not');
-  }
-  const episodes = parts.reduce((s, p) => s + p.episodes, 0);
-  const actions = new Uint8Array(episodes * rounds), coPlayerActions = new Uint8Array(episodes * rounds);
-  const ids = withIds ? new Float32Array(episodes * ID_SIZE) : undefined;
-  let at = 0;
-  for (const p of parts) {
-    actions.set(p.actions, at * rounds);
-    coPlayerActions.set(p.coPlayerActions, at * rounds);
-    if (ids) ids.set(p.coPlayerIds!, at * ID_SIZE);
-    at += p.episodes;
-  }
-  return { episodes, rounds, actions, coPlayerActions, ...(ids ? { coPlayerIds: ids } : {}) };
-}
-
-/** The episodes at `indices` (in that order), copied. */
-export function selectEpisodes(data: PpiData, indices: ArrayLike<number>): PpiData {
-  const T = data.rounds, n = indices.length;
-  const actions = new Uint8Array(n * T), coPlayerActions = new Uint8Array(n * T);
-  const ids = data.coPlayerIds ? new Float32Array(n * ID_SIZE) : undefined;
-  for (let i = 0; i < n; i++) {
-    const e = indices[i];
-    actions.set(data.actions.subarray(e * T, (e + 1) * T), i * T);
-    coPlayerActions.set(data.coPlayerActions.subarray(e * T, (e + 1) * T), i * T);
-    if (ids) ids.set(data.coPlayerIds!.subarray(e * ID_SIZE, (e + 1) * ID_SIZE), i * ID_SIZE);
-  }
-  return { episodes: n, rounds: T, actions, coPlayerActions, ...(ids ? { coPlayerIds: ids } : {}) };
-}
+/**
+ * A learner's data set: its own side of every episode it played (and of D0), moves only (`EpisodeMoves`, with the
+ * co-player identities it was told in the Opponent-ID ablation).
+ */
+export type PpiData = EpisodeMoves;
 
 // D0 is generated in blocks, so the paper's 200,000 episodes never need a full EpisodeBatch (with its float rewards).
 const PRETRAIN_BLOCK = 10_000;
@@ -219,7 +179,7 @@ export function pretrainingData(
     }
     parts.push({ episodes: n, rounds, actions: batch.actions, coPlayerActions: batch.coPlayerActions, ...(ids ? { coPlayerIds: ids } : {}) });
   }
-  return parts.length === 1 ? parts[0] : concatData(parts);
+  return concatEpisodes(parts);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -681,30 +641,11 @@ export function ppiPhase(
   const fits = agents.map((a, i) => ensureFitted(a, cfg, rng.child(`fit-${i}`), game, hooks.onRefit?.(i)));
   hooks.afterFit?.();
   const identities = agents.some((a) => a.opponentId);
-  const fresh: PpiData[][] = agents.map(() => []);
-  const points: TrainPoint[] = [];
-  const side = (batch: { episodes: number; rounds: number; actions: Uint8Array; coPlayerActions: Uint8Array }, ids: Float32Array | undefined, agent: PpiAgent): PpiData => ({
-    episodes: batch.episodes, rounds: batch.rounds, actions: batch.actions, coPlayerActions: batch.coPlayerActions,
-    ...(agent.opponentId ? { coPlayerIds: ids } : {}),
-  });
-  const rounds = game.rounds ?? NUM_ROUNDS;
-  const onActing = hooks.onActing;
-  matchups.forEach((m, k) => {
-    const a = agents[m.learner];
-    const b = 'learner' in m.coPlayer ? ppiAgentActor(agents[m.coPlayer.learner], cfg, game) : m.coPlayer.actor;
-    const onRound = onActing && ((done: number) => onActing(k * rounds + done, matchups.length * rounds));
-    const played = playMatch(ppiAgentActor(a, cfg, game), b, m.episodes, rng.child(`match-${k}`), { ...game, identities, onRound });
-    fresh[m.learner].push(side(played.batch, played.idsOfB, a));
-    points.push(trainPoint(played.batch, m.learner, b.kind));
-    if ('learner' in m.coPlayer) {
-      const mirrored = swapSeats(played.batch);
-      fresh[m.coPlayer.learner].push(side(mirrored, played.idsOfA, agents[m.coPlayer.learner]));
-      points.push(trainPoint(mirrored, m.coPlayer.learner, 'learner'));
-    }
-  });
+  const actors = agents.map((a) => ppiAgentActor(a, cfg, game));
+  const { points, own } = playOwnSides({ perMatchup: actors }, matchups, rng, { ...game, identities, onActing: hooks.onActing });
   agents.forEach((agent, i) => {
-    if (fresh[i].length === 0) throw new Error(`ppiPhase: learner ${i} played no episodes this phase`);
-    agent.data = concatData([agent.data, ...fresh[i]]);
+    const { episodes, rounds, actions, coPlayerActions, coPlayerIds } = own[i];
+    agent.data = concatEpisodes([agent.data, { episodes, rounds, actions, coPlayerActions, ...(coPlayerIds ? { coPlayerIds } : {}) }]);
   });
   return { points, fits };
 }

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  PPI_OUT, PPI_PAPER, PPI_PAPER_BETA, concatData, createPpiNet, ensureFitted, fitPpiModel, improvedProbCooperate, packMoves,
+  PPI_OUT, PPI_PAPER, PPI_PAPER_BETA, createPpiNet, ensureFitted, fitPpiModel, improvedProbCooperate, packMoves,
   ppiActor, ppiInputSize, ppiInputs, ppiLoss, ppiPhase, ppiSteps, pretrainingData, qHatFromReturns, rolloutReturns,
   unpackMoves, validatePpiConfig, type PpiAgent, type PpiConfig, type PpiData, type PpiStepModel,
 } from '../../src/learners/ppi';
 import { memoryOneActor, tabularPoolActor } from '../../src/agents/tabular';
 import { playMatch } from '../../src/agents/match';
+import { concatEpisodes } from '../../src/game/episode';
 import { ID_SIZE } from '../../src/agents/actor';
 import { markovChain } from '../../src/game/exact';
 import { playMemoryOne } from '../../src/game/env';
@@ -301,7 +302,7 @@ test('D0: tabular episodes carry the co-player\'s identity; No-Tabular episodes 
   assert.ok(Math.abs(mean(big.coPlayerActions) - 0.5) < 0.01);
 });
 
-test('bit-packed moves: 25 bytes per 100-round episode, lossless with identities; concatData joins data sets', () => {
+test('bit-packed moves: 25 bytes per 100-round episode, lossless with identities; concatEpisodes joins data sets', () => {
   const a = pretrainingData(37, { noTabular: false, opponentId: true }, seeded('pack'));
   const packed = packMoves(a);
   assert.equal(packed.length, Math.ceil((37 * 100 * 2) / 8));
@@ -311,11 +312,11 @@ test('bit-packed moves: 25 bytes per 100-round episode, lossless with identities
   assert.deepEqual(back.coPlayerActions, a.coPlayerActions);
   assert.throws(() => unpackMoves(packed.subarray(1), 37, 100), /need 925 bytes, got 924/);
   const b = pretrainingData(5, { noTabular: false, opponentId: true }, seeded('pack-b'));
-  const ab = concatData([a, b]);
+  const ab = concatEpisodes([a, b]);
   assert.equal(ab.episodes, 42);
   assert.deepEqual(ab.actions.subarray(3700), b.actions);
   assert.deepEqual(ab.coPlayerIds!.subarray(370), b.coPlayerIds);
-  assert.throws(() => concatData([a, { ...b, coPlayerIds: undefined }]), /some parts carry co-player identities/);
+  assert.throws(() => concatEpisodes([a, { ...b, coPlayerIds: undefined }]), /some parts carry co-player identities/);
 });
 
 test('the paper\'s settings are valid, β = 0.01 is kept as the paper\'s value, and bad settings are named', () => {
