@@ -34,9 +34,8 @@ import { blas, blasAvailable } from '../model/blas';
 import { describeEngine, resolveEngineKind } from '../model/engines';
 import { a2cIteration, createA2cAgent } from '../learners/a2c';
 import { a2cPreset, ppiPreset } from '../experiments/presets';
-import { EXPERIMENT_SPECS, type ExperimentName } from '../experiments/experiments';
-import { matchupsFor } from '../experiments/matchups';
-import { ppiTrainerFactory } from '../experiments/ppi-trainer';
+import { EXPERIMENT_SPECS, matchupsFor, type ExperimentName } from '../experiments/experiments';
+import { ppiPhase, pretrainingData, type PpiAgent } from '../learners/ppi';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -229,17 +228,17 @@ function benchA2cIteration(experiment: ExperimentName, engine: EngineKind, threa
   });
 }
 
-/** One PPI phase of step1 at the reduced sizes: pretraining on D0 (the first refit) and phase 1's acting. */
+/** One PPI phase of step1 at the reduced sizes: the first fit (on D0) and phase 1's acting. */
 function benchPpiPhase(engine: EngineKind, threads: number): { refitS: number; actingS: number; totalS: number } {
   return withEngine(engine, threads, () => {
     const cfg = ppiPreset('step1', 'reduced');
-    const trainer = ppiTrainerFactory.create(EXPERIMENT_SPECS.step1, cfg, seeded('bench-ppi-phase'), {});
+    const rng = seeded('bench-ppi-phase');
+    const agent: PpiAgent = { net: null, data: pretrainingData(cfg.pretrainEpisodes, { noTabular: false, opponentId: false }, rng.child('D0')), fittedEpisodes: 0, opponentId: false };
     const t0 = performance.now();
-    const r = trainer.runUnit(0, seeded('bench-ppi-phase').child('unit-0'));
+    const r = ppiPhase([agent], matchupsFor(EXPERIMENT_SPECS.step1, cfg.episodesPerPhase), cfg, rng.child('unit-0'));
     const totalS = (performance.now() - t0) / 1000;
-    trainer.dispose?.();
-    const st = r.stats[0] as Record<string, number>;
-    return { refitS: st.refitSeconds, actingS: st.rolloutSeconds, totalS };
+    agent.net?.dispose();
+    return { refitS: agent.lastFit?.seconds ?? NaN, actingS: r.actingSeconds, totalS };
   });
 }
 

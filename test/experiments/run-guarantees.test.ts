@@ -199,16 +199,20 @@ test('the memory check names the largest part, its setting and the estimate; see
 
 test('a run that fails before its first checkpoint leaves no directory marked running; one that fails later stays resumable', async () => {
   const root = mkdtempSync(join(tmpdir(), 'early-failure-'));
-  const a2c = ALGORITHMS.a2c!;
+  const a2c = ALGORITHMS.a2c;
   let failAt = 0;
+  // Unit `failAt` throws once it has run, before the runner records anything of it.
   ALGORITHMS.a2c = {
     ...a2c,
-    factory: {
-      ...a2c.factory,
-      create(...args: Parameters<typeof a2c.factory.create>) {
-        const t = a2c.factory.create(...args);
-        return { ...t, runUnit: (i, rng) => { if (i === failAt) throw new Error(`unit ${i} failed`); return t.runUnit(i, rng); } };
-      },
+    learners(...args: Parameters<typeof a2c.learners>) {
+      const l = a2c.learners(...args);
+      return {
+        ...l,
+        train: (from, hooks) => l.train(from, {
+          ...hooks,
+          afterUnit: (done, result) => { if (done - 1 === failAt) throw new Error(`unit ${done - 1} failed`); return hooks.afterUnit?.(done, result); },
+        }),
+      };
     },
   };
   try {

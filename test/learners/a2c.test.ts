@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   A2C_STEP1, A2C_STEP2, A2C_STEP3, A2C_STEP4, a2cActor, a2cInputs, a2cIteration, a2cLoss, a2cUpdate, createA2cAgent,
-  entropyCoefAt, validateA2cConfig, type A2cAgent, type A2cConfig,
+  entropyCoefAt, trainA2c, validateA2cConfig, type A2cAgent, type A2cConfig,
 } from '../../src/learners/a2c';
 import { memoryOneActor, tabularPoolActor } from '../../src/agents/tabular';
 import { playMatch, swapSeats } from '../../src/agents/match';
@@ -205,4 +205,32 @@ test('entropyCoefAt with entropyDecayFrom: constant until that fraction of train
   assert.ok(Math.abs(entropyCoefAt(cfg, 400) - 0.001) < 1e-15);
   assert.throws(() => validateA2cConfig({ ...cfg, entropyDecayFrom: 1 }), /entropyDecayFrom must be below 1/);
   assert.throws(() => validateA2cConfig({ ...A2C_STEP1, entropyDecayFrom: 0.5 }), /entropyDecayFrom needs entropyCoefEnd/);
+});
+
+test('the entropy schedule is applied inside the loss: the loss at iteration k is the loss with c_e(k)', () => {
+  const cfg: A2cConfig = { ...TINY, iterations: 11, entropyCoef: 0.1, entropyCoefEnd: 0.01 };
+  const rng = seeded('schedule');
+  const agent = createA2cAgent(cfg, false, rng.child('init'));
+  const { batch } = playMatch(a2cActor(agent), tabularPoolActor(), 3, rng.child('play'), { rounds: 4 });
+  const data = { ...batch, learnerCoPlayer: new Uint8Array(3) };
+  const { x, steps } = a2cInputs(agent, data);
+  const out = Float32Array.from(agent.net.forward(x, 3, steps));
+  const at5 = a2cLoss(out, data, cfg, 0, 5);
+  const constant = a2cLoss(out, data, { ...cfg, entropyCoef: entropyCoefAt(cfg, 5), entropyCoefEnd: undefined }, 0);
+  assert.deepEqual(at5, constant);
+  assert.notDeepEqual(at5.stats, a2cLoss(out, data, cfg, 0, 0).stats);
+});
+
+test('trainA2c: one iteration per unit from the stream unit-<k>; stopped and continued, it ends as the uninterrupted run', async () => {
+  const cfg: A2cConfig = { ...TINY, batchEpisodes: 8, iterations: 4, entropyCoefEnd: 0.0001 };
+  const matchups = [{ learner: 0, coPlayer: { learner: 1 }, episodes: 4 }, { learner: 1, coPlayer: { actor: memoryOneActor(TFT, 'tft') }, episodes: 4 }];
+  const fresh = () => [0, 1].map((i) => createA2cAgent(cfg, false, seeded(`train-${i}`)));
+  const whole = fresh(), units: number[] = [];
+  const outcome = await trainA2c(cfg, whole, matchups, seeded('run'), { afterUnit: (done, r) => { units.push(done, r.points.length, r.stats.length); } }, 0, { rounds: 5 });
+  assert.deepEqual(units, [1, 3, 2, 2, 3, 2, 3, 3, 2, 4, 3, 2]); // per iteration: its count, 3 curve points (both sides of the shared game, TFT), 2 learners
+  assert.deepEqual([outcome.unitsDone, outcome.stopped], [4, false]);
+  const split = fresh();
+  assert.deepEqual(await trainA2c(cfg, split, matchups, seeded('run'), { afterUnit: (done) => done === 2 }, 0, { rounds: 5 }).then((o) => [o.unitsDone, o.stopped]), [2, true]);
+  await trainA2c(cfg, split, matchups, seeded('run'), {}, 2, { rounds: 5 });
+  whole.forEach((a, i) => assert.deepEqual(split[i].net.params, a.net.params));
 });
