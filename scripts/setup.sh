@@ -5,6 +5,8 @@
 #   - Debian's OpenBLAS (libopenblas0-pthread) and a C compiler (gcc), for the fast `native` engine (the BLAS for
 #     the matrix products, csrc/gru.c built for this CPU for the rest); without them everything still runs on the
 #     blas or wasm-simd engine, and one line says so;
+#   - Debian's redis-server, for the job queue's end-to-end test (src/queue/; the test starts its own server on a free
+#     loopback port and stops it; Debian's package may also enable a system service bound to 127.0.0.1:6379);
 #   - with --jupyter: Debian's Jupyter (nbconvert, nbclient, jupyter-client, and with --ui also jupyter-notebook);
 #   - with --png: Debian's Chromium, which renders the PNG figures (src/report/display.ts, through playwright-core).
 # Safe to run repeatedly; says clearly what it could not install.
@@ -49,6 +51,11 @@ if ! command -v cc >/dev/null 2>&1; then
   apt_install gcc libc6-dev || echo "setup: could not install gcc: the engine falls back to blas (1.5x slower)" >&2
 fi
 if command -v cc >/dev/null 2>&1; then node scripts/build-native.mjs --if-stale >&2 || true; fi
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "setup: installing Debian's redis-server (the job queue's end-to-end test starts one on loopback)" >&2
+  apt_install redis-server || echo "setup: could not install redis-server: the job queue's end-to-end test will fail" >&2
+fi
 
 if [ "$want_jupyter" = 1 ]; then
   pkgs=()

@@ -16,13 +16,14 @@ plus the gates; a 2-action softmax sample is a Bernoulli on sigmoid(logit_D - lo
 act in one batched matmul (baddbmm over stacked weights); GAE and lambda-returns are one [B,T]x[T,T] matmul with
 a triangular (gamma*lambda)^k matrix; fused CPU Adam; nn.GRU (ATen's CPU kernel) for the training forward and
 backward (a hand-written autograd GRU with one matmul per step in backward measured ~15% slower); with --threads 2
-the two learners of `mixed` update concurrently, one per core (Python threads; ATen releases the GIL).
+the update runs two single-threaded shards at once (Python threads; ATen releases the GIL): mixed's two learners,
+or the two halves of step1's batch (targets and centring still over the whole batch; gradients summed).
 torch.compile of the acting step was tried: ~10% on acting (a fifth of an iteration) for ~40 s of compiling, so no.
 
-Usage (PyTorch 2.x):
+Usage (PyTorch >= 2.4, for fused Adam on CPU; measured with 2.13):
     python scripts/crosscheck/a2c_iteration_torch.py --experiment mixed|step1 --threads N --iterations K --warmup W
 Prints one JSON line (median ms per iteration, acting and update), and a sanity line to stderr.
---serial-updates: mixed updates the learners one after the other, each with all --threads (intra-op only).
+--intra-op-only: no shards; all --threads go to PyTorch's intra-op parallelism (OpenMP) in the update too.
 """
 import argparse, json, os, statistics, sys, time, warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -33,8 +34,8 @@ p.add_argument('--threads', type=int, default=1)
 p.add_argument('--iterations', type=int, default=10)
 p.add_argument('--warmup', type=int, default=3)
 p.add_argument('--seed', type=int, default=0)
-p.add_argument('--serial-updates', action='store_true', help='mixed: update the learners one after the other, each '
-               'with all threads (default with --threads >= 2: concurrently, one thread each)')
+p.add_argument('--intra-op-only', action='store_true', help='update with all threads inside each op (default with '
+               '--threads N >= 2: N single-threaded shards at once: the two learners of mixed, or halves of a batch)')
 args = p.parse_args()
 for var in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'):
     os.environ.setdefault(var, str(args.threads))  # before torch loads its thread pools; an explicit env wins
@@ -121,46 +122,66 @@ def play(agents, n_vs_learner):
     return codes, acts
 
 
-def update(agent, opt, codes, acts, groups):
-    logits, v = agent(codes[:, :T])
+def targets(codes, v, groups):
+    """GAE advantages (centred per co-player group) and TD(lambda) returns of one learner's batch, from V [B, T]."""
     r = REWARD_OF_CODE[codes[:, 1:]] * SCALE
-    with torch.no_grad():
-        vd = v.detach()
-        v_next = F.pad(vd[:, 1:], (0, 1))  # V = 0 after the last round
-        delta = r + GAMMA * v_next - vd
-        adv = delta @ GAE_M
-        ret = (adv if GAE_LAMBDA == TD_LAMBDA else delta @ TD_M) + vd  # TD(lambda) return: G - V = sum (gamma lambda)^k delta
-        for g in groups:  # centre per co-player group
-            adv[g] -= adv[g].mean()
+    delta = r + GAMMA * F.pad(v[:, 1:], (0, 1)) - v  # V = 0 after the last round
+    adv = delta @ GAE_M
+    ret = (adv if GAE_LAMBDA == TD_LAMBDA else delta @ TD_M) + v  # G - V = sum_k (gamma lambda)^k delta
+    for g in groups:
+        adv[g] -= adv[g].mean()
+    return adv, ret
+
+
+def shard_loss(logits, v, acts, adv, ret):
+    """This shard's share of the loss mean over the learner's B*T decisions."""
     logp = F.log_softmax(logits, -1)
     entropy = -(logp.exp() * logp).sum(-1)
-    loss = (-(logp.gather(-1, acts[..., None]).squeeze(-1) * adv).mean() + VALUE_COEF * (ret - v).pow(2).mean()
-            - ENTROPY_COEF * entropy.mean())
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    nn.utils.clip_grad_norm_(agent.parameters(), CLIP, foreach=True)
-    opt.step()
-    return loss.item()
+    return ((-(logp.gather(-1, acts[..., None]).squeeze(-1) * adv) + VALUE_COEF * (ret - v).pow(2)
+             - ENTROPY_COEF * entropy).sum() / (B * T))
+
+
+def update(codes, acts, run):
+    """Forward all shards (with autograd), targets per learner, backward all shards, then clip and step each."""
+    outs = list(run(lambda sh: agents[sh[0]](codes[sh[0], sh[1], :T]), SHARDS))
+    adv, ret = [], []
+    with torch.no_grad():
+        for i in range(n_learners):
+            v = torch.cat([out[1] for sh, out in zip(SHARDS, outs) if sh[0] == i])
+            adv_i, ret_i = targets(codes[i], v, groups)
+            adv.append(adv_i); ret.append(ret_i)
+    for opt in opts:
+        opt.zero_grad(set_to_none=True)
+    def backward(k):  # concurrent backwards accumulate into the shared .grad under autograd's lock
+        (i, rows), (logits, v) = SHARDS[k], outs[k]
+        shard_loss(logits, v, acts[i, rows], adv[i][rows], ret[i][rows]).backward()
+    list(run(backward, range(len(SHARDS))))
+    for agent, opt in zip(agents, opts):
+        nn.utils.clip_grad_norm_(agent.parameters(), CLIP, foreach=True)
+        opt.step()
 
 
 n_learners, n_vs = (1, 0) if args.experiment == 'step1' else (2, B // 2)
 agents = [Agent() for _ in range(n_learners)]
 opts = [torch.optim.Adam(a.parameters(), lr=LR, eps=EPS, fused=True) for a in agents]
 groups = [slice(0, B)] if n_vs == 0 else [slice(0, B - n_vs), slice(B - n_vs, B)]
-pool = ThreadPoolExecutor(n_learners) if n_learners > 1 and args.threads >= n_learners and not args.serial_updates else None
+# With N >= 2 threads the update runs N single-threaded shards at once (ATen releases the GIL): the learners of `mixed`
+# side by side, or halves of step1's batch. One thread per shard beats splitting each small matmul over the cores.
+pool = ThreadPoolExecutor(args.threads) if args.threads >= 2 and not args.intra_op_only else None
+per = max(1, args.threads // n_learners) if pool else 1
+SHARDS = [(i, slice(k * B // per, (k + 1) * B // per)) for i in range(n_learners) for k in range(per)]
 
 acting, updating, total = [], [], []
 for it in range(args.warmup + args.iterations):
     t0 = time.perf_counter()
     codes, acts = play(agents, n_vs)
     t1 = time.perf_counter()
-    if pool:  # ATen ops release the GIL: one learner per core beats splitting each small matmul over the cores
+    if pool:
         torch.set_num_threads(1)
-        list(pool.map(lambda i: update(agents[i], opts[i], codes[i], acts[i], groups), range(n_learners)))
+        update(codes, acts, pool.map)
         torch.set_num_threads(args.threads)
     else:
-        for i in range(n_learners):
-            update(agents[i], opts[i], codes[i], acts[i], groups)
+        update(codes, acts, map)
     t2 = time.perf_counter()
     if it >= args.warmup:
         acting.append((t1 - t0) * 1e3); updating.append((t2 - t1) * 1e3); total.append((t2 - t0) * 1e3)
@@ -173,4 +194,4 @@ print(f'sanity ({args.experiment}, last iteration): learner 0 mean reward per ro
 print(json.dumps(dict(experiment=args.experiment, threads=args.threads, torch=torch.__version__,
                       ms_per_iteration=round(statistics.median(total), 2), acting_ms=round(statistics.median(acting), 2),
                       update_ms=round(statistics.median(updating), 2), batch=B,
-                      parallel_updates=pool is not None)))
+                      update_shards=len(SHARDS) if pool else 'intra-op')))

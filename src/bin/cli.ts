@@ -2,7 +2,7 @@
  * `npm run experiment -- <experiment> [options]`: runs experiments of the paper, one child process per seed on
  * all cores, with a progress display, resumable results under data/runs/ (see src/experiments/run.ts).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
@@ -10,7 +10,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ALGOS, EXPERIMENT_SPECS, EXPERIMENTS, experimentSpec, type Algo, type ExperimentName } from '../experiments/experiments';
 import { allowedSettings, PRESETS, type PresetName } from '../experiments/presets';
 import { estimateRemainingSeconds, parseUntil, planRun, runExperiment, type Progress, type RunOptions } from '../experiments/run';
-import { describeEngine, resolveEngineKind, resolveThreads } from '../model/engines';
+import { forkSeed, threadsPerSeed } from '../experiments/seed-process';
+import { describeEngine, resolveEngineKind } from '../model/engines';
 
 const HELP = `Usage: npm run experiment -- <experiment> [options]
 
@@ -22,8 +23,9 @@ ${EXPERIMENTS.map((e) => `  ${e.padEnd(18)} ${EXPERIMENT_SPECS[e].figure}: ${EXP
 
 Options:
   --algo a2c|ppi       learning algorithm (default a2c)
-  --preset NAME        paper | reduced | smoke (default reduced)
+  --preset NAME        paper | long | reduced | smoke (default reduced)
                          paper:   the paper's settings, unchanged
+                         long:    4-9x reduced's lengths, about an hour per seed on two cores (native engine)
                          reduced: one seed of one experiment in about 30 minutes on one core
                          smoke:   seconds, for tests
   --seeds LIST         seeds, e.g. 0-4 or 0,2,5 (default 0)
@@ -44,6 +46,10 @@ Options:
                          finished seeds of the same run say it would not end by then; running seeds stop
                          after a checkpoint when it passes (for sessions whose work tree is not kept);
                          exit code 3 when seeds were left unstarted and nothing failed
+  --queue URL          do not run here: add one job per seed (and per step it needs) to the queue in Redis at URL
+                         (redis://[:PASSWORD@]HOST:PORT[/DB]; rediss:// for TLS) for workers on other machines
+                         (npm run worker), and return; npm run queue -- status shows them. README "Running on
+                         several machines"
   --help               this text
 
 Steps 2 and 3 start from Step 1 / Step 2 of the same seed (run first if missing).
@@ -139,6 +145,7 @@ const OPTIONS = {
   'init-from': { type: 'string' },
   'frozen-from': { type: 'string' },
   until: { type: 'string' },
+  queue: { type: 'string' },
   child: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } satisfies NonNullable<ParseArgsConfig['options']>;
@@ -181,6 +188,11 @@ async function main(): Promise<number> {
     frozenFrom: values['frozen-from'] === undefined ? undefined : parseDir(values['frozen-from'], '--frozen-from'),
   };
   if (values.resume && values.force) throw new RangeError('--resume and --force contradict each other: continue the runs, or discard them');
+  // --queue (issue 29): the runs go to the queue for workers (src/queue/), loaded only here, so nothing else needs Redis.
+  if (values.queue !== undefined) {
+    const { enqueueRuns } = await import('../queue/enqueue');
+    return enqueueRuns(values.queue, { ...base, seeds }, { jobs: values.jobs, until: values.until });
+  }
   if (values.child) {
     await child({ ...base, seed: seeds[0] });
     return 0;
@@ -191,7 +203,7 @@ async function main(): Promise<number> {
   // before any process starts or anything is written.
   planRun({ ...base, seed: seeds[0] }, jobs);
   // The cores are shared among the seeds that run at once: a lone seed splits its batches over two threads.
-  const threads = resolveThreads(process.env.ICL_THREADS ? undefined : Math.min(2, Math.max(1, Math.floor(cpus().length / jobs))));
+  const threads = threadsPerSeed(jobs);
   console.log(`engine: ${describeEngine(resolveEngineKind(), threads)}; ${experiment} --algo ${algo} --preset ${preset}; seeds ${seeds.join(",")} (${jobs} at a time)`);
   if (until !== undefined) console.log(`--until ${new Date(until).toISOString()} (${until > Date.now() ? `in ${formatDuration((until - Date.now()) / 1000)}` : 'already passed'})`);
 
@@ -263,14 +275,7 @@ async function main(): Promise<number> {
   };
   const runOne = (seed: number) =>
     new Promise<void>((done) => {
-      const args = [experiment, '--algo', algo, '--preset', preset, '--seeds', String(seed), '--child',
-        ...(base.resume ? ['--resume'] : []), ...(base.force ? ['--force'] : []), ...(base.root ? ['--root', base.root] : []),
-        ...(base.initFrom ? ['--init-from', base.initFrom] : []),
-        ...(base.frozenFrom ? ['--frozen-from', base.frozenFrom] : []),
-        ...base.overrides.flatMap((s) => ['--set', s])];
-      const c = fork(__filename, args, {
-        execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env: { ...process.env, ICL_THREADS: String(threads) },
-      });
+      const c = forkSeed({ ...base, seed }, threads);
       children.add(c);
       let stderr = '';
       c.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });

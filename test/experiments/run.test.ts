@@ -160,7 +160,8 @@ test('SIGTERM stops a run after a checkpoint, and --resume finishes it', { timeo
   assert.ok(s.unitsDone > 0 && s.unitsDone < 400, `stopped at ${s.unitsDone}`);
   const ck = JSON.parse(readFileSync(join(dir, 'resume/checkpoint.json'), 'utf8'));
   assert.equal(ck.unitsDone, s.unitsDone, 'a checkpoint was written on SIGTERM although checkpointEvery is larger');
-  assert.equal(await exitCode(cli([...args, '--resume'])), 0);
+  const resumed = await finished(cli([...args, '--resume']));
+  assert.equal(resumed.code, 0, resumed.out);
   assert.equal(readStatus(dir)!.state, 'done');
   const rows = readFileSync(join(dir, 'train.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
   assert.deepEqual(rows, Array.from({ length: 400 }, (_, i) => i + 1), 'one row per iteration, no gaps or duplicates');

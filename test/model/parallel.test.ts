@@ -48,3 +48,22 @@ for (const engine of ['native', 'blas', 'wasm-simd'] as EngineKind[]) {
     }
   });
 }
+
+test('two threads survive thousands of small requests back to back (a message may arrive after its flag)', () => {
+  const cfg = { inputSize: 5, embedSize: 4, hiddenSize: 8, outputSize: 3 }, B = 4;
+  const net = GruNet.create(cfg, seeded('many'), { threads: 2 });
+  const single = net.clone({ threads: 1 });
+  try {
+    const x = randomArray(B * cfg.inputSize, 'many-x');
+    let h = net.zeroState(B), hRef = single.zeroState(B);
+    for (let i = 0; i < 3000; i++) {
+      const r = net.step(h, x, B), rRef = single.step(hRef, x, B);
+      h = r.h;
+      hRef = rRef.h;
+      if (i % 500 === 0) assert.deepEqual(r.out, rRef.out, `step ${i}`);
+    }
+    assert.deepEqual(h, hRef);
+  } finally {
+    net.dispose();
+  }
+});

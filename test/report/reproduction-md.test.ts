@@ -106,7 +106,7 @@ test('bad input: a missing or doubled marker pair names the section; an unknown 
   writeFileSync(path, reproductionSkeleton().replace('<!-- /generated:fig3 -->', ''));
   assert.throws(() => updateReproduction(path, o()), /BROKEN\.md: the section 'fig3' needs exactly one marker pair.*found 1 and 0/);
   assert.throws(() => fillSections('<!-- generated:step1 --><!-- /generated:step1 --><!-- generated:step1 -->', { step1: 'x' }), /'step1'.*found 2 and 1/);
-  assert.throws(() => presetName('huge'), /unknown preset 'huge'; allowed: paper, reduced, smoke/);
+  assert.throws(() => presetName('huge'), /unknown preset 'huge'; allowed: paper, long, reduced, smoke/);
 });
 
 test('compute: minutes per seed and core-hours from status.json, runs from before computeSeconds marked (wall, ≈); npm run reproduction writes the same file', () => {
@@ -130,5 +130,5 @@ test('compute: minutes per seed and core-hours from status.json, runs from befor
   assert.equal(readFileSync(out, 'utf8'), readFileSync(inProcess, 'utf8'));
   const bad = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/bin/reproduction.ts'), '--preset', 'huge'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /unknown preset 'huge'; allowed: paper, reduced, smoke/);
+  assert.match(bad.stderr, /unknown preset 'huge'; allowed: paper, long, reduced, smoke/);
 });

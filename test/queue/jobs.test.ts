@@ -1,0 +1,89 @@
+/**
+ * The queue's pure parts: queue URLs (passwords, TLS, what is shown), job data checked as the command line checks its
+ * flags (a job is data, never code), job ids from the run's identity, and the flows of dependent steps.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { exposureWarning, parseRedisUrl, redisOptions } from '../../src/queue/connection';
+import { dependencyChain, jobId, jobIdentity, jobRunOptions, parseRunJob, runFlow, runJob, type RunJob } from '../../src/queue/jobs';
+
+const job = (over: Record<string, unknown> = {}): unknown =>
+  ({ v: 1, experiment: 'step2', algo: 'a2c', preset: 'smoke', seed: 3, overrides: ['iterations=20'], ...over });
+
+test('queue URLs: host, port, database, password (URL-encoded or from ICL_REDIS_PASSWORD), TLS; the password is never shown', () => {
+  const t = parseRedisUrl('redis://:p%40ss%3Aword@10.0.0.5:6380/2', {});
+  assert.deepEqual([t.host, t.port, t.db, t.password, t.tls, t.loopback], ['10.0.0.5', 6380, 2, 'p@ss:word', undefined, false]);
+  assert.equal(t.display, 'redis://:***@10.0.0.5:6380/2');
+  const tls = parseRedisUrl('rediss://worker:pw@queue.example.org', {});
+  assert.deepEqual([tls.port, tls.db, tls.username, tls.password, tls.tls], [6379, 0, 'worker', 'pw', { servername: 'queue.example.org' }]);
+  assert.equal(tls.display, 'rediss://worker:***@queue.example.org');
+  assert.deepEqual(parseRedisUrl('rediss://127.0.0.1:7000', {}).tls, {}, 'an IP address is verified without SNI');
+  assert.equal(parseRedisUrl('redis://127.0.0.1:7000', { ICL_REDIS_PASSWORD: 'from-env' }).password, 'from-env');
+  assert.equal(parseRedisUrl('redis://:url@127.0.0.1', { ICL_REDIS_PASSWORD: 'env' }).password, 'url', 'the URL wins');
+  assert.equal(parseRedisUrl('redis://[::1]:7000', {}).host, '::1');
+  assert.ok(parseRedisUrl('redis://[::1]:7000', {}).loopback && parseRedisUrl('redis://localhost', {}).loopback);
+  const opts = redisOptions(t, 'worker');
+  assert.equal(opts.password, 'p@ss:word');
+  assert.equal(opts.maxRetriesPerRequest, null, 'a worker reconnects for ever');
+  for (const [bad, msg] of [
+    ['localhost:6379', /'localhost:' URLs are not supported/], ['http://h:1', /'http:' URLs are not supported/], ['redis://h:1/x', /not a database number/],
+    ['redis://h:1/0?tls=1', /query/], ['nonsense', /not a URL/],
+  ] as const) assert.throws(() => parseRedisUrl(bad, {}), msg, bad);
+});
+
+test('queue URLs: a warning for Redis off loopback without both a password and TLS', () => {
+  assert.equal(exposureWarning(parseRedisUrl('redis://127.0.0.1:6379', {})), undefined);
+  assert.equal(exposureWarning(parseRedisUrl('rediss://:pw@10.1.2.3:6379', {})), undefined);
+  assert.match(exposureWarning(parseRedisUrl('redis://:pw@10.1.2.3', {}))!, /no TLS .*never expose Redis without both/);
+  assert.match(exposureWarning(parseRedisUrl('rediss://10.1.2.3', {}))!, /no password/);
+});
+
+test('job data: what the command line accepts passes; anything else is refused with the reason', () => {
+  assert.deepEqual(parseRunJob(job()), job());
+  assert.deepEqual(parseRunJob(job({ experiment: 'step2', frozenFrom: '/shared/runs/mixed/a2c/reduced/seed-0' })).frozenFrom, '/shared/runs/mixed/a2c/reduced/seed-0');
+  for (const [data, msg] of [
+    [job({ experiment: 'step9' }), /experiment: Invalid enum value/],
+    [job({ algo: 'sh' }), /algo: Invalid enum value/],
+    [job({ preset: 'huge' }), /preset: Invalid enum value/],
+    [job({ seed: -1 }), /seed/],
+    [job({ seed: '1; rm -rf /' }), /seed/],
+    [job({ v: 2 }), /v: Invalid literal value/],
+    [job({ code: 'process.exit(1)' }), /Unrecognized key\(s\) in object: 'code'/],
+    [job({ overrides: ['__proto__=1'] }), /does not name a setting of a2c/],
+    [job({ overrides: ['iterations'] }), /does not name a setting of a2c/],
+    [job({ overrides: ['iterations=$(reboot)'] }), /invalid a2c settings: iterations/],
+    [job({ overrides: ['batchEpisodes=-4'] }), /batchEpisodes/],
+    [job({ overrides: ['pretrainEpisodes=64'] }), /does not name a setting of a2c/],
+    [job({ initFrom: 'relative/dir' }), /initFrom must be an absolute path/],
+    [job({ initFrom: '/a\n/b' }), /initFrom must be an absolute path/],
+    [job({ experiment: 'step1', frozenFrom: '/x' }), /only Step 2 plays against a frozen agent/],
+    [job({ experiment: 'step3', initFrom: '/x' }), /step3 already starts its learners from the step2 agent/],
+    ['a string', /not a run job/],
+    [null, /not a run job/],
+  ] as const) assert.throws(() => parseRunJob(data), msg, JSON.stringify(data));
+});
+
+test('job ids are the run names; settings that resolve alike are one identity; a worker always resumes', () => {
+  const j = parseRunJob(job());
+  assert.equal(jobId(j), 'step2/a2c/smoke/seed-3');
+  assert.equal(jobIdentity(j), jobIdentity({ ...j, overrides: ['iterations=2e1'] }));
+  assert.notEqual(jobIdentity(j), jobIdentity({ ...j, overrides: ['iterations=21'] }));
+  assert.notEqual(jobIdentity(j), jobIdentity({ ...j, frozenFrom: '/x' }));
+  assert.deepEqual(jobRunOptions(j, '/shared/runs'), { ...j, root: '/shared/runs', resume: true });
+});
+
+test('flows: Step 3 waits for Step 2, which waits for Step 1, each dependency with the preset settings as the local runner runs it', () => {
+  const j = runJob({ experiment: 'step3', algo: 'ppi', preset: 'reduced', seed: 4, overrides: ['phases=3'] });
+  assert.deepEqual(dependencyChain(j).map(jobId), ['step2/ppi/reduced/seed-4', 'step1/ppi/reduced/seed-4']);
+  const flow = runFlow(j);
+  assert.equal(flow.opts.jobId, 'step3/ppi/reduced/seed-4');
+  assert.deepEqual(flow.data.overrides, ['phases=3']);
+  assert.equal(flow.children![0].opts.jobId, 'step2/ppi/reduced/seed-4');
+  assert.deepEqual(flow.children![0].data.overrides, []);
+  assert.equal(flow.children![0].children![0].opts.jobId, 'step1/ppi/reduced/seed-4');
+  assert.equal(flow.children![0].children![0].children, undefined);
+  assert.ok(flow.opts.attempts > 1, 'a job is retried (it resumes from its checkpoint)');
+  assert.deepEqual(dependencyChain(runJob({ experiment: 'step2', algo: 'a2c', preset: 'smoke', seed: 0, frozenFrom: '/x' })), [], '--frozen-from needs no Step 1');
+  assert.deepEqual(dependencyChain(runJob({ experiment: 'mixed', algo: 'a2c', preset: 'smoke', seed: 0, initFrom: '/x' })), []);
+  for (const x of [j, ...dependencyChain(j)]) parseRunJob(x);
+});
