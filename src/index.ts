@@ -56,9 +56,9 @@ export type { A2cConfig, A2cAgent, A2cData, A2cLossStats, A2cIterationResult } f
 // Experiments (src/experiments).
 export { EXPERIMENTS, EXPERIMENT_SPECS, ALGOS, experimentSpec, matchupsFor } from './experiments/experiments';
 export type { ExperimentName, ExperimentSpec, Algo, Opponent } from './experiments/experiments';
-export { PRESETS, RUN_SETTINGS, a2cPreset, a2cTable2, ppiPreset, applyOverrides, allowedSettings } from './experiments/presets';
+export { PRESETS, RUN_SETTINGS, a2cPreset, a2cTable2, ppiPreset, allowedSettings } from './experiments/presets';
 export type { PresetName, RunSettings, LearnerConfigs } from './experiments/presets';
-export { runExperiment, runDir, resolveSettings, readStatus, DEFAULT_ROOT, ALGORITHMS } from './experiments/run';
+export { runExperiment, runDir, resolveSettings, applyOverrides, readStatus, DEFAULT_ROOT, ALGORITHMS } from './experiments/run';
 export type { RunOptions, RunHooks, RunResult, Progress } from './experiments/run';
 export { listRuns, readRunTable, readRunConfig, unitColumn, summarise } from './experiments/results';
 export type { RunRef, Summary } from './experiments/results';

@@ -5,7 +5,8 @@
  * Smaller presets scale the batch and the training length, never the algorithm.
  *
  * Overrides: any field of the learner configuration or of the run settings can be changed by name
- * (`--set learningRate=1e-3`); unknown names and ill-typed values are rejected with the list of allowed names.
+ * (`--set learningRate=1e-3`; applied by `applyOverrides` in src/experiments/run.ts, checked by the schemas named here);
+ * unknown names and ill-typed values are rejected with the list of allowed names.
  */
 import { field, rules, settings, type Settings } from '../check';
 import { A2C_SETTINGS, A2C_STEP1, A2C_STEP2, A2C_STEP3, A2C_STEP4, type A2cConfig } from '../learners/a2c';
@@ -175,36 +176,9 @@ export interface LearnerConfigs {
   readonly a2c: A2cConfig;
   readonly ppi: PpiConfig;
 }
-const LEARNER_SETTINGS: { readonly [A in Algo]: Settings<LearnerConfigs[A]> } = { a2c: A2C_SETTINGS, ppi: PPI_SETTINGS };
+export const LEARNER_SETTINGS: { readonly [A in Algo]: Settings<LearnerConfigs[A]> } = { a2c: A2C_SETTINGS, ppi: PPI_SETTINGS };
 
 /** Settings a user may override, per algorithm, for `--help` and error messages. */
 export function allowedSettings(algo: Algo): string[] {
   return [...LEARNER_SETTINGS[algo].names, ...RUN_SETTINGS_SCHEMA.names];
-}
-
-/**
- * Applies `key=value` overrides to a learner configuration and the run settings, and checks both whole. Each key
- * must name a field of one of the two; values are read and checked by the field's rules.
- */
-export function applyOverrides<A extends Algo>(
-  algo: A,
-  learner: LearnerConfigs[A],
-  run: RunSettings,
-  overrides: readonly string[],
-): { learner: LearnerConfigs[A]; run: RunSettings } {
-  const schema: Settings<LearnerConfigs[A]> = LEARNER_SETTINGS[algo];
-  const learnerPatch: Record<string, unknown> = {};
-  const runPatch: Record<string, unknown> = {};
-  for (const o of overrides) {
-    const eq = o.indexOf('=');
-    if (eq <= 0) throw new RangeError(`override '${o}' must look like name=value; allowed names: ${allowedSettings(algo).join(', ')}`);
-    const key = o.slice(0, eq), value = o.slice(eq + 1);
-    if (schema.names.includes(key)) learnerPatch[key] = value;
-    else if (RUN_SETTINGS_SCHEMA.names.includes(key)) runPatch[key] = value;
-    else throw new RangeError(`unknown setting '${key}' for ${algo}; allowed: ${allowedSettings(algo).join(', ')}`);
-  }
-  return {
-    learner: schema.parse(`invalid ${algo} settings`, { ...learner, ...learnerPatch }),
-    run: RUN_SETTINGS_SCHEMA.parse('invalid run settings', { ...run, ...runPatch }),
-  };
 }

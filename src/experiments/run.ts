@@ -34,7 +34,8 @@ import { experimentSpec, type Algo, type ExperimentName, type ExperimentSpec } f
 import { readJson, renameDurably, writeJsonAtomic } from './files';
 import { acquireRunLock } from './lock';
 import { checkMemory, type MemoryPart } from './memory';
-import { applyOverrides, RUN_SETTINGS, type LearnerConfigs, type PresetName, type RunSettings } from './presets';
+import { allowedSettings, LEARNER_SETTINGS, RUN_SETTINGS, RUN_SETTINGS_SCHEMA, type LearnerConfigs, type PresetName, type RunSettings } from './presets';
+import type { Settings } from '../check';
 import { hasCheckpoint, readCheckpoint, removeCheckpoint, restoreTables, savedAgentsDir, writeCheckpoint } from './run-checkpoint';
 import { checkFinishedRun, CONFIG_FILE, FINAL_DIR, outputDigests, readStatus, STATUS_FILE, TABLES, type Status } from './run-state';
 import { RunTables } from './run-tables';
@@ -116,6 +117,33 @@ export function runDir(o: Pick<RunOptions, 'experiment' | 'algo' | 'preset' | 's
 /** How messages name a run: `step1/a2c/smoke/seed-0`. */
 export function runName(o: Pick<RunOptions, 'experiment' | 'algo' | 'preset' | 'seed'>): string {
   return `${o.experiment}/${o.algo}/${o.preset}/seed-${o.seed}`;
+}
+
+/**
+ * Applies `key=value` overrides to a learner configuration and the run settings, and checks both whole. Each key
+ * must name a field of one of the two; values are read and checked by the field's rules.
+ */
+export function applyOverrides<A extends Algo>(
+  algo: A,
+  learner: LearnerConfigs[A],
+  run: RunSettings,
+  overrides: readonly string[],
+): { learner: LearnerConfigs[A]; run: RunSettings } {
+  const schema: Settings<LearnerConfigs[A]> = LEARNER_SETTINGS[algo];
+  const learnerPatch: Record<string, unknown> = {};
+  const runPatch: Record<string, unknown> = {};
+  for (const o of overrides) {
+    const eq = o.indexOf('=');
+    if (eq <= 0) throw new RangeError(`override '${o}' must look like name=value; allowed names: ${allowedSettings(algo).join(', ')}`);
+    const key = o.slice(0, eq), value = o.slice(eq + 1);
+    if (schema.names.includes(key)) learnerPatch[key] = value;
+    else if (RUN_SETTINGS_SCHEMA.names.includes(key)) runPatch[key] = value;
+    else throw new RangeError(`unknown setting '${key}' for ${algo}; allowed: ${allowedSettings(algo).join(', ')}`);
+  }
+  return {
+    learner: schema.parse(`invalid ${algo} settings`, { ...learner, ...learnerPatch }),
+    run: RUN_SETTINGS_SCHEMA.parse('invalid run settings', { ...run, ...runPatch }),
+  };
 }
 
 /** A run's algorithm at its resolved settings: all the runner does with it, the configuration's type kept inside. */

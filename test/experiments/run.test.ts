@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXPERIMENTS } from '../../src/experiments/experiments';
-import { applyOverrides, a2cPreset, RUN_SETTINGS } from '../../src/experiments/presets';
+import { a2cPreset, RUN_SETTINGS } from '../../src/experiments/presets';
 import { writeJsonAtomic } from '../../src/experiments/files';
-import { estimateRemainingSeconds, parseUntil, readComputeTime, readStatus, recordedPath, runDir, runExperiment } from '../../src/experiments/run';
+import { applyOverrides, estimateRemainingSeconds, parseUntil, readComputeTime, readStatus, recordedPath, runDir, runExperiment } from '../../src/experiments/run';
 import { summarise } from '../../src/experiments/results';
 import { cli, FAST, finished, PROJECT, sleep } from './cli-helpers';
 
