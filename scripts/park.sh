@@ -23,12 +23,12 @@ if [ "$stop" = 1 ]; then
   # The lanes first (they trap the signal and start no further run), then the experiment CLIs, which forward it to
   # their per-seed children: each checkpoints and exits.
   pkill -TERM -f 'scripts/reproduce.sh' 2>/dev/null
-  pkill -TERM -f 'src/cli.ts' 2>/dev/null
+  pkill -TERM -f 'src/bin/cli.ts' 2>/dev/null
   for _ in $(seq 1 600); do
-    pgrep -f 'src/cli.ts' >/dev/null || break
+    pgrep -f 'src/bin/cli.ts' >/dev/null || break
     sleep 1
   done
-  if pgrep -f 'src/cli.ts' >/dev/null; then echo "park.sh: experiment processes still running after 10 minutes; not staging" >&2; exit 1; fi
+  if pgrep -f 'src/bin/cli.ts' >/dev/null; then echo "park.sh: experiment processes still running after 10 minutes; not staging" >&2; exit 1; fi
 fi
 
 parked=0

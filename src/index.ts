@@ -16,8 +16,8 @@ export {
   memoryOneLogProbs,
 } from './game/memory-one';
 export type { MemoryOne } from './game/memory-one';
-export { emptyEpisodeBatch } from './game/episode';
-export type { EpisodeBatch } from './game/episode';
+export { emptyEpisodeBatch, concatEpisodes, selectEpisodes } from './game/episode';
+export type { EpisodeBatch, EpisodeMoves } from './game/episode';
 export { IpdEnv, tabularActions, playMemoryOne } from './game/env';
 export type { IpdEnvOptions, PlayOptions } from './game/env';
 export {
@@ -37,7 +37,9 @@ export { initBackend, describeBackend } from './model/backend';
 // Players, matches and the paper's metrics for learners (src/agents).
 export { CO_PLAYER_KINDS, ID_SIZE } from './agents/actor';
 export type { Actor, ActorSession, CoPlayerKind } from './agents/actor';
-export { playMatch, swapSeats, concatBatches } from './agents/match';
+export { playMatch, playMatchups, swapSeats } from './agents/match';
+export { playOwnSides } from './agents/own-sides';
+export type { LearnerPlayers, OwnEpisodes, OwnSides } from './agents/own-sides';
 export type { Matchup, MatchOptions, MatchResult } from './agents/match';
 export { tabularPoolActor, memoryOneActor } from './agents/tabular';
 export { trainPoint, mergePoints, evaluateEpisodes } from './agents/evaluate';
@@ -46,27 +48,30 @@ export type { TrainPoint, EpisodePoint } from './agents/evaluate';
 // Learners (src/learners).
 export { lambdaReturns, gae, centerByGroup } from './learners/returns';
 export {
-  A2C_STEP1, A2C_STEP2, A2C_STEP3, A2C_STEP4, validateA2cConfig, a2cInputSize, createA2cAgent, a2cActor, a2cInputs, a2cLoss,
-  a2cUpdate, a2cIteration,
+  A2C_SETTINGS, A2C_STEP1, A2C_STEP2, A2C_STEP3, A2C_STEP4, A2C_STATS, validateA2cConfig, entropyCoefAt, a2cInputSize, createA2cAgent,
+  a2cActor, a2cInputs, a2cLoss, a2cUpdate, a2cIteration, trainA2c,
 } from './learners/a2c';
 export type { A2cConfig, A2cAgent, A2cData, A2cLossStats, A2cIterationResult } from './learners/a2c';
 
 // Experiments (src/experiments).
-export { EXPERIMENTS, EXPERIMENT_SPECS, ALGOS, experimentSpec } from './experiments/experiments';
+export { EXPERIMENTS, EXPERIMENT_SPECS, ALGOS, experimentSpec, matchupsFor } from './experiments/experiments';
 export type { ExperimentName, ExperimentSpec, Algo, Opponent } from './experiments/experiments';
-export { PRESETS, RUN_SETTINGS, a2cPreset, a2cTable2, applyOverrides, allowedSettings } from './experiments/presets';
-export type { PresetName, RunSettings } from './experiments/presets';
-export { runExperiment, runDir, resolveSettings, readStatus, DEFAULT_ROOT } from './experiments/run';
+export { PRESETS, RUN_SETTINGS, a2cPreset, a2cTable2, ppiPreset, allowedSettings } from './experiments/presets';
+export type { PresetName, RunSettings, LearnerConfigs } from './experiments/presets';
+export { runExperiment, runDir, resolveSettings, applyOverrides, readStatus, DEFAULT_ROOT, ALGORITHMS } from './experiments/run';
 export type { RunOptions, RunHooks, RunResult, Progress } from './experiments/run';
 export { listRuns, readRunTable, readRunConfig, unitColumn, summarise } from './experiments/results';
 export type { RunRef, Summary } from './experiments/results';
 
 // PPI, the paper's own learner (src/learners/ppi.ts; Alg. 1, App. A.3.1, App. C).
 export {
-  PPI_PAPER, PPI_PAPER_BETA, PPI_OUT, validatePpiConfig, concatData, selectEpisodes, pretrainingData, ppiInputSize, ppiSteps,
+  PPI_SETTINGS, PPI_PAPER, PPI_PAPER_BETA, PPI_OUT, PPI_STATS, PPI_TIMINGS, validatePpiConfig, pretrainingData, ppiInputSize, ppiSteps,
   createPpiNet, ppiInputs, ppiLoss, fitPpiModel, rolloutReturns, qHatFromReturns, improvedProbCooperate, ppiActor,
-  ensureFitted, ppiAgentActor, ppiPhase, packMoves, unpackMoves,
+  ensureFitted, pretrainPpi, ppiAgentActor, ppiPhase, trainPpi, packMoves, unpackMoves,
 } from './learners/ppi';
+export { saveAgent, loadAgent, savedActor } from './learners/saved';
+export type { SavedAgent, SavedA2c, SavedPpi } from './learners/saved';
+export type { UnitResult, TrainingHooks, TrainingOutcome, WorkListener } from './learners/training';
 export type {
   PpiConfig, PpiPolicySettings, PpiData, PpiLossStats, PpiFitStats, PpiStepModel, PpiAgent, PpiPhaseResult,
 } from './learners/ppi';

@@ -59,32 +59,6 @@ export function swapSeats(batch: EpisodeBatch): EpisodeBatch {
   };
 }
 
-/** Several batches of equal episode length, one after the other. */
-export function concatBatches(batches: readonly EpisodeBatch[]): EpisodeBatch {
-  if (batches.length === 0) throw new RangeError('concatBatches: no batches');
-  const rounds = batches[0].rounds;
-  for (const b of batches) {
-    if (b.rounds !== rounds) throw new RangeError(`concatBatches: episodes of ${b.rounds} and ${rounds} rounds cannot be joined`);
-  }
-  if (batches.length === 1) return batches[0];
-  const episodes = batches.reduce((s, b) => s + b.episodes, 0);
-  const n = episodes * rounds;
-  const out = {
-    episodes, rounds,
-    actions: new Uint8Array(n), coPlayerActions: new Uint8Array(n),
-    rewards: new Float32Array(n), coPlayerRewards: new Float32Array(n),
-  };
-  let at = 0;
-  for (const b of batches) {
-    out.actions.set(b.actions, at);
-    out.coPlayerActions.set(b.coPlayerActions, at);
-    out.rewards.set(b.rewards, at);
-    out.coPlayerRewards.set(b.coPlayerRewards, at);
-    at += b.episodes * rounds;
-  }
-  return out;
-}
-
 /**
  * One block of a learner's batch: `episodes` episodes of learning agent `learner` (seat A) against either another
  * learning agent of the same run (both learn from these episodes, each from its own side) or a fixed actor.

@@ -4,8 +4,12 @@
  *
  * Co-players are described by `Opponent`s; a learner's batch is split over its opponents by `share`. Learner
  * indices refer to the learning agents of the same run (trained at the same time, decentralised); `frozen`
- * refers to a learner of an earlier run, loaded and never updated.
+ * refers to a learner of an earlier run, loaded and never updated. `matchupsFor` turns an experiment into the
+ * matchups of one training unit, the co-players a learner's training loop is given.
  */
+import type { Actor } from '../agents/actor';
+import type { Matchup } from '../agents/match';
+import { tabularPoolActor } from '../agents/tabular';
 
 export const EXPERIMENTS = ['step1', 'step2', 'step3', 'mixed', 'mixed-opponent-id', 'mixed-no-tabular'] as const;
 export type ExperimentName = (typeof EXPERIMENTS)[number];
@@ -111,4 +115,32 @@ export function experimentSpec(name: string): ExperimentSpec {
     throw new RangeError(`unknown experiment '${name}'; allowed: ${EXPERIMENTS.join(', ')}`);
   }
   return EXPERIMENT_SPECS[name as ExperimentName];
+}
+
+/**
+ * The matchups of one training unit: each learner's batch is split over its opponents by their shares; an episode
+ * between two learners of the run is played once and used by both.
+ */
+export function matchupsFor(spec: ExperimentSpec, batchEpisodes: number, frozen?: Actor): Matchup[] {
+  const out: Matchup[] = [];
+  spec.opponents.forEach((list, learner) => {
+    for (const { opponent, share } of list) {
+      const episodes = Math.round(share * batchEpisodes);
+      if (episodes < 1) throw new RangeError(`${spec.name}: a batch of ${batchEpisodes} episodes leaves no episode for a share of ${share}`);
+      switch (opponent.type) {
+        case 'tabular':
+          out.push({ learner, coPlayer: { actor: tabularPoolActor() }, episodes });
+          break;
+        case 'frozen':
+          if (!frozen) throw new Error(`${spec.name}: the frozen co-player was not provided`);
+          out.push({ learner, coPlayer: { actor: frozen }, episodes });
+          break;
+        case 'learner':
+          // Shared episodes are listed once, under the lower-indexed learner.
+          if (opponent.index > learner) out.push({ learner, coPlayer: { learner: opponent.index }, episodes });
+          break;
+      }
+    }
+  });
+  return out;
 }

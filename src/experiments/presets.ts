@@ -5,13 +5,13 @@
  * Smaller presets scale the batch and the training length, never the algorithm.
  *
  * Overrides: any field of the learner configuration or of the run settings can be changed by name
- * (`--set learningRate=1e-3`); unknown names and ill-typed values are rejected with the list of allowed names.
+ * (`--set learningRate=1e-3`; applied by `applyOverrides` in src/experiments/run.ts, checked by the schemas named here);
+ * unknown names and ill-typed values are rejected with the list of allowed names.
  */
-import { z } from 'zod';
-import { A2C_STEP1, A2C_STEP2, A2C_STEP3, A2C_STEP4, validateA2cConfig, type A2cConfig } from '../learners/a2c';
-import { PPI_PAPER, validatePpiConfig, type PpiConfig } from '../learners/ppi';
+import { field, rules, settings, type Settings } from '../check';
+import { A2C_SETTINGS, A2C_STEP1, A2C_STEP2, A2C_STEP3, A2C_STEP4, type A2cConfig } from '../learners/a2c';
+import { PPI_PAPER, PPI_SETTINGS, type PpiConfig } from '../learners/ppi';
 import type { Algo, ExperimentName } from './experiments';
-import { WEIGHT_INITS } from '../model/gru-net';
 
 export const PRESETS = ['paper', 'long', 'reduced', 'smoke'] as const;
 export type PresetName = (typeof PRESETS)[number];
@@ -22,17 +22,18 @@ export function presetName(name: string): PresetName {
   return name as PresetName;
 }
 
-/** How a run is driven and recorded, whatever the learner. */
-export interface RunSettings {
+/** How a run is driven and recorded, whatever the learner: the schema `--set` and config.json's `run` go through. */
+export const RUN_SETTINGS_SCHEMA = settings({
   /** Episodes per co-player in each per-round evaluation (the paper does not say; ≥ 1000 at the paper preset). */
-  readonly evalEpisodes: number;
+  evalEpisodes: field.number(rules.integer(1)),
   /** Training units (A2C iterations, PPI phases) averaged into one row of train.csv. */
-  readonly logEvery: number;
+  logEvery: field.number(rules.integer(1)),
   /** Units between resumable checkpoints (a multiple of logEvery is not required). */
-  readonly checkpointEvery: number;
+  checkpointEvery: field.number(rules.integer(1)),
   /** Fractions of training after which the per-round evaluation is also recorded (0 = before training, Fig. 2F/4E; 0.35 ≈ Fig. 3's snapshot before convergence); 1 is always included. */
-  readonly evalAt: readonly number[];
-}
+  evalAt: field.numbers(rules.inRange(0, 1)),
+});
+export type RunSettings = ReturnType<typeof RUN_SETTINGS_SCHEMA.parse>;
 
 export const RUN_SETTINGS: Readonly<Record<PresetName, RunSettings>> = Object.freeze({
   paper: { evalEpisodes: 1000, logEvery: 100, checkpointEvery: 500, evalAt: [0, 0.35, 1] },
@@ -170,112 +171,14 @@ export function ppiPreset(experiment: ExperimentName, preset: PresetName): PpiCo
   }
 }
 
-const positiveInt = z.coerce.number().int().positive();
-const nonNegative = z.coerce.number().nonnegative();
-const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
-
-const A2C_SCHEMA = z
-  .object({
-    batchEpisodes: positiveInt,
-    learningRate: z.coerce.number().positive().lt(1),
-    rewardScale: z.coerce.number().positive(),
-    gamma: z.coerce.number().min(0).max(1),
-    tdLambda: z.coerce.number().min(0).max(1),
-    gaeLambda: z.coerce.number().min(0).max(1),
-    valueCoef: nonNegative,
-    entropyCoef: nonNegative,
-    entropyCoefEnd: nonNegative.optional(),
-    entropyDecayFrom: z.coerce.number().min(0).lt(1).optional(),
-    centerAdvantages: bool,
-    scaleAdvantages: bool.optional(),
-    sumOverRounds: bool.optional(),
-    adamEpsilon: z.coerce.number().positive(),
-    maxGradNorm: z.coerce.number().positive(),
-    iterations: z.coerce.number().int().nonnegative(),
-    embedSize: positiveInt,
-    hiddenSize: positiveInt,
-    init: z.enum(WEIGHT_INITS).optional(),
-  })
-  .strict();
-
-const PPI_SCHEMA = z
-  .object({
-    pretrainEpisodes: positiveInt,
-    episodesPerPhase: positiveInt,
-    phases: z.coerce.number().int().nonnegative(),
-    epochs: positiveInt,
-    batchEpisodes: positiveInt,
-    learningRate: z.coerce.number().positive().lt(1),
-    weightDecay: nonNegative,
-    adamBeta1: z.coerce.number().min(0).max(1),
-    adamBeta2: z.coerce.number().min(0).max(1),
-    adamEpsilon: z.coerce.number().positive(),
-    maxGradNorm: z.coerce.number().positive(),
-    obsWeight: nonNegative,
-    rewardWeight: nonNegative,
-    actionWeight: nonNegative,
-    beta: nonNegative,
-    rolloutRounds: positiveInt,
-    rolloutsPerAction: positiveInt,
-    embedSize: positiveInt,
-    hiddenSize: positiveInt,
-  })
-  .strict();
-
-const RUN_SCHEMA = z
-  .object({
-    evalEpisodes: positiveInt,
-    logEvery: positiveInt,
-    checkpointEvery: positiveInt,
-    evalAt: z.union([
-      z.array(z.coerce.number().min(0).max(1)),
-      z.string().transform((s) => s.split(',').map(Number)).pipe(z.array(z.number().min(0).max(1))),
-    ]),
-  })
-  .strict();
-
-/** The learner-configuration schema of an algorithm (PPI registers its own in `learnerSchemas`). */
-export const learnerSchemas: Record<Algo, z.ZodObject<z.ZodRawShape> | undefined> = { a2c: A2C_SCHEMA, ppi: PPI_SCHEMA };
+/** Each algorithm's learner configuration: its schema is the learner's own (`A2C_SETTINGS`, `PPI_SETTINGS`). */
+export interface LearnerConfigs {
+  readonly a2c: A2cConfig;
+  readonly ppi: PpiConfig;
+}
+export const LEARNER_SETTINGS: { readonly [A in Algo]: Settings<LearnerConfigs[A]> } = { a2c: A2C_SETTINGS, ppi: PPI_SETTINGS };
 
 /** Settings a user may override, per algorithm, for `--help` and error messages. */
 export function allowedSettings(algo: Algo): string[] {
-  const learner = learnerSchemas[algo];
-  return [...(learner ? Object.keys(learner.shape) : []), ...Object.keys(RUN_SCHEMA.shape)];
-}
-
-/**
- * Applies `key=value` overrides to a learner configuration and the run settings. Each key must name a field of
- * one of the two; values are parsed and validated by the field's type.
- */
-export function applyOverrides<C extends object>(
-  algo: Algo,
-  learner: C,
-  run: RunSettings,
-  overrides: readonly string[],
-): { learner: C; run: RunSettings } {
-  const schema = learnerSchemas[algo];
-  if (!schema) throw new Error(`no settings schema registered for algo '${algo}'`);
-  const learnerPatch: Record<string, unknown> = {};
-  const runPatch: Record<string, unknown> = {};
-  for (const o of overrides) {
-    const eq = o.indexOf('=');
-    if (eq <= 0) throw new RangeError(`override '${o}' must look like name=value; allowed names: ${allowedSettings(algo).join(', ')}`);
-    const key = o.slice(0, eq), value = o.slice(eq + 1);
-    if (key in schema.shape) learnerPatch[key] = value;
-    else if (key in RUN_SCHEMA.shape) runPatch[key] = value;
-    else throw new RangeError(`unknown setting '${key}' for ${algo}; allowed: ${allowedSettings(algo).join(', ')}`);
-  }
-  const parse = <T>(s: z.ZodTypeAny, base: object, patch: Record<string, unknown>, what: string): T => {
-    const r = s.safeParse({ ...base, ...patch });
-    if (!r.success) {
-      const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      throw new RangeError(`invalid ${what} settings: ${issues}`);
-    }
-    return r.data as T;
-  };
-  const resolvedLearner = parse<C>(schema, learner, learnerPatch, algo);
-  const resolvedRun = parse<RunSettings>(RUN_SCHEMA, run, runPatch, 'run');
-  if (algo === 'a2c') validateA2cConfig(resolvedLearner as unknown as A2cConfig);
-  if (algo === 'ppi') validatePpiConfig(resolvedLearner as unknown as PpiConfig);
-  return { learner: resolvedLearner, run: resolvedRun };
+  return [...LEARNER_SETTINGS[algo].names, ...RUN_SETTINGS_SCHEMA.names];
 }

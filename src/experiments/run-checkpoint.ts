@@ -1,7 +1,7 @@
 /**
  * A run's resumable checkpoint, kept as one generation that is switched in with one atomic step:
  *
- *   resume/gen-<unitsDone>/     the trainer's state (weights, optimiser moments and step, PPI's data sets): written
+ *   resume/gen-<unitsDone>/     the learners' state (weights, optimiser moments and step, PPI's data sets): written
  *                               in full and flushed first, under a name nothing refers to yet
  *   resume/checkpoint.json      the commit: which generation is current, the unit count, the position of the random
  *                               stream, the open log window, and the length and checksum of train.csv, episode.csv
@@ -19,12 +19,11 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrainPoint } from '../agents/evaluate';
 import { ioStep } from '../fault-injection';
 import { fsyncDir } from '../model/checkpoint';
 import { fileDigest, fileSize, flushFile, formatCell, readCsv, readJson, truncateFile, writeFileAtomic, writeJsonAtomic, type FileDigest } from './files';
-import { TABLES } from './run-state';
-import type { Trainer } from './trainer';
+import { FINAL_DIR, TABLES } from './run-state';
+import type { LogWindow } from './run-tables';
 
 export const RESUME_DIR = 'resume';
 const POINTER = 'checkpoint.json';
@@ -32,14 +31,9 @@ const FORMAT = 'icl-coop/run-checkpoint@1';
 /** Checkpoints from before generations: the state file (and `learner-<i>/`, `ppi-fits.json`) right in resume/. */
 const LEGACY_STATE = 'state.json';
 
-/** What the runner carries from one unit to the next besides the trainer's own state. */
-export interface RunProgressState {
+/** What the runner carries from one unit to the next besides the learners' own state. */
+export interface RunProgressState extends LogWindow {
   readonly unitsDone: number;
-  /** Training points of the log window still open at the checkpoint. */
-  readonly window: TrainPoint[];
-  /** Per unit of that window, per learner: the trainer's statistics (train.csv) and timings (timing.csv). */
-  readonly windowStats: Record<string, number>[][];
-  readonly windowTimings: Record<string, number>[][];
 }
 
 interface Pointer extends RunProgressState {
@@ -52,8 +46,8 @@ interface Pointer extends RunProgressState {
 
 export interface LoadedCheckpoint {
   readonly state: RunProgressState;
-  /** The directory the trainer's state is loaded from. */
-  readonly trainerDir: string;
+  /** The directory the learners' state is loaded from. */
+  readonly learnersDir: string;
   /** Table lengths and checksums at the checkpoint; undefined for a legacy checkpoint. */
   readonly files?: Readonly<Record<string, FileDigest>>;
   readonly legacy: boolean;
@@ -68,11 +62,21 @@ export function hasCheckpoint(dir: string): boolean {
 
 /**
  * The directory holding a checkpoint's `learner-<i>/`: for a run's `resume/`, its current generation (or, for a
- * legacy checkpoint, resume/ itself); any other directory as it is. For `--init-from` and `probe`.
+ * legacy checkpoint, resume/ itself); any other directory as it is.
  */
-export function checkpointAgentsDir(dir: string): string {
+function checkpointAgentsDir(dir: string): string {
   const pointer = join(dir, POINTER);
   return existsSync(pointer) ? join(dir, readJson<Pointer>(pointer).generation) : dir;
+}
+
+/**
+ * Where the saved agents (`learner-<i>/`) of `dir` are: `dir` itself, a run directory's `final/`, or the current
+ * generation of a checkpoint (`dir` as a run's `resume/`, or the run's). Undefined when none holds learner `learner`.
+ * For `--init-from`, `--frozen-from` and `probe`.
+ */
+export function savedAgentsDir(dir: string, learner = 0): string | undefined {
+  const holders = [dir, join(dir, FINAL_DIR), checkpointAgentsDir(dir), checkpointAgentsDir(join(dir, RESUME_DIR))];
+  return holders.find((h) => existsSync(join(h, `learner-${learner}`, 'manifest.json')));
 }
 
 /** Reads a run's checkpoint; undefined when it has none. A damaged one is an error naming the file. */
@@ -85,16 +89,16 @@ export function readCheckpoint(dir: string, rngSeed: string): LoadedCheckpoint |
     if (p.rng?.seed !== rngSeed || p.rng.nextUnit !== p.unitsDone) {
       throw new Error(`${pointerPath} continues the random stream ${JSON.stringify(p.rng)}, not this run's '${rngSeed}' at unit ${p.unitsDone}`);
     }
-    const trainerDir = join(resume, p.generation);
-    if (!existsSync(trainerDir)) throw new Error(`${pointerPath} names ${p.generation}, which is missing from ${resume}`);
+    const learnersDir = join(resume, p.generation);
+    if (!existsSync(learnersDir)) throw new Error(`${pointerPath} names ${p.generation}, which is missing from ${resume}`);
     const { unitsDone, window, windowStats, windowTimings } = p;
-    return { state: { unitsDone, window, windowStats, windowTimings }, trainerDir, files: p.files, legacy: false };
+    return { state: { unitsDone, window, windowStats, windowTimings }, learnersDir, files: p.files, legacy: false };
   }
   const legacyPath = join(resume, LEGACY_STATE);
   if (existsSync(legacyPath)) {
     const s = readJson<Partial<RunProgressState>>(legacyPath);
     if (!Number.isInteger(s.unitsDone) || !Array.isArray(s.window) || !Array.isArray(s.windowStats)) throw new Error(`${legacyPath} is not a checkpoint state`);
-    return { state: { unitsDone: s.unitsDone!, window: s.window, windowStats: s.windowStats, windowTimings: s.windowTimings ?? [] }, trainerDir: resume, legacy: true };
+    return { state: { unitsDone: s.unitsDone!, window: s.window, windowStats: s.windowStats, windowTimings: s.windowTimings ?? [] }, learnersDir: resume, legacy: true };
   }
   return undefined;
 }
@@ -150,8 +154,8 @@ function cutLegacyTable(path: string, table: string, unitsDone: number, unitColu
   writeFileAtomic(path, [wanted.join(','), ...kept].join('\n') + '\n');
 }
 
-/** Writes a new generation and commits it (see the module comment). */
-export function writeCheckpoint(dir: string, trainer: Trainer, state: RunProgressState, rngSeed: string): void {
+/** Writes a new generation, the learners' part by `saveLearners(generationDir)`, and commits it (see the module comment). */
+export function writeCheckpoint(dir: string, saveLearners: (generationDir: string) => void, state: RunProgressState, rngSeed: string): void {
   const resume = join(dir, RESUME_DIR);
   const generation = generationName(state.unitsDone);
   const genDir = join(resume, generation);
@@ -161,7 +165,7 @@ export function writeCheckpoint(dir: string, trainer: Trainer, state: RunProgres
     rmSync(genDir, { recursive: true, force: true });
     ioStep(`remove uncommitted ${generation}`);
   }
-  trainer.saveState(genDir);
+  saveLearners(genDir);
   fsyncDir(genDir);
   fsyncDir(resume);
   const files = Object.fromEntries(TABLES.map((t) => {

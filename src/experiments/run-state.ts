@@ -18,6 +18,7 @@ export const STATUS_FILE = 'status.json';
 export const CONFIG_FILE = 'config.json';
 /** The CSV tables of a run: curves, per-round evaluations, and the wall-clock timings kept out of both. */
 export const TABLES = ['train.csv', 'episode.csv', 'timing.csv'] as const;
+export type TableName = (typeof TABLES)[number];
 export const FINAL_DIR = 'final';
 
 export interface Status {

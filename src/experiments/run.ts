@@ -26,29 +26,28 @@ import { memoryOneActor, tabularPoolActor } from '../agents/tabular';
 import { ioStep } from '../fault-injection';
 import { NUM_ROUNDS } from '../game/ipd';
 import { ALLC, ALLD, TFT } from '../game/memory-one';
+import type { UnitResult } from '../learners/training';
 import { describeEngine, resolveEngineKind, resolveThreads } from '../model/engines';
-import { seeded } from '../rng';
-import { a2cTrainerFactory } from './a2c-trainer';
+import { seeded, type Rng } from '../rng';
+import { A2C_ALGORITHM, PPI_ALGORITHM, type Algorithm, type LearnerDeps, type Learners } from './algorithms';
 import { experimentSpec, type Algo, type ExperimentName, type ExperimentSpec } from './experiments';
-import { appendCsv, readJson, renameDurably, writeJsonAtomic, type CsvRow } from './files';
+import { readJson, renameDurably, writeJsonAtomic } from './files';
 import { acquireRunLock } from './lock';
-import { checkMemory } from './memory';
-import { ppiTrainerFactory } from './ppi-trainer';
-import { a2cPreset, applyOverrides, ppiPreset, ppiRunSettings, RUN_SETTINGS, type PresetName, type RunSettings } from './presets';
-import { checkpointAgentsDir, hasCheckpoint, readCheckpoint, removeCheckpoint, restoreTables, RESUME_DIR, writeCheckpoint } from './run-checkpoint';
+import { checkMemory, type MemoryPart } from './memory';
+import { allowedSettings, LEARNER_SETTINGS, RUN_SETTINGS, RUN_SETTINGS_SCHEMA, type LearnerConfigs, type PresetName, type RunSettings } from './presets';
+import type { Settings } from '../check';
+import { hasCheckpoint, readCheckpoint, removeCheckpoint, restoreTables, savedAgentsDir, writeCheckpoint } from './run-checkpoint';
 import { checkFinishedRun, CONFIG_FILE, FINAL_DIR, outputDigests, readStatus, STATUS_FILE, TABLES, type Status } from './run-state';
-import type { Trainer, TrainerDeps, TrainerFactory } from './trainer';
+import { RunTables } from './run-tables';
 
 export { readStatus, type Status };
 
 /**
- * The trainer factory and the preset of each algorithm. PPI registers itself here, with its own run settings (its
- * units are phases: a handful per run, each minutes to hours long, so it logs and checkpoints after every one).
+ * Each algorithm as the runner drives it (src/experiments/algorithms.ts): presets, memory need, its learners and their
+ * training loop. PPI has its own run settings (its units are phases: a handful per run, each minutes to hours long,
+ * so it logs and checkpoints after every one).
  */
-export const ALGORITHMS: Record<Algo, { factory: TrainerFactory<any>; preset(e: ExperimentName, p: PresetName): object; run?(e: ExperimentName, p: PresetName): RunSettings } | undefined> = {
-  a2c: { factory: a2cTrainerFactory, preset: a2cPreset },
-  ppi: { factory: ppiTrainerFactory, preset: ppiPreset, run: ppiRunSettings },
-};
+export const ALGORITHMS: { [A in Algo]: Algorithm<LearnerConfigs[A]> } = { a2c: A2C_ALGORITHM, ppi: PPI_ALGORITHM };
 
 export const DEFAULT_ROOT = resolve(__dirname, '..', '..', 'data', 'runs');
 
@@ -120,12 +119,60 @@ export function runName(o: Pick<RunOptions, 'experiment' | 'algo' | 'preset' | '
   return `${o.experiment}/${o.algo}/${o.preset}/seed-${o.seed}`;
 }
 
-/** The resolved learner configuration and run settings of a run. */
-export function resolveSettings(o: RunOptions): { spec: ExperimentSpec; learner: object; run: RunSettings } {
+/**
+ * Applies `key=value` overrides to a learner configuration and the run settings, and checks both whole. Each key
+ * must name a field of one of the two; values are read and checked by the field's rules.
+ */
+export function applyOverrides<A extends Algo>(
+  algo: A,
+  learner: LearnerConfigs[A],
+  run: RunSettings,
+  overrides: readonly string[],
+): { learner: LearnerConfigs[A]; run: RunSettings } {
+  const schema: Settings<LearnerConfigs[A]> = LEARNER_SETTINGS[algo];
+  const learnerPatch: Record<string, unknown> = {};
+  const runPatch: Record<string, unknown> = {};
+  for (const o of overrides) {
+    const eq = o.indexOf('=');
+    if (eq <= 0) throw new RangeError(`override '${o}' must look like name=value; allowed names: ${allowedSettings(algo).join(', ')}`);
+    const key = o.slice(0, eq), value = o.slice(eq + 1);
+    if (schema.names.includes(key)) learnerPatch[key] = value;
+    else if (RUN_SETTINGS_SCHEMA.names.includes(key)) runPatch[key] = value;
+    else throw new RangeError(`unknown setting '${key}' for ${algo}; allowed: ${allowedSettings(algo).join(', ')}`);
+  }
+  return {
+    learner: schema.parse(`invalid ${algo} settings`, { ...learner, ...learnerPatch }),
+    run: RUN_SETTINGS_SCHEMA.parse('invalid run settings', { ...run, ...runPatch }),
+  };
+}
+
+/** A run's algorithm at its resolved settings: all the runner does with it, the configuration's type kept inside. */
+interface Resolved {
+  readonly spec: ExperimentSpec;
+  readonly learner: LearnerConfigs[Algo];
+  readonly run: RunSettings;
+  readonly unit: 'iteration' | 'phase';
+  readonly statNames: readonly string[];
+  readonly timingNames: readonly string[];
+  readonly totalUnits: number;
+  memory(): MemoryPart[];
+  learners(rng: Rng, deps: LearnerDeps): Learners;
+}
+
+function resolveWith<A extends Algo>(algo: A, o: RunOptions): Resolved {
+  const a: Algorithm<LearnerConfigs[A]> = ALGORITHMS[algo];
   const spec = experimentSpec(o.experiment);
-  const algo = ALGORITHMS[o.algo];
-  if (!algo) throw new Error(`algorithm '${o.algo}' is not available yet`);
-  const { learner, run } = applyOverrides(o.algo, algo.preset(o.experiment, o.preset), algo.run?.(o.experiment, o.preset) ?? RUN_SETTINGS[o.preset], o.overrides ?? []);
+  const { learner, run } = applyOverrides(algo, a.preset(o.experiment, o.preset), a.run?.(o.experiment, o.preset) ?? RUN_SETTINGS[o.preset], o.overrides ?? []);
+  return {
+    spec, learner, run, unit: a.unit, statNames: a.statNames, timingNames: a.timingNames, totalUnits: a.units(learner),
+    memory: () => a.memory(spec, learner, run),
+    learners: (rng, deps) => a.learners(spec, learner, rng, deps),
+  };
+}
+
+/** The resolved learner configuration and run settings of a run. */
+export function resolveSettings(o: RunOptions): { spec: ExperimentSpec; learner: LearnerConfigs[Algo]; run: RunSettings } {
+  const { spec, learner, run } = resolveWith(o.algo, o);
   return { spec, learner, run };
 }
 
@@ -182,13 +229,11 @@ export function readComputeTime(dir: string): ComputeTime | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? { seconds, approximate: true } : undefined;
 }
 
-/** The directory holding `learner-<i>/` agents: `dir` itself, a run directory's `final/`, or a checkpoint's current generation. */
-function savedAgentsDir(dir: string, option: string): string {
-  const d = resolve(dir);
-  for (const c of [d, join(d, FINAL_DIR), checkpointAgentsDir(d), checkpointAgentsDir(join(d, RESUME_DIR))]) {
-    if (existsSync(join(c, 'learner-0', 'manifest.json'))) return c;
-  }
-  throw new Error(`${option}: no saved agents in ${d} (looked for learner-0/manifest.json in it, in final/ and in a checkpoint under resume/)`);
+/** The directory holding `learner-<i>/` saved agents of an option's directory, or an error naming the option. */
+function agentsDirOf(dir: string, option: string): string {
+  const found = savedAgentsDir(resolve(dir));
+  if (!found) throw new Error(`${option}: no saved agents in ${resolve(dir)} (looked for learner-0/manifest.json in it, in final/ and in a checkpoint under resume/)`);
+  return found;
 }
 
 /**
@@ -243,15 +288,9 @@ export function parseUntil(text: string, now: number = Date.now()): number {
   return t;
 }
 
-const TRAIN_COLUMNS = ['learner', 'coplayer', 'reward', 'cooperation', 'coplayer_reward', 'coplayer_cooperation', 'episodes'];
-const EPISODE_COLUMNS = ['learner', 'coplayer', 'round', 'reward', 'cooperation', 'coplayer_reward', 'coplayer_cooperation'];
-/** timing.csv: the runner's own wall-clock seconds of `runUnit`, then the trainer's timings of parts of it. */
-const TIMING_COLUMNS = ['learner', 'unitSeconds'];
-
 /** Co-players of the per-round evaluation: the paper's fixed strategies, the random pool, and the learning/frozen one. */
-function evaluationCoPlayers(trainer: Trainer, learner: number, frozen: Actor | undefined): Actor[] {
+function evaluationCoPlayers(actors: readonly Actor[], learner: number, frozen: Actor | undefined): Actor[] {
   const list: Actor[] = [memoryOneActor(ALLC, 'allc'), memoryOneActor(ALLD, 'alld'), memoryOneActor(TFT, 'tft'), tabularPoolActor()];
-  const actors = trainer.actors();
   if (actors.length > 1) list.push(actors[(learner + 1) % actors.length]);
   else if (frozen) list.push(frozen);
   return list;
@@ -259,10 +298,8 @@ function evaluationCoPlayers(trainer: Trainer, learner: number, frozen: Actor | 
 
 /** What a run will be, resolved and checked before anything is written (`planRun`). */
 interface RunPlan {
-  readonly spec: ExperimentSpec;
-  readonly learner: object;
-  readonly run: RunSettings;
-  readonly deps: TrainerDeps;
+  readonly resolved: Resolved;
+  readonly deps: LearnerDeps;
   /** The earlier step of the same seed this one starts from, unless `--frozen-from` replaces it. */
   readonly dependency?: { readonly options: RunOptions; readonly finalDir: string };
   readonly initialisedFrom?: string;
@@ -275,14 +312,15 @@ interface RunPlan {
  * does not take. The CLI calls it before it starts any process; `runExperiment` again for each seed.
  */
 export function planRun(o: RunOptions, concurrent = 1): RunPlan {
-  const { spec, learner, run } = resolveSettings(o);
-  checkMemory(`${o.experiment}/${o.algo}/${o.preset}`, ALGORITHMS[o.algo]!.factory.memory(spec, learner, run), concurrent);
-  const deps: { -readonly [K in keyof TrainerDeps]: TrainerDeps[K] } = {};
+  const resolved = resolveWith(o.algo, o);
+  const { spec } = resolved;
+  checkMemory(`${o.experiment}/${o.algo}/${o.preset}`, resolved.memory(), concurrent);
+  const deps: { -readonly [K in keyof LearnerDeps]: LearnerDeps[K] } = {};
   let dependency: RunPlan['dependency'];
   let frozenFrom: string | undefined;
   if (o.frozenFrom) {
     if (spec.dependsOn?.use !== 'frozen-opponent') throw new Error(`--frozen-from: only Step 2 plays against a frozen agent, not ${o.experiment}`);
-    frozenFrom = savedAgentsDir(o.frozenFrom, '--frozen-from');
+    frozenFrom = agentsDirOf(o.frozenFrom, '--frozen-from');
     deps.frozenFrom = frozenFrom;
   } else if (spec.dependsOn) {
     // Steps 2 and 3 start from an earlier step of the same seed (run first when missing).
@@ -295,17 +333,17 @@ export function planRun(o: RunOptions, concurrent = 1): RunPlan {
   let initialisedFrom: string | undefined;
   if (o.initFrom) {
     if (deps.initialiseFrom) throw new Error(`--init-from: ${o.experiment} already starts its learners from the ${spec.dependsOn!.experiment} agent`);
-    initialisedFrom = savedAgentsDir(o.initFrom, '--init-from');
+    initialisedFrom = agentsDirOf(o.initFrom, '--init-from');
     deps.initialiseFrom = initialisedFrom;
   }
-  return { spec, learner, run, deps, dependency, initialisedFrom, frozenFrom };
+  return { resolved, deps, dependency, initialisedFrom, frozenFrom };
 }
 
 /** The fields of config.json that make a run what it is: a resume must match them all (engine, code and times may differ). */
 function runIdentity(o: RunOptions, plan: RunPlan): Record<string, unknown> {
   return {
     experiment: o.experiment, algo: o.algo, preset: o.preset, seed: o.seed,
-    [o.algo]: plan.learner, run: plan.run,
+    [o.algo]: plan.resolved.learner, run: plan.resolved.run,
     dependsOn: plan.dependency ? { experiment: plan.dependency.options.experiment, dir: recordedPath(plan.dependency.finalDir) } : null,
     initialisedFrom: plan.initialisedFrom ? recordedPath(plan.initialisedFrom) : undefined,
     frozenFrom: plan.frozenFrom ? recordedPath(plan.frozenFrom) : undefined,
@@ -356,26 +394,18 @@ function clearLeftovers(dir: string): void {
   }
 }
 
-/**
- * Runs (or resumes, or skips if finished) one seed of one experiment, as the only writer of its directory.
- * Depends-on steps of the same seed are run first when their results are missing.
- */
-export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promise<RunResult> {
-  const plan = planRun(o); // everything that can be refused is refused before anything is written
-  const dir = runDir(o);
-  const lock = acquireRunLock(dir, runName(o), hooks.log);
-  try {
-    return await runLocked(o, plan, dir, hooks);
-  } finally {
-    lock.release();
-  }
-}
+/** What a run directory holds when this session opens it: nothing, an unfinished run to resume, or a finished one. */
+type Opened = { readonly done: RunResult } | { readonly status?: Status; readonly before?: RunConfig };
 
-async function runLocked(o: RunOptions, plan: RunPlan, dir: string, hooks: RunHooks): Promise<RunResult> {
-  const log = hooks.log ?? (() => {});
+/** config.json as this code reads it back: the first session's provenance, the later ones under `resumed`. */
+type RunConfig = Partial<RunSession> & { resumed?: RunSession[] } & Record<string, unknown>;
+
+/**
+ * What to do with the run directory: skip a finished run (after checking its outputs), discard one with `--force`,
+ * continue an unfinished one only with `--resume` and the settings it was started with; refused otherwise.
+ */
+function openRun(o: RunOptions, plan: RunPlan, dir: string, log: (m: string) => void): Opened {
   const name = runName(o);
-  const { spec, learner, run, deps } = plan;
-  const configPath = join(dir, CONFIG_FILE);
   const exists = existsSync(dir);
   let status = exists ? readStatus(dir) : undefined;
   if (exists && !status && !o.force) {
@@ -387,7 +417,7 @@ async function runLocked(o: RunOptions, plan: RunPlan, dir: string, hooks: RunHo
     if (check.problem) throw new Error(`${name} is marked done, but ${check.problem}; run it again with --force`);
     removeCheckpoint(dir); // left when a process was killed between finishing and removing it
     log(`${name}: already done (${dir}); use --force to run it again`);
-    return { dir, status: 'already-done', unitsDone: status.unitsDone };
+    return { done: { dir, status: 'already-done', unitsDone: status.unitsDone } };
   }
   clearLeftovers(dir);
   if (o.force && exists) {
@@ -396,11 +426,14 @@ async function runLocked(o: RunOptions, plan: RunPlan, dir: string, hooks: RunHo
   } else if (status && !o.resume) {
     throw new Error(`${dir} holds an unfinished run (${status.unitsDone}/${status.totalUnits}); continue it with --resume or discard it with --force`);
   }
-  const before = status
-    ? readJson<Partial<RunSession> & { resumed?: RunSession[] } & Record<string, unknown>>(configPath)
-    : undefined;
+  const configPath = join(dir, CONFIG_FILE);
+  const before = status ? readJson<RunConfig>(configPath) : undefined;
   if (before) refuseOtherSettings(name, configPath, before, runIdentity(o, plan));
+  return { status, before };
+}
 
+/** Runs the earlier step this one starts from when it is not finished (false when that run was stopped), else checks it. */
+async function runDependency(o: RunOptions, plan: RunPlan, hooks: RunHooks, log: (m: string) => void): Promise<boolean> {
   if (plan.frozenFrom) log(`${o.experiment} seed ${o.seed}: the frozen co-player is learner-0 of ${plan.frozenFrom}`);
   if (plan.dependency) {
     const { options, finalDir } = plan.dependency;
@@ -408,17 +441,66 @@ async function runLocked(o: RunOptions, plan: RunPlan, dir: string, hooks: RunHo
     const depStatus = readStatus(depDir);
     if (depStatus?.state !== 'done') {
       log(`${o.experiment} needs ${options.experiment} of seed ${o.seed}: running it first (${depDir})`);
-      const r = await runExperiment(options, hooks);
-      if (r.status === 'stopped') return { dir, status: 'stopped', unitsDone: status?.unitsDone ?? 0 };
+      if ((await runExperiment(options, hooks)).status === 'stopped') return false;
     } else {
       const check = checkFinishedRun(depDir, depStatus);
-      if (check.problem) throw new Error(`${name} starts from ${runName(options)}, which is marked done, but ${check.problem}; run it again with --force`);
+      if (check.problem) throw new Error(`${runName(o)} starts from ${runName(options)}, which is marked done, but ${check.problem}; run it again with --force`);
     }
     log(`${o.experiment} seed ${o.seed}: using the ${options.experiment} agent at ${finalDir}`);
   }
   if (plan.initialisedFrom) log(`${o.experiment} seed ${o.seed}: learners start from ${plan.initialisedFrom}`);
+  return true;
+}
 
-  // This session's compute starts here: a dependency run above records its own.
+/**
+ * config.json of this session. Provenance: the first session's code and start stay; each resumed session is
+ * appended, so a run continued under newer code (or another engine) says so. The engine is not part of a run's
+ * identity (a resume may move to another machine), but its arithmetic is: a change of engine is logged.
+ */
+function sessionConfig(o: RunOptions, plan: RunPlan, before: RunConfig | undefined, resumed: boolean, log: (m: string) => void): Record<string, unknown> {
+  const session: RunSession = { startedAt: new Date().toISOString(), code: codeVersion(), engine: describeEngine(resolveEngineKind(), resolveThreads()), node: process.version };
+  const first = resumed && before?.startedAt && before.code ? (before as RunSession) : undefined;
+  const origin = first ?? session;
+  const lastEngine = first ? (before?.resumed?.at(-1) ?? first).engine : undefined;
+  if (lastEngine && lastEngine !== session.engine) {
+    log(`${runName(o)}: this session computes on ${session.engine}, the one before on ${lastEngine}: the results will not be bit-identical to an uninterrupted run (README "The engine", Determinism)`);
+  }
+  const { spec } = plan.resolved;
+  return {
+    experiment: o.experiment, algo: o.algo, preset: o.preset, seed: o.seed,
+    figure: spec.figure, description: spec.description,
+    ...runIdentity(o, plan), overrides: o.overrides ?? [],
+    code: origin.code, engine: origin.engine, node: origin.node, startedAt: origin.startedAt,
+    ...(first ? { resumed: [...(before?.resumed ?? []), session] } : {}),
+  };
+}
+
+/**
+ * Runs (or resumes, or skips if finished) one seed of one experiment, as the only writer of its directory.
+ * Depends-on steps of the same seed are run first when their results are missing. The training itself is the
+ * algorithm's own loop (`trainA2c`, `trainPpi`); around it this function does the I/O: after each unit it writes the
+ * tables, evaluates and checkpoints; at the end it saves the final agents and marks the run done.
+ */
+export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promise<RunResult> {
+  const plan = planRun(o); // everything that can be refused is refused before anything is written
+  const dir = runDir(o);
+  const lock = acquireRunLock(dir, runName(o), hooks.log);
+  try {
+    const log = hooks.log ?? (() => {});
+    const opened = openRun(o, plan, dir, log);
+    if ('done' in opened) return opened.done;
+    if (!(await runDependency(o, plan, hooks, log))) return { dir, status: 'stopped', unitsDone: opened.status?.unitsDone ?? 0 };
+    return await runSession(o, plan, dir, opened, hooks, log);
+  } finally {
+    lock.release();
+  }
+}
+
+/** One session of a run: from its checkpoint (or the start) until it is done or stopped. */
+async function runSession(o: RunOptions, plan: RunPlan, dir: string, { status, before }: { status?: Status; before?: RunConfig }, hooks: RunHooks, log: (m: string) => void): Promise<RunResult> {
+  const { resolved } = plan;
+  const { run, unit, totalUnits: total } = resolved;
+  // This session's compute starts here: a dependency run records its own.
   const sessionStart = performance.now();
   const rng = seeded(`${o.experiment}/${o.algo}/seed-${o.seed}`);
   const ck = status ? readCheckpoint(dir, rng.seed) : undefined;
@@ -426,40 +508,24 @@ async function runLocked(o: RunOptions, plan: RunPlan, dir: string, hooks: RunHo
   // from a checkpoint builds on it: one that starts again from the beginning (its checkpoint lost, e.g. with a work
   // tree that was not kept) counts its own time only.
   const earlier = ck ? readComputeTime(dir) : undefined;
-  const trainer = ALGORITHMS[o.algo]!.factory.create(spec, learner, rng.child('init'), deps);
-  const createdHere = !status;
+  const learners = resolved.learners(rng, plan.deps);
   let committed = ck !== undefined; // whether the directory holds a checkpoint to resume from
+  let unitsDone = ck?.state.unitsDone ?? 0;
+  const statusNow = (state: Status['state'], outputs?: Status['outputs']): Status => ({
+    state, unitsDone, totalUnits: total, updatedAt: new Date().toISOString(),
+    computeSeconds: (earlier?.seconds ?? 0) + (performance.now() - sessionStart) / 1000,
+    ...(earlier?.approximate ? { computeApproximate: true } : {}),
+    ...(outputs ? { outputs } : {}),
+  });
+  const writeStatus = (state: Status['state'], outputs?: Status['outputs']) => writeJsonAtomic(join(dir, STATUS_FILE), statusNow(state, outputs));
   try {
-    return await train();
-  } catch (e) {
-    // A run that failed before its first checkpoint has nothing to resume: leave no directory marked running.
-    if (createdHere && !committed && existsSync(dir)) discardRun(dir);
-    throw e;
-  } finally {
-    trainer.dispose();
-  }
-
-  async function train(): Promise<RunResult> {
-    const frozen = deps.frozenFrom ? ALGORITHMS[o.algo]!.factory.loadActor(deps.frozenFrom, 0) : undefined;
-    const total = trainer.totalUnits;
-    const unitCol = trainer.unit;
-    const columns = {
-      'train.csv': [unitCol, ...TRAIN_COLUMNS, ...trainer.statNames],
-      'episode.csv': [unitCol, ...EPISODE_COLUMNS],
-      'timing.csv': [unitCol, ...TIMING_COLUMNS, ...trainer.timingNames],
-    };
-    const path = (table: keyof typeof columns) => join(dir, table);
-
-    let unitsDone = 0;
-    let window: TrainPoint[] = [];
-    let windowStats: Record<string, number>[][] = [];
-    let windowTimings: Record<string, number>[][] = [];
+    const open = ck && { window: ck.state.window, windowStats: ck.state.windowStats, windowTimings: ck.state.windowTimings };
+    const tables = new RunTables(dir, unit, resolved.statNames, resolved.timingNames, open);
     if (ck) {
-      trainer.loadState(ck.trainerDir);
-      ({ unitsDone, window, windowStats, windowTimings } = ck.state);
+      learners.restore(ck.learnersDir);
       // Rows written after the checkpoint are recomputed identically below: cut them (and any line cut by a kill).
-      restoreTables(dir, ck, unitCol, columns);
-      log(`resuming ${dir} from ${unitCol} ${unitsDone}/${total}`);
+      restoreTables(dir, ck, unit, tables.columns);
+      log(`resuming ${dir} from ${unit} ${unitsDone}/${total}`);
     } else if (status) {
       log(`${dir}: no checkpoint yet, starting from the beginning`);
       for (const t of TABLES) {
@@ -469,34 +535,9 @@ async function runLocked(o: RunOptions, plan: RunPlan, dir: string, hooks: RunHo
         }
       }
     }
-
-    const engineKind = resolveEngineKind();
-    // Provenance: the first session's code and start stay; each resumed session is appended, so a run continued
-    // under newer code (or another engine) says so.
-    const session: RunSession = { startedAt: new Date().toISOString(), code: codeVersion(), engine: describeEngine(engineKind, resolveThreads()), node: process.version };
-    const first = ck && before?.startedAt && before.code ? (before as unknown as RunSession) : undefined;
-    const origin = first ?? session;
-    // The engine is not part of a run's identity (a resume may move to another machine), but its arithmetic is.
-    const lastEngine = first ? (before?.resumed?.at(-1) ?? first).engine : undefined;
-    if (lastEngine && lastEngine !== session.engine) {
-      log(`${name}: this session computes on ${session.engine}, the one before on ${lastEngine}: the results will not be bit-identical to an uninterrupted run (README "The engine", Determinism)`);
-    }
-    const config = {
-      experiment: o.experiment, algo: o.algo, preset: o.preset, seed: o.seed,
-      figure: spec.figure, description: spec.description,
-      ...runIdentity(o, plan), overrides: o.overrides ?? [],
-      code: origin.code, engine: origin.engine, node: origin.node, startedAt: origin.startedAt,
-      ...(first ? { resumed: [...(before?.resumed ?? []), session] } : {}),
-    };
-    const statusNow = (state: Status['state'], outputs?: Status['outputs']): Status => ({
-      state, unitsDone, totalUnits: total, updatedAt: new Date().toISOString(),
-      computeSeconds: (earlier?.seconds ?? 0) + (performance.now() - sessionStart) / 1000,
-      ...(earlier?.approximate ? { computeApproximate: true } : {}),
-      ...(outputs ? { outputs } : {}),
-    });
-    const writeStatus = (state: Status['state'], outputs?: Status['outputs']) => writeJsonAtomic(join(dir, STATUS_FILE), statusNow(state, outputs));
+    const config = sessionConfig(o, plan, before, ck !== undefined, log);
     if (status) {
-      writeJsonAtomic(configPath, config);
+      writeJsonAtomic(join(dir, CONFIG_FILE), config);
       writeStatus('running');
     } else {
       // A new run directory appears with its config and status in one step: it never exists half made.
@@ -512,7 +553,7 @@ async function runLocked(o: RunOptions, plan: RunPlan, dir: string, hooks: RunHo
     const progress = (message?: string): Progress => {
       const rate = (unitsDone - startUnits) / Math.max(1e-3, (Date.now() - started) / 1000);
       return {
-        experiment: o.experiment, algo: o.algo, seed: o.seed, unit: unitCol, done: unitsDone, total, rate,
+        experiment: o.experiment, algo: o.algo, seed: o.seed, unit, done: unitsDone, total, rate,
         eta: rate > 0 ? (total - unitsDone) / rate : NaN, latest, ...(message ? { message } : {}),
       };
     };
@@ -523,74 +564,37 @@ async function runLocked(o: RunOptions, plan: RunPlan, dir: string, hooks: RunHo
       lastWork = Date.now();
       hooks.onProgress(progress(`${stage} ${done}/${of}`));
     };
-    trainer.setWorkListener?.(onWork);
-
-    const evalUnits = new Set(run.evalAt.map((f) => Math.round(f * total)));
-    evalUnits.add(total);
+    const evalUnits = new Set([...run.evalAt.map((f) => Math.round(f * total)), total]);
     const evaluate = (atUnit: number) => {
-      const rows: CsvRow[] = [];
-      const actors = trainer.actors();
-      actors.forEach((actor, i) => {
-        const coPlayers = evaluationCoPlayers(trainer, i, frozen);
-        const stage = `evaluation at ${unitCol} ${atUnit}, learner ${i + 1}`;
+      const actors = learners.actors(onWork);
+      tables.evaluation(atUnit, actors.flatMap((actor, i) => {
+        const coPlayers = evaluationCoPlayers(actors, i, learners.frozen);
+        const stage = `evaluation at ${unit} ${atUnit}, learner ${i + 1}`;
         let played = 0;
         const onRound = () => onWork(stage, ++played, coPlayers.length * NUM_ROUNDS);
-        const points = evaluateEpisodes(i, actor, coPlayers, run.evalEpisodes, rng.child(`eval-${atUnit}-${i}`), {
-          identities: trainer.identities, onRound,
-        });
-        for (const p of points) {
-          rows.push({ [unitCol]: atUnit, learner: p.learner, coplayer: p.coPlayer, round: p.round, reward: p.reward, cooperation: p.cooperation, coplayer_reward: p.coplayerReward, coplayer_cooperation: p.coplayerCooperation });
-        }
-      });
-      appendCsv(path('episode.csv'), columns['episode.csv'], rows);
+        return evaluateEpisodes(i, actor, coPlayers, run.evalEpisodes, rng.child(`eval-${atUnit}-${i}`), { identities: learners.identities, onRound });
+      }));
     };
-    /** The mean of one statistic of one learner over the units of the log window. */
-    const windowMean = (units: Record<string, number>[][], learner: number, stat: string) => {
-      const vals = units.map((s) => s[learner]?.[stat]).filter((v): v is number => v !== undefined);
-      return vals.reduce((a, b) => a + b, 0) / Math.max(1, vals.length);
-    };
-    const checkpoint = () => {
-      writeCheckpoint(dir, trainer, { unitsDone, window, windowStats, windowTimings }, rng.seed);
-      committed = true;
-      writeStatus('running');
+    /** After each unit of the algorithm's loop: its rows, an evaluation, a checkpoint when due; true stops the run. */
+    const afterUnit = async (done: number, result: UnitResult): Promise<boolean> => {
+      unitsDone = done;
+      latest = mergePoints(result.points.filter((p) => p.learner === 0));
+      tables.add(done, result, done % run.logEvery === 0 || done === total);
+      if (evalUnits.has(done)) evaluate(done);
+      const stop = done < total && (hooks.shouldStop?.() ?? false);
+      if (done % run.checkpointEvery === 0 || stop) {
+        writeCheckpoint(dir, (generation) => learners.save(generation, 'resume'), { ...tables.window, unitsDone }, rng.seed);
+        committed = true;
+        writeStatus('running');
+      }
+      hooks.onProgress?.(progress());
+      if (!stop) await new Promise((r) => setImmediate(r)); // let signals and progress through between units
+      return stop;
     };
 
     if (unitsDone === 0 && evalUnits.has(0)) evaluate(0);
-    let stopped = false;
-    while (unitsDone < total) {
-      const t0 = performance.now();
-      const result = trainer.runUnit(unitsDone, rng.child(`unit-${unitsDone}`));
-      const unitSeconds = (performance.now() - t0) / 1000;
-      unitsDone++;
-      window.push(...result.points);
-      windowStats.push(result.stats.map((s) => ({ ...s })));
-      windowTimings.push(result.stats.map((_, i) => ({ unitSeconds, ...result.timings?.[i] })));
-      latest = mergePoints(result.points.filter((p) => p.learner === 0));
-      if (unitsDone % run.logEvery === 0 || unitsDone === total) {
-        const rows = mergePoints(window).map((p) => ({
-          [unitCol]: unitsDone, learner: p.learner, coplayer: p.coPlayer, reward: p.reward, cooperation: p.cooperation,
-          coplayer_reward: p.coplayerReward, coplayer_cooperation: p.coplayerCooperation, episodes: p.episodes,
-          ...Object.fromEntries(trainer.statNames.map((s) => [s, windowMean(windowStats, p.learner, s)])),
-        }));
-        const timingNames = columns['timing.csv'].slice(2);
-        const timings = windowTimings[0].map((_, learnerIndex) => ({
-          [unitCol]: unitsDone, learner: learnerIndex, ...Object.fromEntries(timingNames.map((s) => [s, windowMean(windowTimings, learnerIndex, s)])),
-        }));
-        appendCsv(path('train.csv'), columns['train.csv'], rows);
-        appendCsv(path('timing.csv'), columns['timing.csv'], timings);
-        window = [];
-        windowStats = [];
-        windowTimings = [];
-      }
-      if (evalUnits.has(unitsDone)) evaluate(unitsDone);
-      stopped = unitsDone < total && (hooks.shouldStop?.() ?? false);
-      if (unitsDone % run.checkpointEvery === 0 || stopped) checkpoint();
-      hooks.onProgress?.(progress());
-      if (stopped) break;
-      await new Promise((r) => setImmediate(r)); // let signals and progress through between units
-    }
-    if (stopped) {
-      log(`stopped ${dir} at ${unitCol} ${unitsDone}/${total}; continue with --resume`);
+    if ((await learners.train(unitsDone, { afterUnit, onWork })).stopped) {
+      log(`stopped ${dir} at ${unit} ${unitsDone}/${total}; continue with --resume`);
       return { dir, status: 'stopped', unitsDone };
     }
     // final/ is rebuilt whole: nothing of an earlier, killed attempt at it stays.
@@ -599,11 +603,17 @@ async function runLocked(o: RunOptions, plan: RunPlan, dir: string, hooks: RunHo
       rmSync(finalDir, { recursive: true, force: true });
       ioStep('remove final/');
     }
-    trainer.saveFinal(finalDir);
+    learners.save(finalDir, 'final');
     // The run is done when this status, with its outputs' checksums, is in place.
     writeStatus('done', outputDigests(dir));
     committed = true;
     removeCheckpoint(dir);
     return { dir, status: 'done', unitsDone };
+  } catch (e) {
+    // A run that failed before its first checkpoint has nothing to resume: leave no directory marked running.
+    if (!status && !committed && existsSync(dir)) discardRun(dir);
+    throw e;
+  } finally {
+    learners.dispose();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * One seed's process: the experiment CLI in child mode (`src/cli.ts … --child`), which runs one seed with
+ * One seed's process: the experiment CLI in child mode (`src/bin/cli.ts … --child`), which runs one seed with
  * `runExperiment` and reports over IPC. The CLI forks one per seed; a queue worker (src/queue/worker.ts) forks the
  * same one per job, with the same command line, so that a queued run is exactly a local run.
  */
@@ -10,7 +10,7 @@ import { resolveThreads } from '../model/engines';
 import type { Progress, RunOptions, RunResult } from './run';
 
 /** The entry point whose `--child` mode runs one seed. */
-export const SEED_ENTRY = resolve(__dirname, '..', 'cli.ts');
+export const SEED_ENTRY = resolve(__dirname, '..', 'bin', 'cli.ts');
 
 /** What a seed process sends its parent. */
 export type SeedMessage =

@@ -4,80 +4,94 @@
  * centering per co-player type, reward rescaling for learning only.
  *
  * Read top to bottom: the configuration and the paper's Table 2 presets; the network's input layout; acting;
- * the loss and its gradient; one update; the training loop over co-player matchups.
+ * the loss and its gradient (with the entropy schedule); one update; one iteration over the co-player matchups; the
+ * training loop.
  */
-import { Adam, GruNet, PAPER_NET, WEIGHT_INITS, type WeightInit } from '../model/gru-net';
-import { NUM_OUTCOMES } from '../game/ipd';
-import type { EpisodeBatch } from '../game/episode';
+import { Adam, GruNet, PAPER_NET, WEIGHT_INITS } from '../model/gru-net';
+import { NUM_OUTCOMES, Outcome, outcomeOf, type Action } from '../game/ipd';
 import type { Actor, ActorSession } from '../agents/actor';
 import { ID_SIZE } from '../agents/actor';
-import { concatBatches, playMatchups, swapSeats, type BatchPolicy, type Matchup } from '../agents/match';
-import { trainPoint, type TrainPoint } from '../agents/evaluate';
+import type { BatchPolicy, Matchup } from '../agents/match';
+import { playOwnSides, type OwnEpisodes } from '../agents/own-sides';
+import type { TrainPoint } from '../agents/evaluate';
+import type { TrainingLoop, UnitResult } from './training';
 import type { IpdEnvOptions } from '../game/env';
 import { centerByGroup, gae, lambdaReturns } from './returns';
 import { Rng } from '../rng';
-import { boolean, finite, inRange, integer } from '../check';
+import { field, rules, settings } from '../check';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Configuration: one field per row of the paper's Table 2, plus the network sizes and the training length.
 // ---------------------------------------------------------------------------------------------------------------
 
-export interface A2cConfig {
-  /** Full 100-round episodes per gradient step, per learning agent. Table 2 `batch size`. */
-  readonly batchEpisodes: number;
-  /** Adam step size. Table 2 `learning_rate`. */
-  readonly learningRate: number;
-  /** Rewards are multiplied by this for the critic and the policy gradient only; metrics stay raw. Table 2 `reward_rescaling`. */
-  readonly rewardScale: number;
-  /** Discount γ of returns and advantages. Table 2 `value_discount`. */
-  readonly gamma: number;
-  /** λ of the TD(λ) value target. Table 2 `td_lambda`. */
-  readonly tdLambda: number;
-  /** λ of GAE. Table 2 `gae_lambda`. */
-  readonly gaeLambda: number;
-  /** Weight c_v of the squared value error. Table 2 `value_coefficient`. */
-  readonly valueCoef: number;
-  /** Weight c_e of the entropy bonus. Table 2 `entropy_reg`. */
-  readonly entropyCoef: number;
-  /**
-   * Not in the paper, which keeps c_e constant (leave unset for that): when set, c_e falls linearly from
-   * `entropyCoef` at the first iteration to this value at the last. A study setting for reduced budgets, where the
-   * policy must keep exploring until in-context inference is learned (README "A2C").
-   */
-  readonly entropyCoefEnd?: number;
-  /**
-   * Not in the paper: with `entropyCoefEnd`, the fraction of training after which the decay starts (default 0: over
-   * the whole run); c_e stays `entropyCoef` until then (the `long` preset's Step-1 variant decays over the last 25 %).
-   */
-  readonly entropyDecayFrom?: number;
-  /** Subtract the mean advantage, separately for episodes against tabular and against learning co-players. Table 2 `advantages_normalization`. */
-  readonly centerAdvantages: boolean;
-  /**
-   * Not in the paper's description (leave unset for centering only): with `centerAdvantages`, also divide each
-   * group's advantages by their standard deviation, the other common reading of `advantages_normalization`.
-   */
-  readonly scaleAdvantages?: boolean;
-  /**
-   * Not how we read the paper (leave unset for the mean over all B·T decisions): sum the loss over the rounds of each
-   * episode and average over episodes, as App. A.3.2 writes the loss ("the sum over t"). A study setting.
-   */
-  readonly sumOverRounds?: boolean;
-  /** Adam ε. Table 2 `adam_epsilon`. */
-  readonly adamEpsilon: number;
-  /** Global gradient-norm clip. Table 2 `max_grad_norm`. */
-  readonly maxGradNorm: number;
-  /** Gradient steps to train (the x-axis of Figs. 1B and 4). Read off the paper's figures. */
-  readonly iterations: number;
-  /** Embedding width (paper 32). */
-  readonly embedSize: number;
-  /** GRU state width (paper 128). */
-  readonly hiddenSize: number;
-  /**
-   * Not in the paper (leave unset for its JAX stack's Flax defaults): `'pytorch'` draws the first weights as
-   * PyTorch's defaults do, a study setting for comparing with PyTorch implementations (`GruNet.create`).
-   */
-  readonly init?: WeightInit;
-}
+/**
+ * The configuration's schema: each field's rule, and the rules across fields. `A2cConfig` is its type, and it is
+ * the one check of a configuration, whether it comes from code or from the command line (`--set name=value`).
+ */
+export const A2C_SETTINGS = settings(
+  {
+    /** Full 100-round episodes per gradient step, per learning agent. Table 2 `batch size`. */
+    batchEpisodes: field.number(rules.integer(1)),
+    /** Adam step size. Table 2 `learning_rate`. */
+    learningRate: field.number(rules.inRange(0, 1, true)),
+    /** Rewards are multiplied by this for the critic and the policy gradient only; metrics stay raw. Table 2 `reward_rescaling`. */
+    rewardScale: field.number(rules.inRange(0, Infinity, true)),
+    /** Discount γ of returns and advantages. Table 2 `value_discount`. */
+    gamma: field.number(rules.inRange(0, 1)),
+    /** λ of the TD(λ) value target. Table 2 `td_lambda`. */
+    tdLambda: field.number(rules.inRange(0, 1)),
+    /** λ of GAE. Table 2 `gae_lambda`. */
+    gaeLambda: field.number(rules.inRange(0, 1)),
+    /** Weight c_v of the squared value error. Table 2 `value_coefficient`. */
+    valueCoef: field.number(rules.inRange(0, Infinity)),
+    /** Weight c_e of the entropy bonus (at the first iteration: see `entropyCoefAt`). Table 2 `entropy_reg`. */
+    entropyCoef: field.number(rules.inRange(0, Infinity)),
+    /**
+     * Not in the paper, which keeps c_e constant (leave unset for that): when set, c_e falls linearly from
+     * `entropyCoef` at the first iteration to this value at the last. A study setting for reduced budgets, where the
+     * policy must keep exploring until in-context inference is learned (README "A2C").
+     */
+    entropyCoefEnd: field.number(rules.inRange(0, Infinity)).optional(),
+    /**
+     * Not in the paper: with `entropyCoefEnd`, the fraction of training after which the decay starts (default 0: over
+     * the whole run); c_e stays `entropyCoef` until then (the `long` preset's Step-1 variant decays over the last 25 %).
+     */
+    entropyDecayFrom: field.number(rules.inRange(0, 1), (v) => ((v as number) < 1 ? null : `must be below 1, got ${String(v)}`)).optional(),
+    /** Subtract the mean advantage, separately for episodes against tabular and against learning co-players. Table 2 `advantages_normalization`. */
+    centerAdvantages: field.boolean(),
+    /**
+     * Not in the paper's description (leave unset for centering only): with `centerAdvantages`, also divide each
+     * group's advantages by their standard deviation, the other common reading of `advantages_normalization`.
+     */
+    scaleAdvantages: field.boolean().optional(),
+    /**
+     * Not how we read the paper (leave unset for the mean over all B·T decisions): sum the loss over the rounds of each
+     * episode and average over episodes, as App. A.3.2 writes the loss ("the sum over t"). A study setting.
+     */
+    sumOverRounds: field.boolean().optional(),
+    /** Adam ε. Table 2 `adam_epsilon`. */
+    adamEpsilon: field.number(rules.inRange(0, 1, true)),
+    /** Global gradient-norm clip (Infinity = none). Table 2 `max_grad_norm`. */
+    maxGradNorm: field.number(rules.above(0, ' (Infinity = no clipping)')),
+    /** Gradient steps to train (the x-axis of Figs. 1B and 4). Read off the paper's figures. */
+    iterations: field.number(rules.integer(0)),
+    /** Embedding width (paper 32). */
+    embedSize: field.number(rules.integer(1)),
+    /** GRU state width (paper 128). */
+    hiddenSize: field.number(rules.integer(1)),
+    /**
+     * Not in the paper (leave unset for its JAX stack's Flax defaults): `'pytorch'` draws the first weights as
+     * PyTorch's defaults do, a study setting for comparing with PyTorch implementations (`GruNet.create`).
+     */
+    init: field.oneOf(WEIGHT_INITS).optional(),
+  },
+  (c) => {
+    if (c.scaleAdvantages === true && !c.centerAdvantages) return 'scaleAdvantages divides the centred advantages by their std, so it needs centerAdvantages = true';
+    if (c.entropyDecayFrom !== undefined && c.entropyCoefEnd === undefined) return 'entropyDecayFrom needs entropyCoefEnd (the value the decay ends at)';
+    return null;
+  },
+);
+export type A2cConfig = ReturnType<typeof A2C_SETTINGS.parse>;
 
 const TABLE2_COMMON = {
   gamma: 0.99,
@@ -113,34 +127,9 @@ export const A2C_STEP4: A2cConfig = Object.freeze({
   entropyCoef: 1e-2, centerAdvantages: true, iterations: 200_000,
 });
 
-/** Checks every field of an A2C configuration; errors name the field and the value. */
+/** Checks every field of an A2C configuration (`A2C_SETTINGS`); errors name the field, the rule and the value. */
 export function validateA2cConfig(cfg: A2cConfig): A2cConfig {
-  const w = 'A2cConfig';
-  integer(w, 'batchEpisodes', cfg.batchEpisodes, 1);
-  inRange(w, 'learningRate', cfg.learningRate, 0, 1, true);
-  inRange(w, 'rewardScale', cfg.rewardScale, 0, Infinity, true);
-  inRange(w, 'gamma', cfg.gamma, 0, 1);
-  inRange(w, 'tdLambda', cfg.tdLambda, 0, 1);
-  inRange(w, 'gaeLambda', cfg.gaeLambda, 0, 1);
-  inRange(w, 'valueCoef', cfg.valueCoef, 0, Infinity);
-  inRange(w, 'entropyCoef', cfg.entropyCoef, 0, Infinity);
-  if (cfg.entropyCoefEnd !== undefined) inRange(w, 'entropyCoefEnd', cfg.entropyCoefEnd, 0, Infinity);
-  if (cfg.entropyDecayFrom !== undefined) {
-    inRange(w, 'entropyDecayFrom', cfg.entropyDecayFrom, 0, 1);
-    if (cfg.entropyDecayFrom >= 1) throw new RangeError(`${w}: entropyDecayFrom must be below 1, got ${cfg.entropyDecayFrom}`);
-    if (cfg.entropyCoefEnd === undefined) throw new RangeError(`${w}: entropyDecayFrom needs entropyCoefEnd (the value the decay ends at)`);
-  }
-  inRange(w, 'adamEpsilon', cfg.adamEpsilon, 0, 1, true);
-  finite(w, 'maxGradNorm', cfg.maxGradNorm === Infinity ? 0 : cfg.maxGradNorm);
-  integer(w, 'iterations', cfg.iterations, 0);
-  integer(w, 'embedSize', cfg.embedSize, 1);
-  integer(w, 'hiddenSize', cfg.hiddenSize, 1);
-  if (cfg.init !== undefined && !WEIGHT_INITS.includes(cfg.init)) throw new RangeError(`${w}: init must be one of ${WEIGHT_INITS.join(', ')}, got '${String(cfg.init)}'`);
-  boolean(w, 'centerAdvantages', cfg.centerAdvantages);
-  if (cfg.sumOverRounds !== undefined) boolean(w, 'sumOverRounds', cfg.sumOverRounds);
-  if (cfg.scaleAdvantages !== undefined) boolean(w, 'scaleAdvantages', cfg.scaleAdvantages);
-  if (cfg.scaleAdvantages === true && !cfg.centerAdvantages) throw new RangeError(`${w}: scaleAdvantages divides the centred advantages by their std, so it needs centerAdvantages = true`);
-  return cfg;
+  return A2C_SETTINGS.parse('A2cConfig', cfg);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -156,18 +145,6 @@ const OBS_COLUMNS = NUM_OUTCOMES;
 const ID_INDICATOR = OBS_COLUMNS + ID_SIZE;
 /** Network outputs: the two policy logits and the value. */
 export const A2C_OUTPUTS = 3;
-
-/**
- * c_e at a 0-based iteration: `entropyCoef`, or, when `entropyCoefEnd` is set, its linear decay to `entropyCoefEnd`
- * between the iteration at fraction `entropyDecayFrom` (default 0) of training and the last one.
- */
-export function entropyCoefAt(cfg: A2cConfig, iteration: number): number {
-  if (cfg.entropyCoefEnd === undefined || cfg.iterations <= 1) return cfg.entropyCoef;
-  const start = (cfg.entropyDecayFrom ?? 0) * (cfg.iterations - 1);
-  const span = cfg.iterations - 1 - start;
-  const f = span <= 0 ? 1 : Math.min(1, Math.max(0, (iteration - start) / span));
-  return cfg.entropyCoef + f * (cfg.entropyCoefEnd - cfg.entropyCoef);
-}
 
 /** Width of one input step: 5, or 16 with identity tokens. */
 export function a2cInputSize(opponentId: boolean): number {
@@ -213,7 +190,7 @@ function probCooperate(out: Float32Array, offset: number): number {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** The agent as a player. A frozen agent (Fixed In-Context Learner) is simply an actor that is never updated. */
-export function a2cActor(agent: A2cAgent): Actor {
+export function a2cActor(agent: Pick<A2cAgent, 'net' | 'opponentId'>): Actor {
   return {
     kind: 'learner',
     begin(episodes: number, rng: Rng): ActorSession {
@@ -282,18 +259,16 @@ export function a2cBatchPolicy(agent: A2cAgent): BatchPolicy {
 // Training data: the agent's own side of its episodes (decentralised: nothing of the co-player but what it saw).
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Episodes of one agent, seen from its own side, with the co-player type of each episode for centering. */
-export interface A2cData {
-  readonly batch: EpisodeBatch;
-  /** [episodes] 0 = tabular or fixed-strategy co-player, 1 = learning co-player (centering groups). */
-  readonly groups: Uint8Array;
-  /** [episodes × ID_SIZE] the identities the agent was told, when it conditions on them. */
-  readonly coPlayerIds?: Float32Array;
-}
+/**
+ * Episodes of one agent, seen from its own side (`playOwnSides`): its moves and rewards, the co-player's moves, the
+ * co-player type of each episode (`learnerCoPlayer`, the centering groups) and, when the agent conditions on them,
+ * the identities it was told (`coPlayerIds`).
+ */
+export type A2cData = OwnEpisodes;
 
 /** The network inputs [B, T(+1), D] that reproduce what the agent saw while acting. */
 export function a2cInputs(agent: A2cAgent, data: A2cData): { x: Float32Array; steps: number; offset: number } {
-  const { episodes, rounds, actions, coPlayerActions } = data.batch;
+  const { episodes, rounds, actions, coPlayerActions } = data;
   const offset = agent.opponentId ? 1 : 0;
   const steps = rounds + offset;
   const width = agent.net.config.inputSize;
@@ -306,8 +281,9 @@ export function a2cInputs(agent: A2cAgent, data: A2cData): { x: Float32Array; st
       x[row + ID_INDICATOR] = 1;
     }
     for (let t = 0; t < rounds; t++) {
-      // Round t's observation: Start, then the previous joint move, own move first (Outcome = 1 + 2·own + other).
-      const obs = t === 0 ? 0 : 1 + 2 * actions[b * rounds + t - 1] + coPlayerActions[b * rounds + t - 1];
+      // Round t's observation: Start, then the previous round's joint move from the agent's side.
+      const i = b * rounds + t - 1;
+      const obs = t === 0 ? Outcome.START : outcomeOf(actions[i] as Action, coPlayerActions[i] as Action);
       x[row + (t + offset) * width + obs] = 1;
     }
   }
@@ -316,10 +292,24 @@ export function a2cInputs(agent: A2cAgent, data: A2cData): { x: Float32Array; st
 
 // ---------------------------------------------------------------------------------------------------------------
 // The loss (App. A.3.2), averaged over the B·T decisions of the batch (study setting `sumOverRounds`: summed over t):
-//   L = mean[ −log π(a_t|x_t)·A_t + c_v·(G^λ_t − V(x_t))² − c_e·H(π(·|x_t)) ]
+//   L = mean[ −log π(a_t|x_t)·A_t + c_v·(G^λ_t − V(x_t))² − c_e(k)·H(π(·|x_t)) ]
 // with A_t = GAE(γ, λ_gae) of the rescaled rewards, G^λ_t the TD(λ_td) return, V = 0 after the last round,
-// and A_t centred per co-player group when configured. Returns dL/d(outputs) for backpropagation.
+// A_t centred per co-player group when configured, and c_e(k) the entropy weight at iteration k (constant unless a
+// decay is set). Returns dL/d(outputs) for backpropagation.
 // ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * c_e at a 0-based iteration: `entropyCoef`, or, when `entropyCoefEnd` is set, its linear decay to `entropyCoefEnd`
+ * between the iteration at fraction `entropyDecayFrom` (default 0) of training and the last one.
+ */
+export function entropyCoefAt(cfg: A2cConfig, iteration: number): number {
+  if (cfg.entropyCoefEnd === undefined || cfg.iterations <= 1) return cfg.entropyCoef;
+  const start = (cfg.entropyDecayFrom ?? 0) * (cfg.iterations - 1);
+  const span = cfg.iterations - 1 - start;
+  const f = span <= 0 ? 1 : Math.min(1, Math.max(0, (iteration - start) / span));
+  return cfg.entropyCoef + f * (cfg.entropyCoefEnd - cfg.entropyCoef);
+}
+
 
 export interface A2cLossStats {
   readonly loss: number;
@@ -328,13 +318,16 @@ export interface A2cLossStats {
   readonly entropy: number;
 }
 
+/** @param iteration the 0-based training iteration, for the entropy schedule (`entropyCoefAt`) */
 export function a2cLoss(
   out: Float32Array,
   data: A2cData,
   cfg: A2cConfig,
   offset: number,
+  iteration = 0,
 ): { dOut: Float32Array; stats: A2cLossStats } {
-  const { episodes, rounds, actions, rewards } = data.batch;
+  const { episodes, rounds, actions, rewards } = data;
+  const entropyCoef = entropyCoefAt(cfg, iteration);
   const steps = rounds + offset;
   const n = episodes * rounds;
   // The loss's normaliser: every decision (the default), or every episode when the rounds are summed.
@@ -348,7 +341,7 @@ export function a2cLoss(
     }
   }
   const advantages = gae(scaled, values, episodes, rounds, cfg.gamma, cfg.gaeLambda);
-  if (cfg.centerAdvantages) centerByGroup(advantages, data.groups, episodes, rounds, cfg.scaleAdvantages === true);
+  if (cfg.centerAdvantages) centerByGroup(advantages, data.learnerCoPlayer, episodes, rounds, cfg.scaleAdvantages === true);
   const returns = lambdaReturns(scaled, values, episodes, rounds, cfg.gamma, cfg.tdLambda);
 
   const dOut = new Float32Array(out.length);
@@ -368,13 +361,13 @@ export function a2cLoss(
       entropy += h;
       for (let k = 0; k < 2; k++) {
         // d(−A·log π_a)/dz_k = −A(1[k=a] − π_k);  d(−c_e·H)/dz_k = c_e·π_k(log π_k + H)
-        dOut[o + k] = (-advantages[i] * ((k === a ? 1 : 0) - pi[k]) + cfg.entropyCoef * pi[k] * (logPi[k] + h)) / norm;
+        dOut[o + k] = (-advantages[i] * ((k === a ? 1 : 0) - pi[k]) + entropyCoef * pi[k] * (logPi[k] + h)) / norm;
       }
       dOut[o + 2] = (2 * cfg.valueCoef * err) / norm;
     }
   }
   policyLoss /= norm; valueLoss /= norm; entropy /= norm;
-  const loss = policyLoss + cfg.valueCoef * valueLoss - cfg.entropyCoef * entropy;
+  const loss = policyLoss + cfg.valueCoef * valueLoss - entropyCoef * entropy;
   if (!Number.isFinite(loss)) throw new Error(`a2cLoss: the loss is ${loss} (policy ${policyLoss}, value ${valueLoss}, entropy ${entropy}); stopping before the weights are corrupted`);
   return { dOut, stats: { loss, policyLoss, valueLoss, entropy } };
 }
@@ -391,18 +384,21 @@ function logSoftmax2(z0: number, z1: number): [number, number] {
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
+ * @param iteration the 0-based training iteration (the entropy schedule)
  * @param recorded true when the agent's network has just played exactly these episodes through `a2cBatchPolicy`:
  *   the forward pass it recorded then is the update's (same weights, same inputs), so it is not run again.
  */
-export function a2cUpdate(agent: A2cAgent, data: A2cData, cfg: A2cConfig, recorded = false): A2cLossStats & { gradNorm: number } {
+export function a2cUpdate(
+  agent: A2cAgent, data: A2cData, cfg: A2cConfig, { iteration = 0, recorded = false }: { iteration?: number; recorded?: boolean } = {},
+): A2cLossStats & { gradNorm: number } {
   const offset = agent.opponentId ? 1 : 0;
   let out: Float32Array;
   if (recorded) out = agent.net.sequenceOutputs();
   else {
     const { x, steps } = a2cInputs(agent, data);
-    out = agent.net.forward(x, data.batch.episodes, steps);
+    out = agent.net.forward(x, data.episodes, steps);
   }
-  const { dOut, stats } = a2cLoss(out, data, cfg, offset);
+  const { dOut, stats } = a2cLoss(out, data, cfg, offset, iteration);
   const grads = agent.net.backward(dOut);
   const { gradNorm } = agent.optimizer.step(agent.net.params, grads);
   return { ...stats, gradNorm };
@@ -420,46 +416,41 @@ export interface A2cIterationResult {
   readonly stats: (A2cLossStats & { gradNorm: number })[];
 }
 
+/** @param iteration the 0-based index of this iteration in training (the entropy schedule) */
 export function a2cIteration(
   agents: readonly A2cAgent[],
   matchups: readonly Matchup[],
   cfg: A2cConfig,
   rng: Rng,
   game: IpdEnvOptions = {},
+  iteration = 0,
 ): A2cIterationResult {
   const identities = agents.some((a) => a.opponentId);
-  const own: { batch: EpisodeBatch; group: number; ids?: Float32Array }[][] = agents.map(() => []);
-  const points: TrainPoint[] = [];
-  // All matchups at once, each agent's rows in the order its own side is concatenated below (`playMatchups`).
-  const games = playMatchups(agents.map(a2cBatchPolicy), matchups, rng, { ...game, identities });
-  matchups.forEach((m, k) => {
-    const b = 'learner' in m.coPlayer ? a2cActor(agents[m.coPlayer.learner]) : m.coPlayer.actor;
-    const played = games[k];
-    const group = b.kind === 'learner' ? 1 : 0;
-    own[m.learner].push({ batch: played.batch, group, ids: played.idsOfB });
-    points.push(trainPoint(played.batch, m.learner, b.kind));
-    if ('learner' in m.coPlayer) {
-      const mirrored = swapSeats(played.batch);
-      own[m.coPlayer.learner].push({ batch: mirrored, group: 1, ids: played.idsOfA });
-      points.push(trainPoint(mirrored, m.coPlayer.learner, 'learner'));
-    }
-  });
-  const stats = agents.map((agent, i) => {
-    const parts = own[i];
-    if (parts.length === 0) throw new Error(`a2cIteration: learner ${i} played no episodes this iteration`);
-    const batch = concatBatches(parts.map((p) => p.batch));
-    const groups = new Uint8Array(batch.episodes);
-    let at = 0;
-    for (const p of parts) groups.fill(p.group, at, (at += p.batch.episodes));
-    const coPlayerIds = agent.opponentId ? concatFloat(parts.map((p) => p.ids!)) : undefined;
-    return a2cUpdate(agent, { batch, groups, coPlayerIds }, cfg, true);
-  });
+  // All matchups at once, each agent's rows in the order of its own side (`playOwnSides`), so the forward pass each
+  // agent recorded while acting is its update's.
+  const { points, own } = playOwnSides({ lockStep: agents.map(a2cBatchPolicy) }, matchups, rng, { ...game, identities });
+  const stats = agents.map((agent, i) => a2cUpdate(agent, own[i], cfg, { iteration, recorded: true }));
   return { points, stats };
 }
 
-function concatFloat(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
-}
+// ---------------------------------------------------------------------------------------------------------------
+// Training: `cfg.iterations` iterations from `from` (a resumed run starts where its checkpoint stopped), iteration k
+// drawing from the stream `unit-<k>` of the run's `rng`, so a resumed run continues with the numbers of an
+// uninterrupted one. The caller's `afterUnit` records each iteration's metrics and checkpoints; the loop does no I/O.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Per-learner statistics of an iteration, in train.csv's column order. */
+export const A2C_STATS = ['loss', 'policyLoss', 'valueLoss', 'entropy', 'gradNorm'] as const;
+
+/** Trains `agents` against `coPlayers` (learner i is agents[i]); returns how far it got and the last iteration's metrics. */
+export const trainA2c: TrainingLoop<A2cConfig, A2cAgent> = async (cfg, agents, coPlayers, rng, hooks = {}, from = 0, game = {}) => {
+  let last: UnitResult | undefined;
+  for (let iteration = from; iteration < cfg.iterations; iteration++) {
+    const started = performance.now();
+    const { points, stats } = a2cIteration(agents, coPlayers, cfg, rng.child(`unit-${iteration}`), game, iteration);
+    const unitSeconds = (performance.now() - started) / 1000;
+    last = { points, stats: stats.map((s) => Object.fromEntries(A2C_STATS.map((k) => [k, s[k]]))), timings: stats.map(() => ({ unitSeconds })) };
+    if (await hooks.afterUnit?.(iteration + 1, last)) return { unitsDone: iteration + 1, stopped: true, last };
+  }
+  return { unitsDone: cfg.iterations, stopped: false, last };
+};

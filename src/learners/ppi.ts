@@ -12,7 +12,8 @@
  * collects new episodes with π: policy iteration in which the refit distils π into the prior.
  *
  * Read top to bottom: the configuration and the paper's settings; the training data and D0; the token layout;
- * the loss; the refit; the rollouts and the improved policy; acting; one phase of Algorithm 1; compact storage.
+ * the loss; the refit; the rollouts and the improved policy; acting; one phase of Algorithm 1; the training loop;
+ * compact storage.
  */
 import { Adam, GruNet, PAPER_NET } from '../model/gru-net';
 import { C, D, NUM_OUTCOMES, NUM_ROUNDS, Outcome, PAPER_PAYOFF, outcomeOf, rewardByOutcome, type Action, type Payoff } from '../game/ipd';
@@ -20,59 +21,64 @@ import { memoryOneLogProbs, memoryOneFromArray, sampleMemoryOneBatch } from '../
 import { playMemoryOne, type IpdEnvOptions } from '../game/env';
 import type { Actor, ActorSession } from '../agents/actor';
 import { ID_SIZE } from '../agents/actor';
-import { playMatch, swapSeats, type Matchup } from '../agents/match';
-import { trainPoint, type TrainPoint } from '../agents/evaluate';
+import type { Matchup } from '../agents/match';
+import { playOwnSides } from '../agents/own-sides';
+import type { TrainPoint } from '../agents/evaluate';
+import type { TrainingLoop, UnitResult, WorkListener } from './training';
+import { concatEpisodes, selectEpisodes, type EpisodeMoves } from '../game/episode';
 import type { Rng } from '../rng';
-import { inRange, integer } from '../check';
+import { field, integer, rules, settings } from '../check';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Configuration (App. A.3.1 and Algorithm 1). Where the paper is silent the field says so ([I] = our choice).
 // ---------------------------------------------------------------------------------------------------------------
 
-export interface PpiConfig {
+/** The configuration's schema: each field's rule. `PpiConfig` is its type; it checks code and `--set` alike. */
+export const PPI_SETTINGS = settings({
   /** Episodes in the pretraining set D0 (tabular vs tabular, or random actions for the No-Tabular ablation). Paper: 200,000. */
-  readonly pretrainEpisodes: number;
+  pretrainEpisodes: field.number(rules.integer(1)),
   /** New episodes each learner collects per phase with its improved policy (N_samples in Alg. 1). Paper: 20,000. */
-  readonly episodesPerPhase: number;
+  episodesPerPhase: field.number(rules.integer(1)),
   /** Phases of Algorithm 1 (N_iter; the x-axis "Training Phase" of Figs. 1A, 2). Paper: 30. */
-  readonly phases: number;
+  phases: field.number(rules.integer(0)),
   /** Passes over all data in each refit (N_epochs). Paper: 10. */
-  readonly epochs: number;
+  epochs: field.number(rules.integer(1)),
   /** Episodes per gradient step of the refit. Paper: 256. */
-  readonly batchEpisodes: number;
+  batchEpisodes: field.number(rules.integer(1)),
   /** AdamW step size. Paper: 1e-4. */
-  readonly learningRate: number;
+  learningRate: field.number(rules.inRange(0, 1, true)),
   /** AdamW decoupled weight decay. Paper: 1e-2. */
-  readonly weightDecay: number;
+  weightDecay: field.number(rules.inRange(0, Infinity)),
   /** AdamW β1. Paper: 0.9. */
-  readonly adamBeta1: number;
+  adamBeta1: field.number(rules.halfOpen(0, 1)),
   /** AdamW β2. Paper: 0.98. */
-  readonly adamBeta2: number;
+  adamBeta2: field.number(rules.halfOpen(0, 1)),
   /** AdamW ε. Not in the paper [I]: optax's default 1e-8. */
-  readonly adamEpsilon: number;
-  /** Global gradient-norm clip. Paper: 1.0. */
-  readonly maxGradNorm: number;
+  adamEpsilon: field.number(rules.inRange(0, 1, true)),
+  /** Global gradient-norm clip (Infinity = none). Paper: 1.0. */
+  maxGradNorm: field.number(rules.above(0, ' (Infinity = no clipping)')),
   /** λ_obs of the loss (Eq. 2–5). Not in the paper [I]: 1. */
-  readonly obsWeight: number;
+  obsWeight: field.number(rules.inRange(0, Infinity)),
   /** λ_rew of the loss. Not in the paper [I]: 1. */
-  readonly rewardWeight: number;
+  rewardWeight: field.number(rules.inRange(0, Infinity)),
   /** λ_act of the loss. Not in the paper [I]: 1. */
-  readonly actionWeight: number;
+  actionWeight: field.number(rules.inRange(0, Infinity)),
   /**
    * Inverse temperature β of π ∝ p·exp(β·Q̂), with Q̂ the undiscounted sum of rollout payoffs. The paper states
    * `PPI_PAPER_BETA` = 0.01, which with this Q̂ hardly moves the policy off the prior; `PPI_PAPER.beta` is the value
    * that reproduces the paper's phase-1 Step-1 behaviour (README "PPI").
    */
-  readonly beta: number;
+  beta: field.number(rules.inRange(0, Infinity)),
   /** Rounds simulated inside the model per rollout, truncated at the episode's end. Paper: 15. */
-  readonly rolloutRounds: number;
+  rolloutRounds: field.number(rules.integer(1)),
   /** Monte-Carlo rollouts per action and decision. Not in the paper [I]. */
-  readonly rolloutsPerAction: number;
+  rolloutsPerAction: field.number(rules.integer(1)),
   /** Embedding width (paper 32). */
-  readonly embedSize: number;
+  embedSize: field.number(rules.integer(1)),
   /** GRU state width (paper 128). */
-  readonly hiddenSize: number;
-}
+  hiddenSize: field.number(rules.integer(1)),
+});
+export type PpiConfig = ReturnType<typeof PPI_SETTINGS.parse>;
 
 /** The inverse temperature the paper states (App. A.3.1): β = 0.01 "in all experiments". */
 export const PPI_PAPER_BETA = 0.01;
@@ -103,26 +109,9 @@ export const PPI_PAPER: PpiConfig = Object.freeze({
   hiddenSize: PAPER_NET.hiddenSize,
 });
 
-/** Checks every field of a PPI configuration; errors name the field and the value. */
+/** Checks every field of a PPI configuration (`PPI_SETTINGS`); errors name the field, the rule and the value. */
 export function validatePpiConfig(cfg: PpiConfig): PpiConfig {
-  const w = 'PpiConfig';
-  integer(w, 'pretrainEpisodes', cfg.pretrainEpisodes, 1);
-  integer(w, 'episodesPerPhase', cfg.episodesPerPhase, 1);
-  integer(w, 'phases', cfg.phases, 0);
-  integer(w, 'epochs', cfg.epochs, 1);
-  integer(w, 'batchEpisodes', cfg.batchEpisodes, 1);
-  inRange(w, 'learningRate', cfg.learningRate, 0, 1, true);
-  inRange(w, 'weightDecay', cfg.weightDecay, 0, Infinity);
-  inRange(w, 'adamBeta1', cfg.adamBeta1, 0, 1);
-  inRange(w, 'adamBeta2', cfg.adamBeta2, 0, 1);
-  inRange(w, 'adamEpsilon', cfg.adamEpsilon, 0, 1, true);
-  if (!(cfg.maxGradNorm > 0)) throw new RangeError(`${w}: maxGradNorm must be > 0 (Infinity = no clipping), got ${cfg.maxGradNorm}`);
-  for (const f of ['obsWeight', 'rewardWeight', 'actionWeight', 'beta'] as const) inRange(w, f, cfg[f], 0, Infinity);
-  integer(w, 'rolloutRounds', cfg.rolloutRounds, 1);
-  integer(w, 'rolloutsPerAction', cfg.rolloutsPerAction, 1);
-  integer(w, 'embedSize', cfg.embedSize, 1);
-  integer(w, 'hiddenSize', cfg.hiddenSize, 1);
-  return cfg;
+  return PPI_SETTINGS.parse('PpiConfig', cfg);
 }
 
 /** The settings that define how a fitted model acts (saved with a frozen agent so it acts as it did in training). */
@@ -133,53 +122,11 @@ export type PpiPolicySettings = Pick<PpiConfig, 'beta' | 'rolloutRounds' | 'roll
 // rewards follow from them and the payoff. A learner's data is its own side of every episode it played.
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Episodes seen from the agent's own side; arrays indexed `episode * rounds + round`. */
-export interface PpiData {
-  readonly episodes: number;
-  readonly rounds: number;
-  /** Own moves (0 = C, 1 = D). */
-  readonly actions: Uint8Array;
-  /** The co-player's moves. */
-  readonly coPlayerActions: Uint8Array;
-  /** [episodes × ID_SIZE] the co-player identities the agent was told (Opponent-ID ablation only). */
-  readonly coPlayerIds?: Float32Array;
-}
-
-/** Several data sets of equal episode length, one after the other (Alg. 1: D_k = D_{k−1} ∪ R_k). */
-export function concatData(parts: readonly PpiData[]): PpiData {
-  if (parts.length === 0) throw new RangeError('concatData: nothing to join');
-  const rounds = parts[0].rounds;
-  const withIds = parts[0].coPlayerIds !== undefined;
-  for (const p of parts) {
-    if (p.rounds !== rounds) throw new RangeError(`concatData: episodes of ${p.rounds} and ${rounds} rounds cannot be joined`);
-    if ((p.coPlayerIds !== undefined) !== withIds) throw new RangeError('concatData: some parts carry co-player identities and some do not');
-  }
-  const episodes = parts.reduce((s, p) => s + p.episodes, 0);
-  const actions = new Uint8Array(episodes * rounds), coPlayerActions = new Uint8Array(episodes * rounds);
-  const ids = withIds ? new Float32Array(episodes * ID_SIZE) : undefined;
-  let at = 0;
-  for (const p of parts) {
-    actions.set(p.actions, at * rounds);
-    coPlayerActions.set(p.coPlayerActions, at * rounds);
-    if (ids) ids.set(p.coPlayerIds!, at * ID_SIZE);
-    at += p.episodes;
-  }
-  return { episodes, rounds, actions, coPlayerActions, ...(ids ? { coPlayerIds: ids } : {}) };
-}
-
-/** The episodes at `indices` (in that order), copied. */
-export function selectEpisodes(data: PpiData, indices: ArrayLike<number>): PpiData {
-  const T = data.rounds, n = indices.length;
-  const actions = new Uint8Array(n * T), coPlayerActions = new Uint8Array(n * T);
-  const ids = data.coPlayerIds ? new Float32Array(n * ID_SIZE) : undefined;
-  for (let i = 0; i < n; i++) {
-    const e = indices[i];
-    actions.set(data.actions.subarray(e * T, (e + 1) * T), i * T);
-    coPlayerActions.set(data.coPlayerActions.subarray(e * T, (e + 1) * T), i * T);
-    if (ids) ids.set(data.coPlayerIds!.subarray(e * ID_SIZE, (e + 1) * ID_SIZE), i * ID_SIZE);
-  }
-  return { episodes: n, rounds: T, actions, coPlayerActions, ...(ids ? { coPlayerIds: ids } : {}) };
-}
+/**
+ * A learner's data set: its own side of every episode it played (and of D0), moves only (`EpisodeMoves`, with the
+ * co-player identities it was told in the Opponent-ID ablation).
+ */
+export type PpiData = EpisodeMoves;
 
 // D0 is generated in blocks, so the paper's 200,000 episodes never need a full EpisodeBatch (with its float rewards).
 const PRETRAIN_BLOCK = 10_000;
@@ -219,7 +166,7 @@ export function pretrainingData(
     }
     parts.push({ episodes: n, rounds, actions: batch.actions, coPlayerActions: batch.coPlayerActions, ...(ids ? { coPlayerIds: ids } : {}) });
   }
-  return parts.length === 1 ? parts[0] : concatData(parts);
+  return concatEpisodes(parts);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -634,23 +581,39 @@ export function ppiActor(net: PpiStepModel & { zeroState(batch: number): Float32
 /**
  * One PPI learner: its current model (null before the first fit), the data it has gathered (D0 included), how many
  * of those episodes the current model was fitted on, and whether it is told co-player identities. Mutable: a
- * phase replaces `net`, `data` and `fittedEpisodes`.
+ * phase replaces `net`, `data`, `fittedEpisodes` and `lastFit`.
  */
 export interface PpiAgent {
   net: GruNet | null;
   data: PpiData;
   fittedEpisodes: number;
   readonly opponentId: boolean;
+  /** The last fit's loss terms and seconds (what a phase reports; not saved: a resumed run refits first). */
+  lastFit?: { readonly stats: PpiFitStats; readonly seconds: number };
 }
 
 /** Refits `agent` from scratch on all its data unless its model was already fitted on exactly that data. */
 export function ensureFitted(agent: PpiAgent, cfg: PpiConfig, rng: Rng, game: IpdEnvOptions = {}, onUpdate?: WorkProgress): PpiFitStats | null {
   if (agent.net && agent.fittedEpisodes === agent.data.episodes) return null;
+  const started = performance.now();
   const { net, stats } = fitPpiModel(agent.data, cfg, agent.opponentId, rng, game, onUpdate);
   agent.net?.dispose();
   agent.net = net;
   agent.fittedEpisodes = agent.data.episodes;
+  agent.lastFit = { stats, seconds: (performance.now() - started) / 1000 };
   return stats;
+}
+
+/**
+ * The phase-1 model of every learner that has none yet: fitted on its D0 from the stream `pretrain-<i>` of `rng`
+ * (the run's `init` stream), so it is the same whether it is first needed by an evaluation before training or by
+ * phase 1. Phase 1 then finds it fitted on exactly its data and does not refit.
+ */
+export function pretrainPpi(agents: readonly PpiAgent[], cfg: PpiConfig, rng: Rng, onWork?: WorkListener, game: IpdEnvOptions = {}): void {
+  agents.forEach((a, i) => {
+    if (a.net) return;
+    ensureFitted(a, cfg, rng.child(`pretrain-${i}`), game, onWork && ((done, total) => onWork(`pretraining learner ${i + 1} on D0`, done, total)));
+  });
 }
 
 /** The agent acting with its improved policy (its model must be fitted). */
@@ -662,13 +625,15 @@ export function ppiAgentActor(agent: PpiAgent, policy: PpiPolicySettings, game: 
 export interface PpiPhaseResult {
   /** Training-curve points of the collected episodes, per learner and co-player kind. */
   readonly points: TrainPoint[];
-  /** Per learner: the refit's loss terms (null when the model was already fitted on this data) and the data size. */
+  /** Per learner: the refit's loss terms (null when the model was already fitted on this data). */
   readonly fits: (PpiFitStats | null)[];
+  /** Seconds spent playing the phase's episodes (acting with rollouts). */
+  readonly actingSeconds: number;
 }
 
 /**
- * Phase k for all learners: refit each from scratch (`ensureFitted`, stream `fit-<i>`), then play `matchups` with
- * the improved policies (stream `match-<j>`) and append each learner's side of its episodes to its data.
+ * Phase k for all learners: refit each from scratch on D_{k−1} (`ensureFitted`, stream `fit-<i>`), then play
+ * `matchups` with the improved policies (stream `match-<j>`) and append each learner's side of its episodes.
  */
 export function ppiPhase(
   agents: readonly PpiAgent[],
@@ -676,38 +641,55 @@ export function ppiPhase(
   cfg: PpiConfig,
   rng: Rng,
   game: IpdEnvOptions = {},
-  hooks: { afterFit?(): void; onRefit?(learner: number): WorkProgress; onActing?: WorkProgress } = {},
+  onWork?: WorkListener,
 ): PpiPhaseResult {
-  const fits = agents.map((a, i) => ensureFitted(a, cfg, rng.child(`fit-${i}`), game, hooks.onRefit?.(i)));
-  hooks.afterFit?.();
+  // Alg. 1: re-initialise φ and train it on D_{k−1}.
+  const fits = agents.map((a, i) => ensureFitted(a, cfg, rng.child(`fit-${i}`), game, onWork && ((done, total) => onWork(`refit learner ${i + 1}`, done, total))));
+  // Collect R_k with π_k against the experiment's co-players; D_k = D_{k−1} ∪ R_k, each learner its own side.
+  const started = performance.now();
   const identities = agents.some((a) => a.opponentId);
-  const fresh: PpiData[][] = agents.map(() => []);
-  const points: TrainPoint[] = [];
-  const side = (batch: { episodes: number; rounds: number; actions: Uint8Array; coPlayerActions: Uint8Array }, ids: Float32Array | undefined, agent: PpiAgent): PpiData => ({
-    episodes: batch.episodes, rounds: batch.rounds, actions: batch.actions, coPlayerActions: batch.coPlayerActions,
-    ...(agent.opponentId ? { coPlayerIds: ids } : {}),
-  });
-  const rounds = game.rounds ?? NUM_ROUNDS;
-  const onActing = hooks.onActing;
-  matchups.forEach((m, k) => {
-    const a = agents[m.learner];
-    const b = 'learner' in m.coPlayer ? ppiAgentActor(agents[m.coPlayer.learner], cfg, game) : m.coPlayer.actor;
-    const onRound = onActing && ((done: number) => onActing(k * rounds + done, matchups.length * rounds));
-    const played = playMatch(ppiAgentActor(a, cfg, game), b, m.episodes, rng.child(`match-${k}`), { ...game, identities, onRound });
-    fresh[m.learner].push(side(played.batch, played.idsOfB, a));
-    points.push(trainPoint(played.batch, m.learner, b.kind));
-    if ('learner' in m.coPlayer) {
-      const mirrored = swapSeats(played.batch);
-      fresh[m.coPlayer.learner].push(side(mirrored, played.idsOfA, agents[m.coPlayer.learner]));
-      points.push(trainPoint(mirrored, m.coPlayer.learner, 'learner'));
-    }
-  });
+  const actors = agents.map((a) => ppiAgentActor(a, cfg, game));
+  const onActing = onWork && ((done: number, total: number) => onWork('acting', done, total));
+  const { points, own } = playOwnSides({ perMatchup: actors }, matchups, rng, { ...game, identities, onActing });
   agents.forEach((agent, i) => {
-    if (fresh[i].length === 0) throw new Error(`ppiPhase: learner ${i} played no episodes this phase`);
-    agent.data = concatData([agent.data, ...fresh[i]]);
+    const { episodes, rounds, actions, coPlayerActions, coPlayerIds } = own[i];
+    agent.data = concatEpisodes([agent.data, { episodes, rounds, actions, coPlayerActions, ...(coPlayerIds ? { coPlayerIds } : {}) }]);
   });
-  return { points, fits };
+  return { points, fits, actingSeconds: (performance.now() - started) / 1000 };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Training (Algorithm 1): the phase-1 model fitted on D0, then `cfg.phases` phases from `from` (a resumed run starts
+// where its checkpoint stopped), phase k drawing from the stream `unit-<k>` of the run's `rng`. The caller's
+// `afterUnit` records each phase's metrics and checkpoints; the loop does no I/O.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Per-learner statistics of a phase, in train.csv's column order: the refit's last-epoch loss terms and its size. */
+export const PPI_STATS = ['loss', 'obsLoss', 'rewardLoss', 'actionLoss', 'updates', 'dataEpisodes'] as const;
+/** Per-learner timings of a phase (timing.csv, after `unitSeconds`): the refit's and the acting's seconds. */
+export const PPI_TIMINGS = ['refitSeconds', 'rolloutSeconds'] as const;
+
+/** Trains `agents` against `coPlayers` (learner i is agents[i]); returns how far it got and the last phase's metrics. */
+export const trainPpi: TrainingLoop<PpiConfig, PpiAgent> = async (cfg, agents, coPlayers, rng, hooks = {}, from = 0, game = {}) => {
+  pretrainPpi(agents, cfg, rng.child('init'), hooks.onWork, game);
+  let last: UnitResult | undefined;
+  for (let phase = from; phase < cfg.phases; phase++) {
+    const started = performance.now();
+    const r = ppiPhase(agents, coPlayers, cfg, rng.child(`unit-${phase}`), game, hooks.onWork);
+    const unitSeconds = (performance.now() - started) / 1000;
+    // A phase reports the fit it acted with: its own refit, or for phase 1 the fit on D0.
+    last = {
+      points: r.points,
+      stats: agents.map(({ lastFit, fittedEpisodes }) => ({
+        loss: lastFit?.stats.loss ?? NaN, obsLoss: lastFit?.stats.obsLoss ?? NaN, rewardLoss: lastFit?.stats.rewardLoss ?? NaN,
+        actionLoss: lastFit?.stats.actionLoss ?? NaN, updates: lastFit?.stats.updates ?? 0, dataEpisodes: fittedEpisodes,
+      })),
+      timings: agents.map(({ lastFit }) => ({ unitSeconds, refitSeconds: lastFit?.seconds ?? 0, rolloutSeconds: r.actingSeconds })),
+    };
+    if (await hooks.afterUnit?.(phase + 1, last)) return { unitsDone: phase + 1, stopped: true, last };
+  }
+  return { unitsDone: cfg.phases, stopped: false, last };
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Compact storage: a learner's data set is what carries its policy from phase to phase (the model is refitted from

@@ -10,23 +10,24 @@
  * A gradient containing NaN or ±Infinity throws a `NonFiniteGradientError` *before* anything is modified, so a
  * diverging loss stops training with a message instead of silently corrupting the weights and the moments.
  */
-import { finite, integer } from '../check';
+import { field, integer, rules, settings } from '../check';
 
-/** Hyperparameters of `Adam`. */
-export interface OptimizerConfig {
+/** Hyperparameters of `Adam`, each with its rule (`OptimizerConfig` is this schema's type). */
+export const OPTIMIZER_SETTINGS = settings({
   /** Step size (lr). */
-  readonly learningRate: number;
+  learningRate: field.number(rules.finite, rules.above(0)),
   /** Decay of the first moment, in [0, 1). PyTorch/optax default 0.9. */
-  readonly beta1: number;
+  beta1: field.number(rules.halfOpen(0, 1)),
   /** Decay of the second moment, in [0, 1). PyTorch/optax default 0.999. */
-  readonly beta2: number;
+  beta2: field.number(rules.halfOpen(0, 1)),
   /** Added to √v̂ in the denominator (> 0). */
-  readonly epsilon: number;
+  epsilon: field.number(rules.finite, rules.above(0)),
   /** Decoupled (AdamW) weight decay per unit learning rate; 0 = plain Adam. */
-  readonly weightDecay: number;
+  weightDecay: field.number(rules.atLeast(0)),
   /** Clip the gradient to this global L2 norm before the update; `Infinity` = no clipping. */
-  readonly maxGradNorm: number;
-}
+  maxGradNorm: field.number(rules.above(0, ' (Infinity = no clipping)')),
+});
+export type OptimizerConfig = ReturnType<typeof OPTIMIZER_SETTINGS.parse>;
 
 /** Adam's usual defaults (PyTorch/optax): lr 1e-3, β = (0.9, 0.999), ε = 1e-8, no decay, no clipping. */
 export const ADAM_DEFAULTS: OptimizerConfig = Object.freeze({
@@ -83,19 +84,6 @@ export function globalNorm(values: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
-function validateConfig(cfg: OptimizerConfig): OptimizerConfig {
-  const where = 'Adam';
-  if (!(finite(where, 'learningRate', cfg.learningRate) > 0)) throw new RangeError(`${where}: learningRate must be > 0, got ${cfg.learningRate}`);
-  for (const f of ['beta1', 'beta2'] as const) {
-    const b = finite(where, f, cfg[f]);
-    if (!(b >= 0 && b < 1)) throw new RangeError(`${where}: ${f} must lie in [0, 1), got ${b}`);
-  }
-  if (!(finite(where, 'epsilon', cfg.epsilon) > 0)) throw new RangeError(`${where}: epsilon must be > 0, got ${cfg.epsilon}`);
-  if (!(finite(where, 'weightDecay', cfg.weightDecay) >= 0)) throw new RangeError(`${where}: weightDecay must be >= 0, got ${cfg.weightDecay}`);
-  if (!(cfg.maxGradNorm > 0)) throw new RangeError(`${where}: maxGradNorm must be > 0 (Infinity = no clipping), got ${cfg.maxGradNorm}`);
-  return Object.freeze({ ...cfg });
-}
-
 /** Adam/AdamW with global-norm clipping (see the module comment for the exact update). */
 export class Adam {
   readonly config: OptimizerConfig;
@@ -106,7 +94,7 @@ export class Adam {
   /** @param paramCount number of parameters it will update (the length of `params`). */
   constructor(readonly paramCount: number, cfg: OptimizerConfig) {
     integer('Adam', 'paramCount', paramCount, 1);
-    this.config = validateConfig(cfg);
+    this.config = Object.freeze(OPTIMIZER_SETTINGS.parse('Adam', cfg));
     this.m = new Float32Array(paramCount);
     this.v = new Float32Array(paramCount);
   }

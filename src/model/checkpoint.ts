@@ -5,6 +5,7 @@
  *   manifest.json   format version, GruNetConfig, array lengths and checksums, optimiser config/step, `extra`
  *   params.bin      the flat Float32 weights (little-endian)
  *   adam-m.bin, adam-v.bin   the optimiser's moments (only when an optimiser is saved)
+ *   any further files the caller adds (a PPI learner's data set), written in the same atomic step
  *
  * Written atomically: everything goes to a temporary sibling directory, is flushed, and is renamed into place; an
  * existing checkpoint is moved aside first and removed only after the new one is in place, so a crash at any
@@ -40,6 +41,8 @@ export interface Checkpoint {
   readonly net: GruNet;
   readonly optimizer?: Adam;
   readonly extra?: unknown;
+  /** Where it was read from: the directory asked for, or its moved-aside copy after an interrupted save (its files are there). */
+  readonly dir: string;
 }
 
 function sha256(a: Float32Array): string {
@@ -74,8 +77,11 @@ function bytes(a: Float32Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/** Saves `net` (and `optimizer`, and `extra` as JSON) to directory `dir`, atomically. */
-export function saveCheckpoint(dir: string, ck: { net: GruNet; optimizer?: Adam; extra?: unknown }): void {
+/**
+ * Saves `net` (and `optimizer`, `extra` as JSON, and `files` by name) to directory `dir`, atomically: all of it or,
+ * after a crash, all of the previous checkpoint. The caller records what it needs to check its files in `extra`.
+ */
+export function saveCheckpoint(dir: string, ck: { net: GruNet; optimizer?: Adam; extra?: unknown; files?: Readonly<Record<string, Uint8Array>> }): void {
   const parent = dirname(dir);
   mkdirSync(parent, { recursive: true });
   const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}`);
@@ -84,6 +90,7 @@ export function saveCheckpoint(dir: string, ck: { net: GruNet; optimizer?: Adam;
   const params = ck.net.params;
   let optimizer: Manifest['optimizer'];
   writeSynced(join(tmp, 'params.bin'), bytes(params));
+  for (const [name, data] of Object.entries(ck.files ?? {})) writeSynced(join(tmp, name), data);
   if (ck.optimizer) {
     const s = ck.optimizer.state();
     if (s.m.length !== params.length) {
@@ -177,5 +184,5 @@ export function loadCheckpoint(dir: string, expect?: Partial<GruNetConfig>, opti
     const maxGradNorm = (o.config.maxGradNorm as number | null) ?? Infinity;
     optimizer = Adam.restore({ config: { ...o.config, maxGradNorm }, step: o.step, m, v });
   }
-  return { net, optimizer, extra: manifest.extra };
+  return { net, optimizer, extra: manifest.extra, dir: where };
 }

@@ -17,7 +17,7 @@ import {
   PPI_OUT, improvedProbCooperate, ppiActor, ppiInputSize, ppiInputs, ppiSteps, qHatFromReturns, rolloutReturns,
   type PpiPolicySettings,
 } from '../learners/ppi';
-import { loadCheckpoint } from '../model/checkpoint';
+import { loadAgent } from '../learners/saved';
 import type { GruNet } from '../model/gru-net';
 import type { Rng } from '../rng';
 import { join } from 'node:path';
@@ -34,11 +34,10 @@ export interface PpiModelView {
 /** Loads learner `learner` of a run's `final/` directory (a PPI agent without the Opponent-ID token). */
 export function loadPpiModel(finalDir: string, learner = 0): PpiModelView {
   const dir = join(finalDir, `learner-${learner}`);
-  const ck = loadCheckpoint(dir);
-  const extra = ck.extra as { algo?: string; opponentId?: boolean; policy?: PpiPolicySettings } | undefined;
-  if (extra?.algo !== 'ppi' || !extra.policy) throw new Error(`${dir} is not a PPI agent checkpoint`);
-  if (extra.opponentId) throw new Error(`${dir}: inspecting Opponent-ID agents is not supported (their first token is the identity)`);
-  return { net: ck.net, policy: extra.policy, dir };
+  const saved = loadAgent(dir);
+  if (saved.algo !== 'ppi') throw new Error(`${dir} is not a PPI agent checkpoint`);
+  if (saved.opponentId) throw new Error(`${dir}: inspecting Opponent-ID agents is not supported (their first token is the identity)`);
+  return { net: saved.net, policy: saved.policy, dir };
 }
 
 /** What the model says along played episodes against one co-player; per-round arrays are means over episodes. */

@@ -27,7 +27,7 @@ for (const identities of [false, true]) {
     // Learner 1's recorded forward is its update's: its rows are the mirrored learner game, then its tabular game.
     const own = [swapSeats(together[0].batch), together[2].batch];
     const recorded = agents[1].net.sequenceOutputs();
-    const x = own.map((batch, i) => a2cInputs(agents[1], { batch, groups: new Uint8Array(batch.episodes), coPlayerIds: i === 0 ? together[0].idsOfA : together[2].idsOfB }));
+    const x = own.map((batch, i) => a2cInputs(agents[1], { ...batch, learnerCoPlayer: new Uint8Array(batch.episodes), coPlayerIds: i === 0 ? together[0].idsOfA : together[2].idsOfB }));
     const direct = [agents[1].net.forward(x[0].x, 5, x[0].steps), agents[1].net.forward(x[1].x, 3, x[1].steps)];
     assert.deepEqual(recorded.subarray(0, direct[0].length), direct[0]);
     assert.deepEqual(recorded.subarray(direct[0].length), direct[1]);

@@ -16,11 +16,11 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const sets = (settings: readonly string[]) => settings.flatMap((s) => ['--set', s]);
 
 /**
- * The experiment CLI (`src/cli.ts`), in its own process group so that a kill can take down the CLI and its
+ * The experiment CLI (`src/bin/cli.ts`), in its own process group so that a kill can take down the CLI and its
  * per-seed children together. `env` is added to this process's environment.
  */
 export function cli(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(PROJECT, 'src/cli.ts'), ...args], {
+  return spawn(process.execPath, ['--import', 'tsx', join(PROJECT, 'src/bin/cli.ts'), ...args], {
     cwd: PROJECT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...env },
   });
 }

@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPERIMENTS } from '../../src/experiments/experiments';
-import { applyOverrides, ppiPreset, RUN_SETTINGS } from '../../src/experiments/presets';
-import { resolveSettings, runDir, runExperiment } from '../../src/experiments/run';
+import { ppiPreset, RUN_SETTINGS } from '../../src/experiments/presets';
+import { applyOverrides, resolveSettings, runDir, runExperiment } from '../../src/experiments/run';
 import { readCsv } from '../../src/experiments/files';
 import { PPI_PAPER } from '../../src/learners/ppi';
 

@@ -96,7 +96,7 @@ test('summary reads strictly: a cut last line, a cut at a line end, a missing CS
   const pristine = join(root, '..', `${root.split('/').pop()}-pristine`);
   cpSync(root, pristine, { recursive: true });
   const restore = () => { rmSync(root, { recursive: true }); cpSync(pristine, root, { recursive: true }); };
-  const summary = () => finished(spawn(process.execPath, ['--import', 'tsx', join(PROJECT, 'src/summary.ts'), 'step1', '--algo', 'a2c', '--preset', 'smoke', '--root', root], { cwd: PROJECT }));
+  const summary = () => finished(spawn(process.execPath, ['--import', 'tsx', join(PROJECT, 'src/bin/summary.ts'), 'step1', '--algo', 'a2c', '--preset', 'smoke', '--root', root], { cwd: PROJECT }));
   const ok = await summary();
   assert.equal(ok.code, 0, ok.out);
   assert.equal(JSON.parse(ok.out).seeds, 2);
@@ -199,16 +199,20 @@ test('the memory check names the largest part, its setting and the estimate; see
 
 test('a run that fails before its first checkpoint leaves no directory marked running; one that fails later stays resumable', async () => {
   const root = mkdtempSync(join(tmpdir(), 'early-failure-'));
-  const a2c = ALGORITHMS.a2c!;
+  const a2c = ALGORITHMS.a2c;
   let failAt = 0;
+  // Unit `failAt` throws once it has run, before the runner records anything of it.
   ALGORITHMS.a2c = {
     ...a2c,
-    factory: {
-      ...a2c.factory,
-      create(...args: Parameters<typeof a2c.factory.create>) {
-        const t = a2c.factory.create(...args);
-        return { ...t, runUnit: (i, rng) => { if (i === failAt) throw new Error(`unit ${i} failed`); return t.runUnit(i, rng); } };
-      },
+    learners(...args: Parameters<typeof a2c.learners>) {
+      const l = a2c.learners(...args);
+      return {
+        ...l,
+        train: (from, hooks) => l.train(from, {
+          ...hooks,
+          afterUnit: (done, result) => { if (done - 1 === failAt) throw new Error(`unit ${done - 1} failed`); return hooks.afterUnit?.(done, result); },
+        }),
+      };
     },
   };
   try {
@@ -238,7 +242,7 @@ async function stopTree(target: 'npm' | 'cli' | 'seed', signal: NodeJS.Signals):
   try {
     for (let i = 0; i < 400 && !dirs.every((d) => (existsSync(join(d, 'train.csv')))); i++) await sleep(50);
     const tree = descendants(npm.pid!);
-    const cliProcess = tree.find((p) => /src\/cli\.ts/.test(p.cmd) && !/--child/.test(p.cmd));
+    const cliProcess = tree.find((p) => /src\/bin\/cli\.ts/.test(p.cmd) && !/--child/.test(p.cmd));
     const seed0 = tree.find((p) => /--child/.test(p.cmd) && /--seeds 0 /.test(p.cmd));
     assert.ok(cliProcess && seed0, tree.map((p) => `${p.pid} ${p.cmd}`).join('\n'));
     process.kill({ npm: npm.pid!, cli: cliProcess.pid, seed: seed0.pid }[target], signal);

@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXPERIMENTS } from '../../src/experiments/experiments';
-import { applyOverrides, a2cPreset, RUN_SETTINGS } from '../../src/experiments/presets';
+import { a2cPreset, RUN_SETTINGS } from '../../src/experiments/presets';
 import { writeJsonAtomic } from '../../src/experiments/files';
-import { estimateRemainingSeconds, parseUntil, readComputeTime, readStatus, recordedPath, runDir, runExperiment } from '../../src/experiments/run';
+import { applyOverrides, estimateRemainingSeconds, parseUntil, readComputeTime, readStatus, recordedPath, runDir, runExperiment } from '../../src/experiments/run';
 import { summarise } from '../../src/experiments/results';
 import { cli, FAST, finished, PROJECT, sleep } from './cli-helpers';
 
@@ -187,7 +187,7 @@ test('--until: the estimate comes from the finished seeds (plus an unfinished de
   assert.equal(estimateRemainingSeconds({ ...o, experiment: 'step3', seed: 1 }), undefined, 'no finished step3 seed: no estimate');
 
   const inFiveMinutes = new Date(Date.now() + 300_000).toISOString();
-  const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'step1', '--preset', 'smoke', '--seeds', '1', '--root', root,
+  const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/bin/cli.ts'), 'step1', '--preset', 'smoke', '--seeds', '1', '--root', root,
     '--until', inFiveMinutes, ...FAST.flatMap((s) => ['--set', s])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -199,7 +199,7 @@ test('--until: the estimate comes from the finished seeds (plus an unfinished de
   assert.ok(!existsSync(runDir({ ...o, experiment: 'step1', seed: 1 })), 'nothing was written for the skipped seed');
 
   // A deadline already past: the finished seed is reported as such (not cut off and counted as failed), the other not started.
-  const q = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'step1', '--preset', 'smoke', '--seeds', '0,1', '--jobs', '1', '--root', root,
+  const q = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/bin/cli.ts'), 'step1', '--preset', 'smoke', '--seeds', '0,1', '--jobs', '1', '--root', root,
     '--until', new Date(Date.now() - 60_000).toISOString(), ...FAST.flatMap((s) => ['--set', s])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let late = '';
   q.stdout!.on('data', (d: Buffer) => (late += d.toString()));

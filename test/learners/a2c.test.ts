@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   A2C_STEP1, A2C_STEP2, A2C_STEP3, A2C_STEP4, a2cActor, a2cInputs, a2cIteration, a2cLoss, a2cUpdate, createA2cAgent,
-  entropyCoefAt, validateA2cConfig, type A2cAgent, type A2cConfig,
+  entropyCoefAt, trainA2c, validateA2cConfig, type A2cAgent, type A2cConfig,
 } from '../../src/learners/a2c';
 import { memoryOneActor, tabularPoolActor } from '../../src/agents/tabular';
 import { playMatch, swapSeats } from '../../src/agents/match';
@@ -62,7 +62,7 @@ test('the policy gradient of the loss matches finite differences in the logits',
   const rng = seeded('fd');
   const agent = createA2cAgent(cfg, false, rng.child('init'));
   const { batch } = playMatch(a2cActor(agent), tabularPoolActor(), 3, rng.child('play'), { rounds: 4 });
-  const data = { batch, groups: Uint8Array.from([0, 1, 0]) };
+  const data = { ...batch, learnerCoPlayer: Uint8Array.from([0, 1, 0]) };
   const { x, steps } = a2cInputs(agent, data);
   const out = Float32Array.from(agent.net.forward(x, 3, steps));
   const { dOut } = a2cLoss(out, data, cfg, 0);
@@ -85,7 +85,7 @@ test('the value gradient is 2·c_v·(V − G)/N with the TD(λ) target held fixe
   };
   // outputs per round: logits 0, 0 and values 0.5 and 1.5; G = (3, 2); N = 2
   const out = Float32Array.from([0, 0, 0.5, 0, 0, 1.5]);
-  const { dOut, stats } = a2cLoss(out, { batch, groups: new Uint8Array(1) }, cfg, 0);
+  const { dOut, stats } = a2cLoss(out, { ...batch, learnerCoPlayer: new Uint8Array(1) }, cfg, 0);
   assert.ok(Math.abs(dOut[2] - (2 * 0.5 * (0.5 - 3)) / 2) < 1e-6);
   assert.ok(Math.abs(dOut[5] - (2 * 0.5 * (1.5 - 2)) / 2) < 1e-6);
   // advantages (λ = γ = 1, no centering) = G − V = (2.5, 0.5); policy loss = −mean(log ½ · A)
@@ -108,7 +108,7 @@ test('decentralised: a learner\'s update is a function of its own side of the ep
   a2cIteration([a, b], [{ learner: 0, coPlayer: { learner: 1 }, episodes: 8 }], cfg, iterRng, { rounds: 6 });
   // Replay the same episodes with the initial weights, then update B alone from its own view.
   const { batch } = playMatch(a2cActor(a0), a2cActor(b0), 8, iterRng.child('match-0'), { rounds: 6 });
-  a2cUpdate(b0, { batch: swapSeats(batch), groups: new Uint8Array(8).fill(1) }, cfg);
+  a2cUpdate(b0, { ...swapSeats(batch), learnerCoPlayer: new Uint8Array(8).fill(1) }, cfg);
   assert.deepEqual(Array.from(b.net.params), Array.from(b0.net.params));
   // A's update happened too, and changed A's weights (not B's).
   assert.notDeepEqual(Array.from(a.net.params), Array.from(a0.net.params));
@@ -120,7 +120,7 @@ test('Opponent ID: the agent is told exactly the tabular co-player\'s log-probab
   const vsTft = playMatch(a2cActor(agent), memoryOneActor(TFT, 'tft'), 3, rng.child('t'), { rounds: 3, identities: true });
   const expected = Array.from(memoryOneLogProbs(TFT), (v) => Math.fround(v));
   for (let e = 0; e < 3; e++) assert.deepEqual(Array.from(vsTft.idsOfB!.subarray(e * 10, e * 10 + 10)), expected);
-  const { x, steps, offset } = a2cInputs(agent, { batch: vsTft.batch, groups: new Uint8Array(3), coPlayerIds: vsTft.idsOfB });
+  const { x, steps, offset } = a2cInputs(agent, { ...vsTft.batch, learnerCoPlayer: new Uint8Array(3), coPlayerIds: vsTft.idsOfB });
   assert.equal(offset, 1);
   assert.equal(steps, 4);
   const width = agent.net.config.inputSize;
@@ -156,7 +156,7 @@ test('scaleAdvantages divides each co-player group\'s centred advantages by one 
   const rng = seeded('scale-advantages');
   const agent = createA2cAgent(cfg, false, rng.child('init'));
   const { batch } = playMatch(a2cActor(agent), tabularPoolActor(), 4, rng.child('play'), { rounds: 5 });
-  const data = { batch, groups: Uint8Array.from([0, 1, 0, 1]) };
+  const data = { ...batch, learnerCoPlayer: Uint8Array.from([0, 1, 0, 1]) };
   const { x, steps } = a2cInputs(agent, data);
   const out = Float32Array.from(agent.net.forward(x, 4, steps));
   const plain = a2cLoss(out, data, cfg, 0).dOut;
@@ -177,7 +177,7 @@ test('sumOverRounds multiplies the loss and every output gradient by the number 
   const agent = createA2cAgent(cfg, false, rng.child('init'));
   const rounds = 6;
   const { batch } = playMatch(a2cActor(agent), tabularPoolActor(), 3, rng.child('play'), { rounds });
-  const data = { batch, groups: new Uint8Array(3) };
+  const data = { ...batch, learnerCoPlayer: new Uint8Array(3) };
   const { x, steps } = a2cInputs(agent, data);
   const out = Float32Array.from(agent.net.forward(x, 3, steps));
   const mean = a2cLoss(out, data, cfg, 0);
@@ -205,4 +205,32 @@ test('entropyCoefAt with entropyDecayFrom: constant until that fraction of train
   assert.ok(Math.abs(entropyCoefAt(cfg, 400) - 0.001) < 1e-15);
   assert.throws(() => validateA2cConfig({ ...cfg, entropyDecayFrom: 1 }), /entropyDecayFrom must be below 1/);
   assert.throws(() => validateA2cConfig({ ...A2C_STEP1, entropyDecayFrom: 0.5 }), /entropyDecayFrom needs entropyCoefEnd/);
+});
+
+test('the entropy schedule is applied inside the loss: the loss at iteration k is the loss with c_e(k)', () => {
+  const cfg: A2cConfig = { ...TINY, iterations: 11, entropyCoef: 0.1, entropyCoefEnd: 0.01 };
+  const rng = seeded('schedule');
+  const agent = createA2cAgent(cfg, false, rng.child('init'));
+  const { batch } = playMatch(a2cActor(agent), tabularPoolActor(), 3, rng.child('play'), { rounds: 4 });
+  const data = { ...batch, learnerCoPlayer: new Uint8Array(3) };
+  const { x, steps } = a2cInputs(agent, data);
+  const out = Float32Array.from(agent.net.forward(x, 3, steps));
+  const at5 = a2cLoss(out, data, cfg, 0, 5);
+  const constant = a2cLoss(out, data, { ...cfg, entropyCoef: entropyCoefAt(cfg, 5), entropyCoefEnd: undefined }, 0);
+  assert.deepEqual(at5, constant);
+  assert.notDeepEqual(at5.stats, a2cLoss(out, data, cfg, 0, 0).stats);
+});
+
+test('trainA2c: one iteration per unit from the stream unit-<k>; stopped and continued, it ends as the uninterrupted run', async () => {
+  const cfg: A2cConfig = { ...TINY, batchEpisodes: 8, iterations: 4, entropyCoefEnd: 0.0001 };
+  const matchups = [{ learner: 0, coPlayer: { learner: 1 }, episodes: 4 }, { learner: 1, coPlayer: { actor: memoryOneActor(TFT, 'tft') }, episodes: 4 }];
+  const fresh = () => [0, 1].map((i) => createA2cAgent(cfg, false, seeded(`train-${i}`)));
+  const whole = fresh(), units: number[] = [];
+  const outcome = await trainA2c(cfg, whole, matchups, seeded('run'), { afterUnit: (done, r) => { units.push(done, r.points.length, r.stats.length); } }, 0, { rounds: 5 });
+  assert.deepEqual(units, [1, 3, 2, 2, 3, 2, 3, 3, 2, 4, 3, 2]); // per iteration: its count, 3 curve points (both sides of the shared game, TFT), 2 learners
+  assert.deepEqual([outcome.unitsDone, outcome.stopped], [4, false]);
+  const split = fresh();
+  assert.deepEqual(await trainA2c(cfg, split, matchups, seeded('run'), { afterUnit: (done) => done === 2 }, 0, { rounds: 5 }).then((o) => [o.unitsDone, o.stopped]), [2, true]);
+  await trainA2c(cfg, split, matchups, seeded('run'), {}, 2, { rounds: 5 });
+  whole.forEach((a, i) => assert.deepEqual(split[i].net.params, a.net.params));
 });

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  PPI_OUT, PPI_PAPER, PPI_PAPER_BETA, concatData, createPpiNet, ensureFitted, fitPpiModel, improvedProbCooperate, packMoves,
-  ppiActor, ppiInputSize, ppiInputs, ppiLoss, ppiPhase, ppiSteps, pretrainingData, qHatFromReturns, rolloutReturns,
+  PPI_OUT, PPI_PAPER, PPI_PAPER_BETA, createPpiNet, ensureFitted, fitPpiModel, improvedProbCooperate, packMoves,
+  ppiActor, ppiInputSize, ppiInputs, ppiLoss, ppiPhase, ppiSteps, pretrainingData, qHatFromReturns, rolloutReturns, trainPpi,
   unpackMoves, validatePpiConfig, type PpiAgent, type PpiConfig, type PpiData, type PpiStepModel,
 } from '../../src/learners/ppi';
 import { memoryOneActor, tabularPoolActor } from '../../src/agents/tabular';
 import { playMatch } from '../../src/agents/match';
+import { concatEpisodes } from '../../src/game/episode';
 import { ID_SIZE } from '../../src/agents/actor';
 import { markovChain } from '../../src/game/exact';
 import { playMemoryOne } from '../../src/game/env';
@@ -301,7 +302,7 @@ test('D0: tabular episodes carry the co-player\'s identity; No-Tabular episodes 
   assert.ok(Math.abs(mean(big.coPlayerActions) - 0.5) < 0.01);
 });
 
-test('bit-packed moves: 25 bytes per 100-round episode, lossless with identities; concatData joins data sets', () => {
+test('bit-packed moves: 25 bytes per 100-round episode, lossless with identities; concatEpisodes joins data sets', () => {
   const a = pretrainingData(37, { noTabular: false, opponentId: true }, seeded('pack'));
   const packed = packMoves(a);
   assert.equal(packed.length, Math.ceil((37 * 100 * 2) / 8));
@@ -311,11 +312,11 @@ test('bit-packed moves: 25 bytes per 100-round episode, lossless with identities
   assert.deepEqual(back.coPlayerActions, a.coPlayerActions);
   assert.throws(() => unpackMoves(packed.subarray(1), 37, 100), /need 925 bytes, got 924/);
   const b = pretrainingData(5, { noTabular: false, opponentId: true }, seeded('pack-b'));
-  const ab = concatData([a, b]);
+  const ab = concatEpisodes([a, b]);
   assert.equal(ab.episodes, 42);
   assert.deepEqual(ab.actions.subarray(3700), b.actions);
   assert.deepEqual(ab.coPlayerIds!.subarray(370), b.coPlayerIds);
-  assert.throws(() => concatData([a, { ...b, coPlayerIds: undefined }]), /some parts carry co-player identities/);
+  assert.throws(() => concatEpisodes([a, { ...b, coPlayerIds: undefined }]), /some parts carry co-player identities/);
 });
 
 test('the paper\'s settings are valid, β = 0.01 is kept as the paper\'s value, and bad settings are named', () => {
@@ -329,4 +330,26 @@ test('the paper\'s settings are valid, β = 0.01 is kept as the paper\'s value, 
   assert.deepEqual([PPI_PAPER.learningRate, PPI_PAPER.weightDecay, PPI_PAPER.adamBeta1, PPI_PAPER.adamBeta2, PPI_PAPER.maxGradNorm], [1e-4, 1e-2, 0.9, 0.98, 1]);
   assert.throws(() => validatePpiConfig({ ...PPI_PAPER, rolloutsPerAction: 0 }), /rolloutsPerAction must be an integer >= 1, got 0/);
   assert.throws(() => validatePpiConfig({ ...PPI_PAPER, beta: -1 }), /beta must lie in \[0, Infinity\], got -1/);
+});
+
+test('trainPpi: Algorithm 1 in order: the D0 fit is phase 1\'s model, each later phase refits once, then acts and appends', async () => {
+  const rounds = 5, game = { rounds };
+  const cfg: PpiConfig = { ...TINY, epochs: 1, pretrainEpisodes: 64, episodesPerPhase: 8, phases: 3, rolloutsPerAction: 1, rolloutRounds: 2 };
+  const agent: PpiAgent = { net: null, data: pretrainingData(64, { noTabular: false, opponentId: false, rounds }, seeded('D0')), fittedEpisodes: 0, opponentId: false };
+  const stages: string[] = [];
+  const units: number[] = [];
+  const matchups = [{ learner: 0, coPlayer: { actor: memoryOneActor(TFT, 'tft') }, episodes: 8 }];
+  const outcome = await trainPpi(cfg, [agent], matchups, seeded('run'), {
+    onWork: (stage, done) => { if (done === 1) stages.push(stage); },
+    afterUnit: (done, r) => { units.push(done, r.stats[0].dataEpisodes); },
+  }, 0, game);
+  assert.deepEqual(stages, ['pretraining learner 1 on D0', 'acting', 'refit learner 1', 'acting', 'refit learner 1', 'acting']);
+  assert.deepEqual(units, [1, 64, 2, 72, 3, 80]);
+  assert.deepEqual([outcome.unitsDone, outcome.stopped, agent.data.episodes], [3, false, 88]);
+  // Stopped after phase 1 and continued from there, it ends where the uninterrupted run ended.
+  const again: PpiAgent = { net: null, data: pretrainingData(64, { noTabular: false, opponentId: false, rounds }, seeded('D0')), fittedEpisodes: 0, opponentId: false };
+  assert.equal((await trainPpi(cfg, [again], matchups, seeded('run'), { afterUnit: () => true }, 0, game)).unitsDone, 1);
+  await trainPpi(cfg, [again], matchups, seeded('run'), {}, 1, game);
+  assert.deepEqual(again.data, agent.data);
+  assert.deepEqual(again.net!.params, agent.net!.params);
 });

@@ -4,7 +4,7 @@
  * the episode beside the exact best response. For questions the runs' own evaluations (ALLC, ALLD, TFT, the pool,
  * the learning co-player) do not answer, e.g. "is this in-context learner extortable?" (`npm run -s probe`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Actor } from '../agents/actor';
 import { playMatch } from '../agents/match';
@@ -16,10 +16,9 @@ import {
   ALLC, ALLD, ALTERNATOR, GRUDGER, GTFT, RANDOM, STFT, TFT, WSLS, maxExtortionPhi, zdExtortion, type MemoryOne,
 } from '../game/memory-one';
 import { seeded } from '../rng';
-import { a2cTrainerFactory } from './a2c-trainer';
+import { loadAgent, savedActor } from '../learners/saved';
 import type { Algo } from './experiments';
-import { ppiTrainerFactory } from './ppi-trainer';
-import { checkpointAgentsDir, RESUME_DIR } from './run-checkpoint';
+import { savedAgentsDir } from './run-checkpoint';
 
 const NAMED: Readonly<Record<string, MemoryOne>> = Object.freeze({
   allc: ALLC, alld: ALLD, tft: TFT, stft: STFT, wsls: WSLS, grudger: GRUDGER, alternator: ALTERNATOR, random: RANDOM, gtft: GTFT,
@@ -50,25 +49,19 @@ export function probeCoPlayer(name: string): ProbeCoPlayer {
   throw new RangeError(`probe: unknown co-player '${name}'; allowed: ${PROBE_CO_PLAYERS.join(', ')} (zd needs χ > 1)`);
 }
 
-/** A saved learner's directory: `dir` itself, or `learner-<i>` in dir, dir/final, or a checkpoint's current generation. */
+/** A saved learner's directory: `dir` itself, or its `learner-<i>` (`savedAgentsDir`: in dir, dir/final, or a checkpoint). */
 function learnerDir(dir: string, learner: number): string {
-  const holders = [dir, join(dir, 'final'), checkpointAgentsDir(dir), checkpointAgentsDir(join(dir, RESUME_DIR))];
-  for (const d of [dir, ...holders.map((h) => join(h, `learner-${learner}`))]) {
-    if (existsSync(join(d, 'manifest.json'))) return d;
-  }
+  if (existsSync(join(dir, 'manifest.json'))) return dir;
+  const holder = savedAgentsDir(dir, learner);
+  if (holder) return join(holder, `learner-${learner}`);
   throw new Error(`probe: no saved learner ${learner} under ${dir} (looked for manifest.json in it, learner-${learner}/, final/learner-${learner}/ and a checkpoint in resume/)`);
 }
 
 /** A saved learner as a frozen player, with its algorithm and whether it is told co-player identities. */
 export function loadSavedAgent(dir: string, learner = 0): { actor: Actor; algo: Algo; opponentId: boolean; dir: string } {
   const d = learnerDir(dir, learner);
-  const extra = (JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8')) as { extra?: { algo?: string; opponentId?: boolean } }).extra ?? {};
-  const algo: Algo = extra.algo === 'ppi' ? 'ppi' : 'a2c';
-  // The factories load `<parent>/learner-<i>`, the layout the runner writes.
-  const saved = /^(.*)[\\/]learner-(\d+)[\\/]?$/.exec(d);
-  if (!saved) throw new Error(`probe: ${d} is not a learner-<i> directory of a run's final/ or resume/`);
-  const actor = (algo === 'ppi' ? ppiTrainerFactory : a2cTrainerFactory).loadActor(saved[1], Number(saved[2]));
-  return { actor, algo, opponentId: extra.opponentId === true, dir: d };
+  const saved = loadAgent(d);
+  return { actor: savedActor(saved), algo: saved.algo, opponentId: saved.opponentId, dir: d };
 }
 
 /** Rounds over which the probe averages (round 0 alone, the opening, the middle and the end game). */

@@ -24,19 +24,18 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { seeded } from './rng';
-import type { Rng } from './rng';
-import { Adam, GruNet, PAPER_NET } from './model/gru-net';
-import type { EngineKind, OptimizerConfig } from './model/gru-net';
-import { initBackend } from './model/backend';
-import { wasmMatmul } from './model/engine-wasm';
-import { blas, blasAvailable } from './model/blas';
-import { describeEngine, resolveEngineKind } from './model/engines';
-import { a2cIteration, createA2cAgent } from './learners/a2c';
-import { a2cPreset, ppiPreset } from './experiments/presets';
-import { EXPERIMENT_SPECS, type ExperimentName } from './experiments/experiments';
-import { matchupsFor } from './experiments/matchups';
-import { ppiTrainerFactory } from './experiments/ppi-trainer';
+import { seeded } from '../rng';
+import type { Rng } from '../rng';
+import { Adam, GruNet, PAPER_NET } from '../model/gru-net';
+import type { EngineKind, OptimizerConfig } from '../model/gru-net';
+import { initBackend } from '../model/backend';
+import { wasmMatmul } from '../model/engine-wasm';
+import { blas, blasAvailable } from '../model/blas';
+import { describeEngine, resolveEngineKind } from '../model/engines';
+import { a2cIteration, createA2cAgent } from '../learners/a2c';
+import { a2cPreset, ppiPreset } from '../experiments/presets';
+import { EXPERIMENT_SPECS, matchupsFor, type ExperimentName } from '../experiments/experiments';
+import { ppiPhase, pretrainingData, type PpiAgent } from '../learners/ppi';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -49,7 +48,7 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
   console.error(`bench: --runs must be a positive integer, got '${option('--runs')}'`);
   process.exit(2);
 }
-const ROOT = resolve(__dirname, '..');
+const ROOT = resolve(__dirname, '..', '..');
 const OPT: OptimizerConfig = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-5, weightDecay: 0, maxGradNorm: 1 };
 
 let peakRss = 0;
@@ -229,18 +228,17 @@ function benchA2cIteration(experiment: ExperimentName, engine: EngineKind, threa
   });
 }
 
-/** One PPI phase of step1 at the reduced sizes: pretraining on D0 (the first refit) and phase 1's acting. */
+/** One PPI phase of step1 at the reduced sizes: the first fit (on D0) and phase 1's acting. */
 function benchPpiPhase(engine: EngineKind, threads: number): { refitS: number; actingS: number; totalS: number } {
   return withEngine(engine, threads, () => {
     const cfg = ppiPreset('step1', 'reduced');
-    const trainer = ppiTrainerFactory.create(EXPERIMENT_SPECS.step1, cfg, seeded('bench-ppi-phase'), {});
+    const rng = seeded('bench-ppi-phase');
+    const agent: PpiAgent = { net: null, data: pretrainingData(cfg.pretrainEpisodes, { noTabular: false, opponentId: false }, rng.child('D0')), fittedEpisodes: 0, opponentId: false };
     const t0 = performance.now();
-    const r = trainer.runUnit(0, seeded('bench-ppi-phase').child('unit-0'));
+    const r = ppiPhase([agent], matchupsFor(EXPERIMENT_SPECS.step1, cfg.episodesPerPhase), cfg, rng.child('unit-0'));
     const totalS = (performance.now() - t0) / 1000;
-    trainer.dispose?.();
-    const t = r.timings?.[0];
-    if (!t) throw new Error('bench: the PPI trainer reported no timings');
-    return { refitS: t.refitSeconds, actingS: t.rolloutSeconds, totalS };
+    agent.net?.dispose();
+    return { refitS: agent.lastFit?.seconds ?? NaN, actingS: r.actingSeconds, totalS };
   });
 }
 

@@ -2,7 +2,7 @@
  * REPRODUCTION.md (issue #8): claim by claim, the paper's values beside ours, our settings beside the paper's, and
  * the compute each run took; a verdict per claim, written by hand.
  *
- * The file mixes generated tables and hand-written prose. `npm run reproduction` (src/reproduction.ts) rewrites only
+ * The file mixes generated tables and hand-written prose. `npm run reproduction` (src/bin/reproduction.ts) rewrites only
  * what stands between a marker pair `<!-- generated:<section> -->` … `<!-- /generated:<section> -->` and leaves
  * every other byte as it was, so verdicts survive regeneration. Without a file it first writes a skeleton: a heading
  * per claim with a verdict line to fill in, and the marker pairs.

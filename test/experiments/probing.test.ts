@@ -9,7 +9,7 @@ import { memoryOneActor } from '../../src/agents/tabular';
 import { TFT } from '../../src/game/memory-one';
 import { perRoundCurves } from '../../src/game/metrics';
 import { runDir, runExperiment } from '../../src/experiments/run';
-import { loadSavedAgent, probeAgent, probeCoPlayer, probeTable } from '../../src/experiments/probe';
+import { loadSavedAgent, probeAgent, probeCoPlayer, probeTable } from '../../src/experiments/probing';
 import { seeded } from '../../src/rng';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -47,7 +47,7 @@ test('probe: a saved A2C and a saved PPI agent, found from the run directory, pl
   assert.match(probeTable(rows), /\n\| allc \| [\d.]+ → .* \| 2\.000 \| 2\.000 \|$/);
   assert.throws(() => loadSavedAgent(root), /no saved learner 0 under .*final\/learner-0/);
   // The CLI: the table, and bad input refused with the usage.
-  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/probe.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/bin/probe.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
   const ok = cli(a2cDir, '--against', 'alld', '--episodes', '4');
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /a2c agent .*final\/learner-0, 4 episodes per co-player/);

@@ -1,12 +1,12 @@
 /**
  * `npm run reproduction [-- --root DIR] [--out FILE] [--preset NAME]`: writes REPRODUCTION.md, or updates its
- * generated tables and leaves the hand-written verdicts as they are (see src/report/reproduction.ts).
+ * generated tables and leaves the hand-written verdicts as they are (see src/report/reproduction-md.ts).
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PRESETS, presetName } from './experiments/presets';
-import { updateReproduction } from './report/reproduction';
-import { displayPath } from './report/results';
+import { PRESETS, presetName } from '../experiments/presets';
+import { updateReproduction } from '../report/reproduction-md';
+import { displayPath } from '../report/results';
 
 const USAGE = `usage: reproduction [--root DIR] [--out FILE] [--preset ${PRESETS.join('|')}]
   --root DIR     results root (default data/runs)
@@ -20,7 +20,7 @@ try {
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
   } else {
-    const out = resolve(values.out ?? join(__dirname, '..', 'REPRODUCTION.md'));
+    const out = resolve(values.out ?? join(__dirname, '..', '..', 'REPRODUCTION.md'));
     const preset = presetName(values.preset!);
     const { created } = updateReproduction(out, { root: values.root ? resolve(values.root) : undefined, preset });
     process.stdout.write(`reproduction: ${created ? 'created' : 'updated'} ${displayPath(out)} from the ${preset} runs\n`);

@@ -4,9 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ALGOS, experimentSpec, type Algo, type ExperimentName } from './experiments/experiments';
-import { PRESETS, type PresetName } from './experiments/presets';
-import { summarise } from './experiments/results';
+import { ALGOS, experimentSpec, type Algo, type ExperimentName } from '../experiments/experiments';
+import { PRESETS, type PresetName } from '../experiments/presets';
+import { summarise } from '../experiments/results';
 
 try {
   const { values, positionals } = parseArgs({

@@ -10,7 +10,7 @@ import { readComputeTime, readStatus, runDir } from '../../src/experiments/run';
 import { ourValue } from '../../src/report/comparison';
 import {
   campaignText, claimText, computeText, fillSections, CAMPAIGN_SEEDS, PAPER_SEEDS, generateSections, reproductionSkeleton, settingsText, updateReproduction, REPRODUCTION_SECTIONS,
-} from '../../src/report/reproduction';
+} from '../../src/report/reproduction-md';
 
 const ROOT = resolve(__dirname, '..', '..');
 let root = '';
@@ -123,12 +123,12 @@ test('compute: minutes per seed and core-hours from status.json, runs from befor
   assert.match(row(compute, 'step2/a2c', '0, 1')?.[2] ?? '', /\(wall, ≈\)$/);
   assert.deepEqual(row(compute, 'step1/a2c', '0, 1')?.slice(2, 4), ['15.00 (10.00–20.00)', '0.50'], 'other run sets stay exact');
   const out = join(root, 'CLI.md');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/reproduction.ts'), '--root', root, '--out', out, '--preset', 'smoke'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/bin/reproduction.ts'), '--root', root, '--out', out, '--preset', 'smoke'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const inProcess = join(root, 'IN-PROCESS.md');
   updateReproduction(inProcess, o());
   assert.equal(readFileSync(out, 'utf8'), readFileSync(inProcess, 'utf8'));
-  const bad = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/reproduction.ts'), '--preset', 'huge'], { cwd: ROOT, encoding: 'utf8' });
+  const bad = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/bin/reproduction.ts'), '--preset', 'huge'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /unknown preset 'huge'; allowed: paper, long, reduced, smoke/);
 });

@@ -7,11 +7,11 @@ import { existsSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ALGOS, EXPERIMENT_SPECS, EXPERIMENTS, experimentSpec, type Algo, type ExperimentName } from './experiments/experiments';
-import { allowedSettings, PRESETS, type PresetName } from './experiments/presets';
-import { estimateRemainingSeconds, parseUntil, planRun, runExperiment, type Progress, type RunOptions } from './experiments/run';
-import { forkSeed, threadsPerSeed } from './experiments/seed-process';
-import { describeEngine, resolveEngineKind } from './model/engines';
+import { ALGOS, EXPERIMENT_SPECS, EXPERIMENTS, experimentSpec, type Algo, type ExperimentName } from '../experiments/experiments';
+import { allowedSettings, PRESETS, type PresetName } from '../experiments/presets';
+import { estimateRemainingSeconds, parseUntil, planRun, runExperiment, type Progress, type RunOptions } from '../experiments/run';
+import { forkSeed, threadsPerSeed } from '../experiments/seed-process';
+import { describeEngine, resolveEngineKind } from '../model/engines';
 
 const HELP = `Usage: npm run experiment -- <experiment> [options]
 
@@ -190,7 +190,7 @@ async function main(): Promise<number> {
   if (values.resume && values.force) throw new RangeError('--resume and --force contradict each other: continue the runs, or discard them');
   // --queue (issue 29): the runs go to the queue for workers (src/queue/), loaded only here, so nothing else needs Redis.
   if (values.queue !== undefined) {
-    const { enqueueRuns } = await import('./queue/enqueue');
+    const { enqueueRuns } = await import('../queue/enqueue');
     return enqueueRuns(values.queue, { ...base, seeds }, { jobs: values.jobs, until: values.until });
   }
   if (values.child) {

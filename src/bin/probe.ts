@@ -1,11 +1,11 @@
 /**
  * `npm run -s probe -- <dir> [--learner N] [--against allc,alld,tft,zd2,pool] [--episodes 128] [--seed 0] [--json]`:
  * a saved agent (a run directory, its final/, or a learner-<i>/ directory; A2C or PPI) within the episode against
- * named co-players, beside the exact best response (src/experiments/probe.ts).
+ * named co-players, beside the exact best response (src/experiments/probing.ts).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSavedAgent, probeAgent, probeCoPlayer, probeTable, PROBE_CO_PLAYERS } from './experiments/probe';
+import { loadSavedAgent, probeAgent, probeCoPlayer, probeTable, PROBE_CO_PLAYERS } from '../experiments/probing';
 
 const USAGE = `usage: probe <run or final dir> [--learner N] [--against LIST] [--episodes N] [--seed N] [--json]
   --against   comma-separated co-players (default allc,alld,tft,zd2,zd3,pool); allowed: ${PROBE_CO_PLAYERS.join(', ')}
