@@ -68,15 +68,17 @@ test('queue over rediss:// with a password: worker SIGTERM puts the job back, ca
       const first = await waitFor('running', (j) => j.state === 'active' && (j.progress?.done ?? 0) >= 10);
       worker.kill('SIGTERM');
       assert.equal((await exited).code, 0, log);
-      const back = await job();
-      assert.equal(back.state, 'waiting', JSON.stringify(back));
-      assert.ok(back.log.some((l) => /stopped \(a signal\): back in the queue at iteration \d+/.test(l)), back.log.join('\n'));
+      const stoppedLine = (j: JobView) => j.log.some((l) => /stopped \(a signal\): back in the queue at iteration \d+/.test(l));
+      const back = await waitFor('back in the queue', (j) => j.state === 'waiting' && stoppedLine(j));
+      assert.ok(stoppedLine(back), back.log.join('\n'));
 
       // Another worker resumes it; cancelled while it runs, it stops after a checkpoint and fails as cancelled.
       worker = startWorker();
       exited = finished(worker);
-      const again = await waitFor('running again', (j) => j.state === 'active' && (j.progress?.done ?? 0) >= first.progress!.done + 10);
-      assert.ok(again.log.some((l) => /resuming .* from iteration \d+\/300/.test(l)), again.log.join('\n'));
+      // The job's log lines reach Redis a moment after its progress: wait for both.
+      const resumed = (j: JobView) => j.log.some((l) => /resuming .* from iteration \d+\/300/.test(l));
+      const again = await waitFor('running again', (j) => j.state === 'active' && (j.progress?.done ?? 0) >= first.progress!.done + 10 && resumed(j));
+      assert.ok(resumed(again), again.log.join('\n'));
       const cancel = await queueCmd(['cancel', ID, '--queue', bare], { ...ca, ICL_REDIS_PASSWORD: password });
       assert.match(cancel.out, /asked to stop after a checkpoint/);
       const cancelled = await waitFor('cancelled', (j) => j.state === 'failed');
