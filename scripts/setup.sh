@@ -51,12 +51,12 @@ apt_install() {
 if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so\.0'; then
   echo "setup: installing Debian's OpenBLAS (libopenblas0-pthread) for the blas engine" >&2
   apt_install libopenblas0-pthread ||
-    echo "setup: could not install libopenblas0-pthread: the engine falls back to wasm-simd (2-3x slower)" >&2
+    echo "setup: could not install libopenblas0-pthread: the engine falls back to wasm-simd (~3x slower, BENCHMARKS.md)" >&2
 fi
 
 if ! command -v cc >/dev/null 2>&1; then
   echo "setup: installing a C compiler (gcc) for the native engine's kernels" >&2
-  apt_install gcc libc6-dev || echo "setup: could not install gcc: the engine falls back to blas (1.5x slower)" >&2
+  apt_install gcc libc6-dev || echo "setup: could not install gcc: the engine falls back to blas (slower, BENCHMARKS.md)" >&2
 fi
 if command -v cc >/dev/null 2>&1; then node scripts/build-native.mjs --if-stale >&2 || true; fi
 

@@ -25,7 +25,7 @@ Options:
   --algo a2c|ppi       learning algorithm (default a2c)
   --preset NAME        paper | long | reduced | smoke (default reduced)
                          paper:   the paper's settings, unchanged
-                         long:    4-9x reduced's lengths, about an hour per seed on two cores (native engine)
+                         long:    4-9x reduced's lengths, an estimated 1-1.5 h per seed on two cores (native)
                          reduced: one seed of one experiment in about 30 minutes on one core
                          smoke:   seconds, for tests
   --seeds LIST         seeds, e.g. 0-4 or 0,2,5 (default 0)

@@ -52,12 +52,12 @@ export function resolveEngineKind(preferred?: EngineKind): EngineKind {
   if (probes['wasm-simd']?.()) {
     ensureLoaded('blas');
     if (!probes.blas?.()) {
-      warnOnce(`using the wasm-simd engine, ~3-4x slower than native: ${(require('./blas') as typeof import('./blas')).blasFailure()}`);
+      warnOnce(`using the wasm-simd engine, ~3x slower than native on an A2C iteration (BENCHMARKS.md): ${(require('./blas') as typeof import('./blas')).blasFailure()}`);
       return 'wasm-simd';
     }
     ensureLoaded('native');
     if (probes.native?.()) return 'native';
-    warnOnce(`using the blas engine, ~1.5x slower than native: ${(require('./native') as typeof import('./native')).nativeFailure()}`);
+    warnOnce(`using the blas engine, slower than native (BENCHMARKS.md): ${(require('./native') as typeof import('./native')).nativeFailure()}`);
     return 'blas';
   }
   let why = '';
