@@ -42,6 +42,20 @@ export function spinWhile(ctl: Int32Array, index: number, value: number): void {
 }
 const SPIN_MS = 0.2;
 
+/**
+ * Blocks until the request counter differs from `seen` and returns it. A wake-up alone does not mean a new request:
+ * the notify of a request already served also wakes a sleeping thread (the worker can see a request while spinning,
+ * serve it and fall asleep before the main thread, descheduled between its store and its notify, gets to notify);
+ * serving on that wake-up would run the request twice.
+ */
+export function nextRequest(ctl: Int32Array, seen: number): number {
+  for (;;) {
+    const now = Atomics.load(ctl, CTL.request);
+    if (now !== seen) return now;
+    Atomics.wait(ctl, CTL.request, seen);
+  }
+}
+
 /** A channel for a network with `paramCount` weights. */
 export function createChannel(paramCount: number): Channel {
   return {
@@ -98,8 +112,7 @@ function serve({ port, channel, layout, engine: kind }: Init): void {
   Atomics.notify(ctl, CTL.answer);
   for (;;) {
     spinWhile(ctl, CTL.request, seen);
-    Atomics.wait(ctl, CTL.request, seen);
-    seen = Atomics.load(ctl, CTL.request);
+    seen = nextRequest(ctl, seen);
     try {
       if (ctl[CTL.dataVersion] !== dataVersion) {
         // A larger data area was made for this request: its buffer comes as a message, which may still be on its way.

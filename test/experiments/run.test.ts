@@ -120,23 +120,40 @@ test('a run killed with SIGKILL resumes from its checkpoint to the same end, wit
   const args = (extra: string[]) => ['step1', '--preset', 'smoke', '--seeds', '0', '--jobs', '1', ...extra,
     ...[...FAST, 'iterations=1500', 'checkpointEvery=40', 'logEvery=3', 'evalAt=0.5'].flatMap((s) => ['--set', s])];
   // The uninterrupted reference.
-  assert.equal(await exitCode(cli([...args(['--root', join(root, 'whole')])])), 0);
-  // Interrupted: kill -9 once a checkpoint exists and training has gone past it.
-  const dir = runDir({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 0, root: join(root, 'killed') });
-  const p = cli(args(['--root', join(root, 'killed')]));
-  for (let i = 0; i < 600; i++) {
-    const s = existsSync(join(dir, 'status.json')) ? readStatus(dir) : undefined;
-    if (s && s.unitsDone >= 80) break;
-    await sleep(100);
+  const reference = await finished(cli([...args(['--root', join(root, 'whole')])]));
+  assert.equal(reference.code, 0, reference.out);
+  // Interrupted: kill -9 once a checkpoint exists and training has gone past it. The run takes a few seconds; a test
+  // process starved of CPU for that long can see it only once it has finished: then it starts again in a fresh root.
+  let killedRoot = '', dir = '';
+  for (let attempt = 1; !killedRoot; attempt++) {
+    const tryRoot = join(root, `killed-${attempt}`);
+    const tryDir = runDir({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 0, root: tryRoot });
+    const p = cli(args(['--root', tryRoot]));
+    const run = finished(p);
+    let exited = false;
+    void run.then(() => (exited = true));
+    for (let i = 0; i < 600 && !exited; i++) {
+      const status = existsSync(join(tryDir, 'status.json')) ? readStatus(tryDir) : undefined;
+      if (status && status.unitsDone >= 80) break;
+      await sleep(100);
+    }
+    try {
+      process.kill(-p.pid!, 'SIGKILL');
+    } catch {
+      /* it ended meanwhile */
+    }
+    const out = await run;
+    if (readStatus(tryDir)?.state !== 'done') {
+      assert.equal(out.signal, 'SIGKILL', `the run ended before it was killed: ${out.out}`);
+      killedRoot = tryRoot;
+      dir = tryDir;
+    } else assert.ok(attempt < 3, 'three runs in a row finished before the test could kill them');
   }
-  process.kill(-p.pid!, 'SIGKILL');
-  await exitCode(p);
-  assert.notEqual(readStatus(dir)?.state, 'done', 'the run was killed before it finished');
   // Without --resume it refuses to touch the unfinished run.
-  const refused = await finished(cli(args(['--root', join(root, 'killed')])));
+  const refused = await finished(cli(args(['--root', killedRoot])));
   assert.notEqual(refused.code, 0);
   assert.match(refused.out, /unfinished run .* --resume/);
-  const resumed = await finished(cli(args(['--root', join(root, 'killed'), '--resume'])));
+  const resumed = await finished(cli(args(['--root', killedRoot, '--resume'])));
   assert.equal(resumed.code, 0, resumed.out);
   assert.equal(readStatus(dir)?.state, 'done');
   const whole = runDir({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 0, root: join(root, 'whole') });

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { seeded } from '../../src/rng';
 import { GruNet } from '../../src/model/gru-net';
 import type { EngineKind } from '../../src/model/gru-net';
+import { CTL, nextRequest } from '../../src/model/parallel-worker';
+import { Worker } from 'node:worker_threads';
 
 function randomArray(n: number, seed: string): Float32Array {
   const r = seeded(seed), a = new Float32Array(n);
@@ -65,5 +67,25 @@ test('two threads survive thousands of small requests back to back (a message ma
     assert.deepEqual(h, hRef);
   } finally {
     net.dispose();
+  }
+});
+
+test('the worker serves a request once: a notify that comes after the request was served does not count as a new one', async () => {
+  const ctl = new Int32Array(new SharedArrayBuffer(16 * 4));
+  Atomics.store(ctl, CTL.request, 5); // request 5 already served
+  // Another thread first notifies without a new request (the late notify of request 5), then sends request 6.
+  const other = new Worker(`const { workerData: ctl } = require('node:worker_threads');
+    const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    pause(100);
+    Atomics.notify(ctl, ${CTL.request});
+    pause(100);
+    Atomics.store(ctl, ${CTL.request}, 6);
+    Atomics.notify(ctl, ${CTL.request});`, { eval: true, workerData: ctl });
+  try {
+    const t0 = performance.now();
+    assert.equal(nextRequest(ctl, 5), 6);
+    assert.ok(performance.now() - t0 >= 150, 'it waited through the stale notify for the new request');
+  } finally {
+    await other.terminate();
   }
 });

@@ -23,7 +23,9 @@ import { startRedis } from './redis-helpers';
 const NO_REDIS = join(PROJECT, 'test/queue/fixtures/no-redis.cjs');
 const ONE_THREAD = { ICL_THREADS: '1' };
 const STEP1 = [...FAST, 'iterations=30'];
-const STEP2 = [...FAST, 'iterations=150'];
+/** Long enough that a progress report (one a second) lands while the job is well under way, on a quiet machine too. */
+const STEP2_ITERATIONS = 600;
+const STEP2 = [...FAST, `iterations=${STEP2_ITERATIONS}`];
 const RUNS = ['step1', 'step2'].flatMap((e) => [0, 1].map((s) => `${e}/a2c/smoke/seed-${s}`));
 
 /** A worker in its own process group (its seed processes with it), one run at a time. */
@@ -101,7 +103,7 @@ test('queue: two workers, one killed with SIGKILL mid-job; every job done, byte-
 
     // Kill the worker running a Step-2 job once it is well into it (past a checkpoint), with its seed process.
     const mid = await until(redis.url, 120_000, (v) => v.jobs.some((j) => j.state === 'active' && j.id.startsWith('step2/') &&
-      (j.progress?.done ?? 0) >= 10 && (j.progress?.done ?? 0) <= 100), 'a Step-2 job under way', logs);
+      (j.progress?.done ?? 0) >= 10 && (j.progress?.done ?? 0) <= STEP2_ITERATIONS - 150), 'a Step-2 job under way', logs);
     const victimJob = mid.jobs.find((j) => j.state === 'active' && j.id.startsWith('step2/') && (j.progress?.done ?? 0) >= 10)!;
     const victimPid = Number(victimJob.progress!.worker.split(':').at(-1));
     const victim = workers.find((w) => w.p.pid === victimPid);
@@ -117,7 +119,7 @@ test('queue: two workers, one killed with SIGKILL mid-job; every job done, byte-
     const killed = end.jobs.find((j) => j.id === victimJob.id)!;
     assert.equal(killed.started, 2, JSON.stringify(killed));
     assert.equal(killed.stalled, 1);
-    assert.ok(killed.log.some((l) => /resuming .* from iteration \d+\/150/.test(l)), killed.log.join('\n'));
+    assert.ok(killed.log.some((l) => new RegExp(`resuming .* from iteration \\d+/${STEP2_ITERATIONS}`).test(l)), killed.log.join('\n'));
     assert.ok(killed.log.some((l) => /taking over the lock of process \d+/.test(l)), killed.log.join('\n'));
     const intruder = end.jobs.find((j) => j.id === 'intruder')!;
     assert.match(intruder.failedReason ?? '', /refused before anything ran: not a run job: .*script/);
@@ -127,7 +129,7 @@ test('queue: two workers, one killed with SIGKILL mid-job; every job done, byte-
     assert.equal(status.code, 0, status.out);
     assert.ok(!status.out.includes(password));
     assert.match(status.out, /5 jobs: 1 failed, 4 done/);
-    assert.match(status.out, new RegExp(`${victimJob.id.replace(/\//g, '\\/')} +iteration 150\\/150 +done on \\S+ .*started 2×, its worker lost 1×`));
+    assert.match(status.out, new RegExp(`${victimJob.id.replace(/\//g, '\\/')} +iteration ${STEP2_ITERATIONS}\\/${STEP2_ITERATIONS} +done on \\S+ .*started 2×, its worker lost 1×`));
     assert.match(status.out, /attempt 2 on \S+, after 1 worker stopped answering/);
     assert.match(status.out, /intruder .*refused before anything ran/);
     console.log(status.out.trim());
@@ -153,10 +155,10 @@ test('queue: two workers, one killed with SIGKILL mid-job; every job done, byte-
       for (const f of ['train.csv', 'episode.csv', ...readdirSync(join(b, 'final/learner-0')).map((x) => `final/learner-0/${x}`)]) {
         assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), `${run}/${f} differs from the local run's`);
       }
-      assert.equal(uniqueRows(join(a, 'train.csv'), 3), run.startsWith('step1') ? 30 : 150);
+      assert.equal(uniqueRows(join(a, 'train.csv'), 3), run.startsWith('step1') ? 30 : STEP2_ITERATIONS);
       uniqueRows(join(a, 'episode.csv'), 4);
     }
-    console.log(`# queue end to end: killed ${victimJob.id} at iteration ${killedAt}/150; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(`# queue end to end: killed ${victimJob.id} at iteration ${killedAt}/${STEP2_ITERATIONS}; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } finally {
     for (const w of workers) if (w.p.pid && running(w.p.pid)) process.kill(-w.p.pid, 'SIGTERM');
     const ends = await Promise.all(workers.map((w) => w.out));
