@@ -85,6 +85,11 @@ export interface BatchPolicy {
    * Called once per round, in order.
    */
   probCooperate(observations: Uint8Array): ArrayLike<number>;
+  /**
+   * For a learner whose network runs on another thread: `probCooperate` started, the returned function waiting for
+   * it. `playMatchups` starts these first each round, so that the other learners act meanwhile.
+   */
+  readonly probCooperateLater?: (observations: Uint8Array) => () => ArrayLike<number>;
 }
 
 /** One matchup's episodes as `playMatchups` returns them: as `playMatch` would for the same matchup. */
@@ -143,11 +148,23 @@ export function playMatchups(
     policy.begin(rows[i], rounds, told);
   });
   const obs = rows.map((n) => new Uint8Array(n));
+  // Learners acting on another thread start first each round; the others act meanwhile.
+  const acting = learners.map((_, i) => i).filter((i) => rows[i] > 0);
+  const order = [...acting.filter((i) => learners[i].probCooperateLater), ...acting.filter((i) => !learners[i].probCooperateLater)];
+  const probs: (() => ArrayLike<number>)[] = [];
   for (let t = 0; t < rounds; t++) {
-    learners.forEach((policy, i) => {
-      if (rows[i] === 0) return;
+    for (const i of order) {
       for (const s of seats[i]) obs[i].set(envs[s.k].observations(s.side), s.at);
-      const p = policy.probCooperate(obs[i]);
+      const later = learners[i].probCooperateLater;
+      if (later) probs[i] = later(obs[i]);
+      else {
+        const p = learners[i].probCooperate(obs[i]);
+        probs[i] = () => p;
+      }
+    }
+    learners.forEach((_, i) => {
+      if (rows[i] === 0) return;
+      const p = probs[i]();
       for (const s of seats[i]) {
         const out = moves[s.k][s.side], n = out.length;
         for (let b = 0; b < n; b++) out[b] = s.rng.uniform() < p[s.at + b] ? 0 : 1;

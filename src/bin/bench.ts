@@ -32,7 +32,7 @@ import { initBackend } from '../model/backend';
 import { wasmMatmul } from '../model/engine-wasm';
 import { blas, blasAvailable } from '../model/blas';
 import { describeEngine, resolveEngineKind } from '../model/engines';
-import { a2cIteration, createA2cAgent } from '../learners/a2c';
+import { a2cIteration, createA2cAgent, placeLearnersSideBySide } from '../learners/a2c';
 import { a2cPreset, ppiPreset } from '../experiments/presets';
 import { EXPERIMENT_SPECS, matchupsFor, type ExperimentName } from '../experiments/experiments';
 import { ppiPhase, pretrainingData, type PpiAgent } from '../learners/ppi';
@@ -119,18 +119,30 @@ function benchA2c(B: number, T: number, net: GruNet): number {
   return ms;
 }
 
-function benchAct(net: GruNet, B: number): number {
+/**
+ * One acting step of B histories with sampling: through `step` (every state copied in and out, as PyTorch's
+ * `h = cell(x, h)` returns a new state), or `inPlace` with the states kept in the engine (`beginSteps`: how PPI's
+ * rollouts act).
+ */
+function benchAct(net: GruNet, B: number, inPlace = false): number {
   const rng = seeded(`bench-act-${B}`);
   const x = new Float32Array(B * 5);
   for (let b = 0; b < B; b++) x[b * 5 + rng.int(5)] = 1;
   let h: Float32Array = new Float32Array(B * PAPER_NET.hiddenSize);
   const actions = new Uint8Array(B);
-  return time(() => {
-    const r = net.step(h, x, B);
+  const sample = (out: Float32Array) => {
     for (let b = 0; b < B; b++) {
-      const p0 = 1 / (1 + Math.exp(r.out[3 * b + 1] - r.out[3 * b]));
+      const p0 = 1 / (1 + Math.exp(out[3 * b + 1] - out[3 * b]));
       actions[b] = rng.uniform() < p0 ? 0 : 1;
     }
+  };
+  if (inPlace) {
+    net.beginSteps(B, h);
+    return time(() => sample(net.nextStep(x)), Math.max(RUNS, 50), 5, net);
+  }
+  return time(() => {
+    const r = net.step(h, x, B);
+    sample(r.out);
     h = r.h;
   }, Math.max(RUNS, 50), 5, net);
 }
@@ -213,13 +225,17 @@ function withEngine<T>(engine: EngineKind, threads: number, fn: () => T): T {
   }
 }
 
-/** Median ms of one A2C iteration (acting + every learner's update) of `experiment` at batch 256 per learner. */
-function benchA2cIteration(experiment: ExperimentName, engine: EngineKind, threads: number): number {
+/**
+ * Median ms of one A2C iteration (acting + every learner's update) of `experiment` at batch 256 per learner. Two
+ * learners on two threads run side by side as `trainA2c` runs them, unless `split` (each halving its batches).
+ */
+function benchA2cIteration(experiment: ExperimentName, engine: EngineKind, threads: number, split = false): number {
   return withEngine(engine, threads, () => {
     const cfg = { ...a2cPreset(experiment, 'reduced'), batchEpisodes: 256 };
     const spec = EXPERIMENT_SPECS[experiment];
     const rng = seeded('bench-e2e');
     const agents = Array.from({ length: spec.learners }, (_, i) => createA2cAgent(cfg, spec.opponentId, rng.child(`init-${i}`)));
+    if (!split) placeLearnersSideBySide(agents);
     const matchups = matchupsFor(spec, cfg.batchEpisodes);
     let i = 0;
     const ms = time(() => { a2cIteration(agents, matchups, cfg, rng.child(`it-${i++}`)); }, Math.max(5, RUNS), 2);
@@ -326,16 +342,17 @@ async function main(): Promise<void> {
       return false;
     }
   });
-  const kernel: Record<string, { a: number; b: number }> = {};
+  const kernel: Record<string, { a: number; b: number; bInPlace: number }> = {};
   console.log('\nkernel level');
   for (const engine of engines) {
     for (const threads of [1, 2]) {
       const net = a2cNet(engine, threads);
       const key = `${engine}/${threads}`;
-      kernel[key] = { a: benchA2c(256, 100, net), b: benchAct(net, 4096) };
+      kernel[key] = { a: benchA2c(256, 100, net), b: benchAct(net, 4096), bInPlace: benchAct(net, 4096, true) };
       net.dispose();
       line(`(a) A2C update B=256 T=100 [${key}]`, kernel[key].a, 256 * 100);
       line(`(b) acting step B=4096 [${key}]`, kernel[key].b, 4096);
+      line(`(b) acting step B=4096, in place [${key}]`, kernel[key].bInPlace, 4096);
     }
   }
   const ppiKernel = { best: benchPpi(256, 300, best, 2), wasm: benchPpi(256, 300, 'wasm-simd', 1) };
@@ -348,9 +365,12 @@ async function main(): Promise<void> {
     for (const [engine, threads] of [[best, 1], [best, 2], ['wasm-simd', 1]] as [EngineKind, number][]) {
       const ms = benchA2cIteration(experiment, engine, threads);
       e2e[experiment][`${engine}/${threads}`] = ms;
-      line(`(e) ${experiment} iteration [${engine}/${threads}]`, ms, (experiment === 'mixed' ? 384 : 256) * 100);
+      const how = experiment === 'mixed' && threads === 2 ? ', learners side by side' : '';
+      line(`(e) ${experiment} iteration [${engine}/${threads}${how}]`, ms, (experiment === 'mixed' ? 384 : 256) * 100);
     }
   }
+  const halves = benchA2cIteration('mixed', best, 2, true);
+  line(`(e) mixed iteration [${best}/2, batches halved]`, halves, 384 * 100);
 
   let ppi: Record<string, { refitS: number; actingS: number; totalS: number }> | undefined;
   if (!flag('--skip-ppi')) {
@@ -387,9 +407,9 @@ async function main(): Promise<void> {
     const tb = { trainMs: Math.min(t1.trainMs, t2.trainMs), act4096: Math.min(t1.act4096, t2.act4096) };
     console.log(`  PyTorch best: update ${tb.trainMs.toFixed(1)} ms, acting B=4096 ${tb.act4096.toFixed(2)} ms`);
     for (const k of Object.keys(kernel)) {
-      console.log(`  ratio vs ours [${k}]: (a) update ${ratio(tb.trainMs, ours(k).a)}, (b) acting B=4096 ${ratio(tb.act4096, ours(k).b)}`);
+      console.log(`  ratio vs ours [${k}]: (a) update ${ratio(tb.trainMs, ours(k).a)}, (b) acting B=4096 ${ratio(tb.act4096, ours(k).b)}, in place ${ratio(tb.act4096, ours(k).bInPlace)}`);
     }
-    console.log(`  targets: (a) ≥ 2.5, (b) ≥ 1.5 — ours [${headline}]: ${ratio(tb.trainMs, ours(headline).a)}, ${ratio(tb.act4096, ours(headline).b)}`);
+    console.log(`  targets: (a) ≥ 2.5, (b) ≥ 1.5 — ours [${headline}]: ${ratio(tb.trainMs, ours(headline).a)}, ${ratio(tb.act4096, ours(headline).b)} (in place ${ratio(tb.act4096, ours(headline).bInPlace)})`);
   } else console.log(`  kernel lines skipped: ${typeof t1 === 'string' ? t1 : t2}`);
   for (const experiment of ['step1', 'mixed'] as const) {
     const a = torchIteration(py.python, experiment, 1), b = torchIteration(py.python, experiment, 2);

@@ -246,13 +246,25 @@ export function a2cBatchPolicy(agent: A2cAgent): BatchPolicy {
       }
     },
     probCooperate(observations: Uint8Array) {
-      x.fill(0);
-      for (let b = 0; b < rows; b++) x[b * width + observations[b]] = 1;
-      const out = net.sequenceStep(x, step++);
-      for (let b = 0; b < rows; b++) p[b] = probCooperate(out, b * A2C_OUTPUTS);
-      return p;
+      return probabilities(net.sequenceStep(inputs(observations), step++));
     },
+    // A network whose rows run on its worker thread (two learners side by side) acts while the other learner does.
+    ...(net.rowPlacement === 'worker' ? {
+      probCooperateLater(observations: Uint8Array) {
+        const out = net.sequenceStepDeferred(inputs(observations), step++);
+        return () => probabilities(out());
+      },
+    } : {}),
   };
+  function inputs(observations: Uint8Array): Float32Array {
+    x.fill(0);
+    for (let b = 0; b < rows; b++) x[b * width + observations[b]] = 1;
+    return x;
+  }
+  function probabilities(out: Float32Array): Float64Array {
+    for (let b = 0; b < rows; b++) p[b] = probCooperate(out, b * A2C_OUTPUTS);
+    return p;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -389,8 +401,15 @@ function logSoftmax2(z0: number, z1: number): [number, number] {
  *   the forward pass it recorded then is the update's (same weights, same inputs), so it is not run again.
  */
 export function a2cUpdate(
-  agent: A2cAgent, data: A2cData, cfg: A2cConfig, { iteration = 0, recorded = false }: { iteration?: number; recorded?: boolean } = {},
+  agent: A2cAgent, data: A2cData, cfg: A2cConfig, options: { iteration?: number; recorded?: boolean } = {},
 ): A2cLossStats & { gradNorm: number } {
+  return startA2cUpdate(agent, data, cfg, options)();
+}
+
+/** `a2cUpdate` in two halves: the returned function takes the gradient step (waiting for a worker thread's backward). */
+function startA2cUpdate(
+  agent: A2cAgent, data: A2cData, cfg: A2cConfig, { iteration = 0, recorded = false }: { iteration?: number; recorded?: boolean } = {},
+): () => A2cLossStats & { gradNorm: number } {
   const offset = agent.opponentId ? 1 : 0;
   let out: Float32Array;
   if (recorded) out = agent.net.sequenceOutputs();
@@ -399,9 +418,11 @@ export function a2cUpdate(
     out = agent.net.forward(x, data.episodes, steps);
   }
   const { dOut, stats } = a2cLoss(out, data, cfg, offset, iteration);
-  const grads = agent.net.backward(dOut);
-  const { gradNorm } = agent.optimizer.step(agent.net.params, grads);
-  return { ...stats, gradNorm };
+  const grads = agent.net.backwardDeferred(dOut); // at once, unless the network runs on its worker thread
+  return () => {
+    const { gradNorm } = agent.optimizer.step(agent.net.params, grads());
+    return { ...stats, gradNorm };
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -429,8 +450,23 @@ export function a2cIteration(
   // All matchups at once, each agent's rows in the order of its own side (`playOwnSides`), so the forward pass each
   // agent recorded while acting is its update's.
   const { points, own } = playOwnSides({ lockStep: agents.map(a2cBatchPolicy) }, matchups, rng, { ...game, identities });
-  const stats = agents.map((agent, i) => a2cUpdate(agent, own[i], cfg, { iteration, recorded: true }));
-  return { points, stats };
+  // Learners whose network runs on its worker thread start their updates first; the others update meanwhile.
+  const order = agents.map((_, i) => i).sort((a, b) => workerFirst(agents[a]) - workerFirst(agents[b]));
+  const updates: (() => A2cLossStats & { gradNorm: number })[] = [];
+  for (const i of order) updates[i] = startA2cUpdate(agents[i], own[i], cfg, { iteration, recorded: true });
+  return { points, stats: updates.map((finish) => finish()) };
+}
+const workerFirst = (agent: A2cAgent) => (agent.net.rowPlacement === 'worker' ? 0 : 1);
+
+/**
+ * Two learners on a two-thread engine run side by side, each on one core (`GruNet.placeRows`), rather than each
+ * halving its batches over both: faster end to end (BENCHMARKS.md), and the results are those of one thread.
+ */
+export function placeLearnersSideBySide(agents: readonly A2cAgent[]): boolean {
+  if (agents.length !== 2 || !agents.every((a) => a.net.canPlaceRows)) return false;
+  agents[0].net.placeRows('main');
+  agents[1].net.placeRows('worker');
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -444,6 +480,7 @@ export const A2C_STATS = ['loss', 'policyLoss', 'valueLoss', 'entropy', 'gradNor
 
 /** Trains `agents` against `coPlayers` (learner i is agents[i]); returns how far it got and the last iteration's metrics. */
 export const trainA2c: TrainingLoop<A2cConfig, A2cAgent> = async (cfg, agents, coPlayers, rng, hooks = {}, from = 0, game = {}) => {
+  placeLearnersSideBySide(agents);
   let last: UnitResult | undefined;
   for (let iteration = from; iteration < cfg.iterations; iteration++) {
     const started = performance.now();

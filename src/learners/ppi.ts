@@ -412,6 +412,23 @@ export interface PpiStepModel {
   readonly config: { readonly inputSize: number; readonly hiddenSize: number; readonly outputSize: number };
   /** One step of B histories: state [B, H] and input [B, D] → new state [B, H] and outputs [B, K]. */
   step(h: Float32Array, x: Float32Array, batch: number): { h: Float32Array; out: Float32Array };
+  /** Optional, as `GruNet`'s: the rollouts' states stay inside the model between steps instead of passing through `step`. */
+  beginSteps?(batch: number, h0: Float32Array): void;
+  nextStep?(x: Float32Array): Float32Array;
+}
+
+/** Steps `rows` histories from `h0` through `model`, in place where the model can (`beginSteps`), else by `step`. */
+function stepper(model: PpiStepModel, h0: Float32Array, rows: number): (x: Float32Array) => Float32Array {
+  if (model.beginSteps && model.nextStep) {
+    model.beginSteps(rows, h0);
+    return (x) => model.nextStep!(x);
+  }
+  let h = h0;
+  return (x) => {
+    const r = model.step(h, x, rows);
+    h = r.h;
+    return r.out;
+  };
 }
 
 // Rollout rows per batched step at most: bounds memory at the paper's sizes (20,000 episodes × 2 × K rows would be
@@ -446,11 +463,12 @@ export function rolloutReturns(
   const perChunk = Math.max(1, Math.floor(MAX_ROLLOUT_ROWS / (2 * K)));
   for (let first = 0; first < episodes; first += perChunk) {
     const E = Math.min(perChunk, episodes - first), rows = E * 2 * K;
-    let state: Float32Array = new Float32Array(rows * H);
+    const start = new Float32Array(rows * H);
     for (let e = 0; e < E; e++) {
       const src = h.subarray((first + e) * H, (first + e + 1) * H);
-      for (let r = 0; r < 2 * K; r++) state.set(src, (e * 2 * K + r) * H);
+      for (let r = 0; r < 2 * K; r++) start.set(src, (e * 2 * K + r) * H);
     }
+    const step = stepper(model, start, rows);
     const x = new Float32Array(rows * W);
     const move = new Uint8Array(rows), obs = new Uint8Array(rows);
     const u = new Float64Array(E * K);
@@ -459,12 +477,11 @@ export function rolloutReturns(
       // own action token → observation head: the co-player's reply
       x.fill(0);
       for (let r = 0; r < rows; r++) x[r * W + ACTION_COL + move[r]] = 1;
-      let s = model.step(state, x, rows);
-      state = s.h;
+      let out = step(x);
       for (let i = 0; i < u.length; i++) u[i] = rng.uniform();
       for (let r = 0; r < rows; r++) {
         const a = move[r] as Action, o = r * KO + PPI_OUT.obs;
-        const pCoC = sigmoid(s.out[o + outcomeOf(a, C)] - s.out[o + outcomeOf(a, D)]);
+        const pCoC = sigmoid(out[o + outcomeOf(a, C)] - out[o + outcomeOf(a, D)]);
         const e = Math.floor(r / (2 * K)), n = r % K;
         const next = outcomeOf(a, u[e * K + n] < pCoC ? C : D);
         obs[r] = next;
@@ -474,19 +491,18 @@ export function rolloutReturns(
       // observation token, then reward token → action head: the prior's next own action
       x.fill(0);
       for (let r = 0; r < rows; r++) x[r * W + OBS_COL + obs[r]] = 1;
-      state = model.step(state, x, rows).h;
+      step(x);
       x.fill(0);
       for (let r = 0; r < rows; r++) {
         x[r * W + REWARD_COL] = table[obs[r]];
         x[r * W + REWARD_FLAG] = 1;
       }
-      s = model.step(state, x, rows);
-      state = s.h;
+      out = step(x);
       for (let i = 0; i < u.length; i++) u[i] = rng.uniform();
       for (let r = 0; r < rows; r++) {
         const o = r * KO + PPI_OUT.action;
         const e = Math.floor(r / (2 * K)), n = r % K;
-        move[r] = u[e * K + n] < sigmoid(s.out[o] - s.out[o + 1]) ? C : D;
+        move[r] = u[e * K + n] < sigmoid(out[o] - out[o + 1]) ? C : D;
       }
     }
   }

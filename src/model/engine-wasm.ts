@@ -140,6 +140,8 @@ export function createWasmEngine(layout: ParamLayout): Engine {
  * Steps per large dW_h product in the `blas` backward: enough stacked rows (≥ 4096) for the BLAS to run at full
  * speed, few enough that the stacked dG stays small (16 steps at B = 256: 6 MiB).
  */
+/** Steps between two copies of the state ring of acting in place (`beginSteps`): 8 costs one state copy per 8 steps. */
+const STEP_RING = 8;
 const stackedSteps = (batch: number, steps: number): number => Math.min(steps, Math.max(1, Math.ceil(4096 / batch)));
 
 /**
@@ -161,6 +163,8 @@ export function createKernelEngine(layout: ParamLayout, blas: Blas | null, nativ
   let prepared: Float32Array | null = null;
   /** The training forward whose caches are in memory; `fed` counts the steps computed so far. */
   let last: { batch: number; steps: number; params: Float32Array; offsets: Record<string, number>; base: number; fed: number } | null = null;
+  /** The histories being stepped in place (`beginSteps`): their region, and the ring slot holding their states. */
+  let stepping: { batch: number; params: Float32Array; o: Record<string, number>; base: number; slot: number } | null = null;
 
   function k(): Kernels {
     if (!kernels) {
@@ -439,6 +443,50 @@ export function createKernelEngine(layout: ParamLayout, blas: Blas | null, nativ
       return grads;
     },
 
+    // Acting in place: the states live in a ring of STEP_RING + 1 slots, step s reading slot s and writing slot s + 1
+    // (the layout of a training forward of STEP_RING steps, without its caches); when the ring is full its last
+    // slot is copied to slot 0. Inputs and outputs use the same [B][STEP_RING] layout.
+    beginSteps(params, B, h0) {
+      const used = prepare(params);
+      const R = STEP_RING;
+      const p = plan({ x: B * R * D, hs: (R + 1) * B * Hp, out: B * R * K, gh: blas ? B * G : 0, scratch: scratchFloats });
+      const base = reserve('steps', p.bytes);
+      f32(base + p.offsets.x, B * R * D).fill(0);
+      putState(base + p.offsets.hs, h0, B);
+      stepping = { batch: B, params: used, base, o: p.offsets, slot: 0 };
+    },
+
+    nextStep(x) {
+      if (!stepping) throw new Error('GruNet.nextStep: call beginSteps first');
+      const { batch: B, base, o } = stepping;
+      const R = STEP_RING;
+      prepare(stepping.params);                  // a no-op unless a call with other weights came between
+      if (stepping.slot === R) {
+        f32(base + o.hs, (R + 1) * B * Hp).copyWithin(0, R * B * Hp);
+        stepping.slot = 0;
+      }
+      const s = stepping.slot;
+      const xs = f32(base + o.x, B * R * D);
+      for (let b = 0, src = 0; b < B; b++) for (let d = 0, dst = (b * R + s) * D; d < D; d++) xs[dst + d] = x[src++];
+      if (blas) {
+        blas.sgemm(k().memory.buffer, false, false, B, G, Hp, 1, base + o.hs + s * B * Hp * 4, Hp, paramPtr('wh'), G, 0, base + o.gh, G);
+        elementwise.forwardStep(B, R, s, D, Hp, K, base + o.x, base + o.hs, 0, base + o.out,
+          paramPtr('wf'), paramPtr('bf'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.gh, base + o.scratch);
+      } else {
+        k().forwardAt(B, R, s, D, Hp, K, base + o.x, base + o.hs, 0, base + o.out,
+          paramPtr('wf'), paramPtr('bf'), paramPtr('wh'), paramPtr('bhn'), paramPtr('woT'), paramPtr('bo'), base + o.scratch);
+      }
+      stepping.slot = s + 1;
+      const all = f32(base + o.out, B * R * K), out = new Float32Array(B * K);
+      for (let b = 0, dst = 0; b < B; b++) for (let q = 0, src = (b * R + s) * K; q < K; q++) out[dst++] = all[src + q];
+      return out;
+    },
+
+    stepState() {
+      if (!stepping) throw new Error('GruNet.stepState: call beginSteps first');
+      return getState(stepping.base + stepping.o.hs + stepping.slot * stepping.batch * Hp * 4, stepping.batch);
+    },
+
     step(params, h, x, B) {
       prepare(params);
       const p = plan({ x: B * D, hs: 2 * B * Hp, out: B * K, gh: blas ? B * G : 0, scratch: scratchFloats });
@@ -466,6 +514,7 @@ export function createKernelEngine(layout: ParamLayout, blas: Blas | null, nativ
       kernels = null;
       prepared = null;
       last = null;
+      stepping = null;
       top = 0;
       for (const name of Object.keys(regions)) delete regions[name];
     },

@@ -48,6 +48,26 @@ export interface Engine {
   beginSequence?(params: Float32Array, batch: number, steps: number, h0: Float32Array | undefined): void;
   sequenceStep?(x: Float32Array, s: number): Float32Array;
   sequenceOutputs?(): Float32Array;
+  /**
+   * Where a two-thread engine runs its rows (`parallel.ts`): `split` halves every batch between this thread and its
+   * worker; `main` keeps them all here, `worker` sends them all to the worker. Two networks placed `main` and `worker`
+   * run side by side, each on one core, with the results of one thread (`GruNet.placeRows`). Two-thread engines only.
+   */
+  placeRows?(placement: RowPlacement): void;
+  /**
+   * `sequenceStep` and `backward` that return before their result is ready when the rows run on the worker (placed
+   * `worker`), so that this thread can work meanwhile; calling the returned function waits for the result.
+   */
+  sequenceStepDeferred?(x: Float32Array, s: number): () => Float32Array;
+  backwardDeferred?(dOut: Float32Array): () => Float32Array;
+  /**
+   * Acting in place: B histories whose states stay in the engine between steps, where `step` copies every state in
+   * and out. `beginSteps` starts them from `h0` [B, H] (or zeros), `nextStep(x [B, D])` advances all of them and
+   * returns the outputs [B, K], `stepState` copies the current states out. Optional: GruNet falls back to `step`.
+   */
+  beginSteps?(params: Float32Array, batch: number, h0: Float32Array | undefined): void;
+  nextStep?(x: Float32Array): Float32Array;
+  stepState?(): Float32Array;
   /** One step for B independent histories: `h` [B, H] (not modified), `x` [B, D] → new state [B, H], outputs [B, K]. */
   step(params: Float32Array, h: Float32Array, x: Float32Array, batch: number): { h: Float32Array; out: Float32Array };
   /** Bytes of WebAssembly linear memory this engine holds (0 for engines without any). */
@@ -55,6 +75,9 @@ export interface Engine {
   /** Releases caches and any wasm memory. */
   dispose(): void;
 }
+
+/** Where a two-thread engine runs a network's rows: halves on both threads, all on this thread, or all on the worker. */
+export type RowPlacement = 'split' | 'main' | 'worker';
 
 /** Builds an engine for one network's layout. */
 export type EngineFactory = (layout: ParamLayout) => Engine;

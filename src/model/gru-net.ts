@@ -28,7 +28,7 @@
  */
 import type { Rng } from '../rng';
 import { integer } from '../check';
-import type { Engine, EngineKind } from './engine';
+import type { Engine, EngineKind, RowPlacement } from './engine';
 import { createEngine, resolveEngineKind, resolveThreads } from './engines';
 import { lecunNormal, orthogonal, uniformBound } from './init';
 import { PARAM_NAMES, paramLayout } from './layout';
@@ -36,7 +36,7 @@ import type { ParamLayout, ParamName } from './layout';
 
 export { Adam, ADAM_DEFAULTS, NonFiniteGradientError, checkFinite, globalNorm } from './adam';
 export type { AdamState, OptimizerConfig } from './adam';
-export type { EngineKind } from './engine';
+export type { EngineKind, RowPlacement } from './engine';
 
 /** Sizes of the network. */
 export interface GruNetConfig {
@@ -111,6 +111,9 @@ export class GruNet {
   /** Threads the engine runs on (1 or 2). */
   readonly threads: number;
   private engine: Engine | null = null;
+  private placement: RowPlacement = 'split';
+  /** Histories stepped in place (`beginSteps`): their number, and their states where the engine cannot keep them. */
+  private stepped: { batch: number; h: Float32Array | null } | null = null;
   /** A sequence fed step by step on an engine without `beginSequence`: kept here, run as one `forward` at the end. */
   private emulated: { batch: number; steps: number; fed: number; x: Float32Array; h: Float32Array; h0?: Float32Array } | null = null;
 
@@ -184,8 +187,33 @@ export class GruNet {
   }
 
   private getEngine(): Engine {
-    if (!this.engine) this.engine = createEngine(this.engineKind, this.layout, this.threads);
+    if (!this.engine) {
+      this.engine = createEngine(this.engineKind, this.layout, this.threads);
+      if (this.placement !== 'split') this.engine.placeRows!(this.placement);
+    }
     return this.engine;
+  }
+
+  /** Whether `placeRows` applies: a two-thread network on an engine that splits its batches (not js, not tfjs). */
+  get canPlaceRows(): boolean {
+    return this.threads === 2 && this.getEngine().placeRows !== undefined;
+  }
+
+  /** Where a two-thread network runs its rows (`split` unless `placeRows` said otherwise). */
+  get rowPlacement(): RowPlacement {
+    return this.placement;
+  }
+
+  /**
+   * Two learners, two cores: instead of halving every batch between this thread and the network's worker thread
+   * (`split`, the default), run all rows on this thread (`main`) or all on the worker (`worker`). Two networks placed
+   * `main` and `worker` then run side by side, each with the results of one thread, when their calls are deferred
+   * (`sequenceStepDeferred`, `backwardDeferred`). Takes effect from the next forward or sequence.
+   */
+  placeRows(placement: RowPlacement): void {
+    if (!this.canPlaceRows) throw new Error(`GruNet.placeRows: needs a two-thread network on a splitting engine (this one: ${this.engineKind}, ${this.threads} thread(s))`);
+    this.getEngine().placeRows!(placement);
+    this.placement = placement;
   }
 
   /**
@@ -200,6 +228,38 @@ export class GruNet {
     if (h.length !== batch * H) throw new RangeError(`GruNet.step: h must have B*H = ${batch * H} entries, got ${h.length}`);
     if (x.length !== batch * D) throw new RangeError(`GruNet.step: x must have B*D = ${batch * D} entries, got ${x.length}`);
     return this.getEngine().step(this.params, h, x, batch);
+  }
+
+  /**
+   * Acting in place: `batch` histories whose states stay inside the engine between steps (`step` copies every state
+   * in and out: megabytes per step at thousands of rows). Starts them from `h0` [B, H] (default zeros).
+   */
+  beginSteps(batch: number, h0?: Float32Array): void {
+    integer('GruNet.beginSteps', 'batch', batch, 1);
+    if (h0 && h0.length !== batch * this.config.hiddenSize) throw new RangeError(`GruNet.beginSteps: h0 must have B*H = ${batch * this.config.hiddenSize} entries, got ${h0.length}`);
+    const engine = this.getEngine();
+    if (engine.beginSteps) {
+      engine.beginSteps(this.params, batch, h0);
+      this.stepped = { batch, h: null };
+    } else this.stepped = { batch, h: h0 ? h0.slice() : this.zeroState(batch) };
+  }
+
+  /** One step of the histories begun by `beginSteps`, inputs x [B, D]; @returns their outputs [B, K] (a fresh array). */
+  nextStep(x: Float32Array): Float32Array {
+    const e = this.stepped;
+    if (!e) throw new Error('GruNet.nextStep: call beginSteps first');
+    if (x.length !== e.batch * this.config.inputSize) throw new RangeError(`GruNet.nextStep: x must have B*D = ${e.batch * this.config.inputSize} entries, got ${x.length}`);
+    if (!e.h) return this.getEngine().nextStep!(x);
+    const r = this.step(e.h, x, e.batch);
+    e.h = r.h;
+    return r.out;
+  }
+
+  /** The current states [B, H] of the histories begun by `beginSteps` (a copy). */
+  stepState(): Float32Array {
+    const e = this.stepped;
+    if (!e) throw new Error('GruNet.stepState: call beginSteps first');
+    return e.h ? e.h.slice() : this.getEngine().stepState!();
   }
 
   /**
@@ -259,6 +319,17 @@ export class GruNet {
     return r.out;
   }
 
+  /**
+   * `sequenceStep`, returning at once when the rows run on the worker thread (`placeRows('worker')`): call the
+   * returned function for the outputs. Elsewhere it computes now. No other call on this network before that.
+   */
+  sequenceStepDeferred(x: Float32Array, s: number): () => Float32Array {
+    const engine = this.emulated ? null : this.getEngine();
+    if (engine?.sequenceStepDeferred) return engine.sequenceStepDeferred(x, s);
+    const out = this.sequenceStep(x, s);
+    return () => out;
+  }
+
   /** The outputs [B, T, K] of the whole sequence, once every step is fed (then `backward` applies to it). */
   sequenceOutputs(): Float32Array {
     const e = this.emulated;
@@ -281,6 +352,14 @@ export class GruNet {
     return this.getEngine().backward(dOut);
   }
 
+  /** `backward`, returning at once when the rows run on the worker thread: call the returned function for the gradients. */
+  backwardDeferred(dOut: Float32Array): () => Float32Array {
+    const engine = this.getEngine();
+    if (engine.backwardDeferred) return engine.backwardDeferred(dOut);
+    const g = engine.backward(dOut);
+    return () => g;
+  }
+
   /** Bytes of WebAssembly linear memory the engine holds now (0 for the js and tfjs engines). */
   memoryBytes(): number {
     return this.engine?.memoryBytes?.() ?? 0;
@@ -290,6 +369,7 @@ export class GruNet {
   dispose(): void {
     if (this.engine) this.engine.dispose();
     this.engine = null;
+    this.stepped = null;
   }
 }
 

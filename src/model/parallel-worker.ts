@@ -11,7 +11,7 @@ import { createEngine } from './engines';
 import type { ParamLayout } from './layout';
 
 /** Operations, as the codes written to the control array. */
-export const OP = { forward: 1, beginSequence: 2, sequenceStep: 3, sequenceOutputs: 4, backward: 5, step: 6 } as const;
+export const OP = { forward: 1, beginSequence: 2, sequenceStep: 3, sequenceOutputs: 4, backward: 5, step: 6, beginSteps: 7, nextStep: 8, stepState: 9 } as const;
 
 /**
  * The control words of a channel (Int32Array over a SharedArrayBuffer): the request counter, the answer counter, the
@@ -96,6 +96,15 @@ function serveOne(engine: Engine, ch: Channel, params: Float32Array, layout: Par
       data.set(r.out, 2 * B * H + B * D);
       break;
     }
+    case OP.beginSteps:
+      engine.beginSteps!(params, B, hasH ? data.subarray(0, B * H) : undefined);
+      break;
+    case OP.nextStep:
+      data.set(engine.nextStep!(data.subarray(0, B * D)), B * D);
+      break;
+    case OP.stepState:
+      data.set(engine.stepState!(), 0);
+      break;
     default:
       throw new Error(`worker: unknown operation ${ctl[CTL.op]}`);
   }

@@ -1,12 +1,13 @@
 /**
  * Two cores for one network: the `split` engine wrapper runs the first half of every batch on this thread and the
  * second half on a worker thread with its own replica (its own wasm instance), at the same time, and sums the two
- * halves' gradients. It wraps the `blas` and `wasm-simd` engines when a network is made with `threads: 2` (or
- * `ICL_THREADS=2`); the runner does that for every seed when the cores allow (`--jobs`).
+ * halves' gradients. It wraps the `native`, `blas` and `wasm-simd` engines when a network is made with `threads: 2`
+ * (or `ICL_THREADS=2`); the runner does that for every seed when the cores allow (`--jobs`).
  *
  * Rows are independent in the forward pass and in acting, so outputs and states are the same as on one thread; the
  * gradient is the float32 sum of the two halves' gradients, so it differs from one thread in the last bits.
- * Results are deterministic for a given thread count.
+ * Results are deterministic for a given thread count. Two networks can instead run side by side, one on each
+ * thread (`placeRows`), with exactly the results of one thread: how two-learner A2C runs use the two cores.
  *
  * The API stays synchronous: a request is written to shared memory (a `SharedArrayBuffer` channel: control words,
  * the weights, a data area) and flagged with `Atomics.notify`; this thread, once its own half is done, blocks in
@@ -17,7 +18,7 @@
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { join } from 'node:path';
-import type { Engine, EngineKind } from './engine';
+import type { Engine, EngineKind, RowPlacement } from './engine';
 import type { ParamLayout } from './layout';
 import { createChannel, CTL, OP, spinWhile, type Channel } from './parallel-worker';
 
@@ -29,6 +30,8 @@ class Remote {
   private seq = 0;
   private sent: Float32Array | null = null;
   private dataVersion = 0;
+  /** Whether a request was sent whose answer has not been taken yet. */
+  private pending = false;
 
   constructor(kind: EngineKind, layout: ParamLayout) {
     const { port1, port2 } = new MessageChannel();
@@ -75,6 +78,7 @@ class Remote {
 
   /** The data area, at least `floats` long (a larger one is made and handed to the worker when needed). */
   data(floats: number): Float32Array {
+    if (this.pending) throw new Error('two-thread engine: a request was sent before the answer to the last one was taken (a deferred result not awaited)');
     if (this.ch.data.length < floats) {
       this.ch.data = new Float32Array(new SharedArrayBuffer(Math.ceil(floats * 1.25) * 4));
       this.dataVersion++;
@@ -86,6 +90,8 @@ class Remote {
 
   /** Starts operation `op` on the worker (its inputs already in `data`). */
   send(op: number, batch: number, steps = 0, s = 0, hasH = false): void {
+    if (this.pending) throw new Error('two-thread engine: a request was sent before the answer to the last one was taken (a deferred result not awaited)');
+    this.pending = true;
     const ctl = this.ch.ctl;
     ctl[CTL.op] = op;
     ctl[CTL.batch] = batch;
@@ -99,6 +105,8 @@ class Remote {
 
   /** Waits for the worker's answer to the last request; its outputs are then in `data`. */
   receive(): Float32Array {
+    if (!this.pending) throw new Error('two-thread engine: no request to wait for');
+    this.pending = false;
     const ctl = this.ch.ctl;
     spinWhile(ctl, CTL.answer, this.seq - 1);
     const deadline = Date.now() + 600_000;
@@ -133,6 +141,9 @@ function nextMessage(port: MessagePort, what: string, timeoutMs = 60_000): unkno
   }
 }
 
+/** No rows (the part of a batch on this thread when all its rows run on the worker). */
+const NONE = new Float32Array(0);
+
 /** Concatenates two row blocks. */
 function join2(a: Float32Array, b: Float32Array): Float32Array {
   const out = new Float32Array(a.length + b.length);
@@ -143,21 +154,71 @@ function join2(a: Float32Array, b: Float32Array): Float32Array {
 
 /**
  * An engine that splits every batch between `local` (this thread) and a replica of the same kind on a worker
- * thread. Batches of one row run on this thread alone.
+ * thread. Batches of one row run on this thread alone. `placeRows` moves all rows to one side instead: a network
+ * placed `worker` computes while this thread works on another network placed `main` (`sequenceStepDeferred`,
+ * `backwardDeferred`), and either gives exactly the results of one thread (the same engine on all rows).
  */
 export function createSplitEngine(local: Engine, layout: ParamLayout): Engine {
   const D = layout.inputSize, H = layout.hiddenSize, K = layout.outputSize;
   const remote = new Remote(local.kind, layout);
-  /** How the last training forward (or sequence) was split: `bw` rows on the worker. */
+  let placement: RowPlacement = 'split';
+  /** How the last training forward (or sequence) was divided: the first `bm` rows here, the other `bw` on the worker. */
   let split: { bm: number; bw: number; steps: number } | null = null;
-  const halves = (batch: number) => ({ bw: Math.floor(batch / 2), bm: batch - Math.floor(batch / 2) });
+  /** The same for the histories stepped in place (`beginSteps`): each side keeps its rows' states. */
+  let stepping: { bm: number; bw: number } | null = null;
+  const rowsOf = (batch: number) => {
+    const bw = placement === 'worker' ? batch : placement === 'main' ? 0 : Math.floor(batch / 2);
+    return { bm: batch - bw, bw };
+  };
+
+  const sequenceStepDeferred = (x: Float32Array, s: number): (() => Float32Array) => {
+    if (!split) throw new Error('GruNet.sequenceStep: call beginSequence first');
+    const { bm, bw } = split;
+    if (bw === 0) {
+      const out = local.sequenceStep!(x, s);
+      return () => out;
+    }
+    remote.data(bw * (D + K)).set(x.subarray(bm * D, (bm + bw) * D));
+    remote.send(OP.sequenceStep, bw, 0, s);
+    const mine = bm > 0 ? local.sequenceStep!(x.subarray(0, bm * D), s) : NONE;
+    return () => join2(mine, remote.receive().subarray(bw * D, bw * (D + K)));
+  };
+
+  const backwardDeferred = (dOut: Float32Array): (() => Float32Array) => {
+    if (!split) throw new Error('GruNet.backward: call forward first (backward differentiates the last forward)');
+    const { bm, bw, steps } = split;
+    if (bw === 0) {
+      const g = local.backward(dOut);
+      return () => g;
+    }
+    if (dOut.length !== (bm + bw) * steps * K) {
+      throw new RangeError(`GruNet.backward: dOut must have B*T*K = ${(bm + bw) * steps * K} entries, got ${dOut.length}`);
+    }
+    const n = bw * steps * K;
+    remote.data(n + layout.size).set(dOut.subarray(bm * steps * K));
+    remote.send(OP.backward, bw, steps);
+    const g = bm > 0 ? local.backward(dOut.subarray(0, bm * steps * K)) : null;
+    return () => {
+      const grads = remote.receive();
+      if (!g) return grads.slice(n, n + layout.size);
+      for (let i = 0; i < g.length; i++) g[i] += grads[n + i];
+      return g;
+    };
+  };
 
   return {
     kind: local.kind,
     threads: 2,
 
+    placeRows(p) {
+      if (p !== 'split' && p !== 'main' && p !== 'worker') throw new RangeError(`placeRows: 'split', 'main' or 'worker', got '${String(p)}'`);
+      placement = p;
+      split = null; // a forward, sequence or stepping begun under the old placement cannot be continued
+      stepping = null;
+    },
+
     forward(params, x, B, T, h0) {
-      const { bm, bw } = halves(B);
+      const { bm, bw } = rowsOf(B);
       split = { bm, bw, steps: T };
       if (bw === 0) return local.forward(params, x, B, T, h0);
       remote.weights(params);
@@ -165,67 +226,79 @@ export function createSplitEngine(local: Engine, layout: ParamLayout): Engine {
       data.set(x.subarray(bm * T * D, B * T * D));
       if (h0) data.set(h0.subarray(bm * H, B * H), bw * T * D);
       remote.send(OP.forward, bw, T, 0, h0 !== undefined);
-      const mine = local.forward(params, x.subarray(0, bm * T * D), bm, T, h0?.subarray(0, bm * H));
+      const mine = bm > 0 ? local.forward(params, x.subarray(0, bm * T * D), bm, T, h0?.subarray(0, bm * H)) : NONE;
       return join2(mine, remote.receive().subarray(inputs, inputs + bw * T * K));
     },
 
     beginSequence(params, B, T, h0) {
-      const { bm, bw } = halves(B);
+      const { bm, bw } = rowsOf(B);
       split = { bm, bw, steps: T };
       if (bw > 0) {
         remote.weights(params);
         if (h0) remote.data(bw * H).set(h0.subarray(bm * H, B * H));
         remote.send(OP.beginSequence, bw, T, 0, h0 !== undefined);
       }
-      local.beginSequence!(params, bm, T, h0?.subarray(0, bm * H));
+      if (bm > 0) local.beginSequence!(params, bm, T, h0?.subarray(0, bm * H));
       if (bw > 0) remote.receive();
     },
 
-    sequenceStep(x, s) {
-      if (!split) throw new Error('GruNet.sequenceStep: call beginSequence first');
-      const { bm, bw } = split;
-      if (bw === 0) return local.sequenceStep!(x, s);
-      remote.data(bw * (D + K)).set(x.subarray(bm * D, (bm + bw) * D));
-      remote.send(OP.sequenceStep, bw, 0, s);
-      const mine = local.sequenceStep!(x.subarray(0, bm * D), s);
-      return join2(mine, remote.receive().subarray(bw * D, bw * (D + K)));
-    },
+    sequenceStep: (x, s) => sequenceStepDeferred(x, s)(),
+    sequenceStepDeferred,
 
     sequenceOutputs() {
       if (!split) throw new Error('GruNet.sequenceOutputs: no sequence begun');
-      const { bw, steps } = split;
+      const { bm, bw, steps } = split;
       if (bw === 0) return local.sequenceOutputs!();
       remote.data(bw * steps * K);
       remote.send(OP.sequenceOutputs, bw, steps);
-      const mine = local.sequenceOutputs!();
+      const mine = bm > 0 ? local.sequenceOutputs!() : NONE;
       return join2(mine, remote.receive().subarray(0, bw * steps * K));
     },
 
-    backward(dOut) {
-      if (!split) throw new Error('GruNet.backward: call forward first (backward differentiates the last forward)');
-      const { bm, bw, steps } = split;
-      if (bw === 0) return local.backward(dOut);
-      if (dOut.length !== (bm + bw) * steps * K) {
-        throw new RangeError(`GruNet.backward: dOut must have B*T*K = ${(bm + bw) * steps * K} entries, got ${dOut.length}`);
+    backward: (dOut) => backwardDeferred(dOut)(),
+    backwardDeferred,
+
+    beginSteps(params, B, h0) {
+      const { bm, bw } = rowsOf(B);
+      stepping = { bm, bw };
+      if (bw > 0) {
+        remote.weights(params);
+        if (h0) remote.data(bw * H).set(h0.subarray(bm * H, B * H));
+        remote.send(OP.beginSteps, bw, 0, 0, h0 !== undefined);
       }
-      const n = bw * steps * K;
-      remote.data(n + layout.size).set(dOut.subarray(bm * steps * K));
-      remote.send(OP.backward, bw, steps);
-      const g = local.backward(dOut.subarray(0, bm * steps * K));
-      const grads = remote.receive();
-      for (let i = 0; i < g.length; i++) g[i] += grads[n + i];
-      return g;
+      if (bm > 0) local.beginSteps!(params, bm, h0?.subarray(0, bm * H));
+      if (bw > 0) remote.receive();
+    },
+
+    nextStep(x) {
+      if (!stepping) throw new Error('GruNet.nextStep: call beginSteps first');
+      const { bm, bw } = stepping;
+      if (bw === 0) return local.nextStep!(x);
+      remote.data(bw * (D + K)).set(x.subarray(bm * D, (bm + bw) * D));
+      remote.send(OP.nextStep, bw);
+      const mine = bm > 0 ? local.nextStep!(x.subarray(0, bm * D)) : NONE;
+      return join2(mine, remote.receive().subarray(bw * D, bw * (D + K)));
+    },
+
+    stepState() {
+      if (!stepping) throw new Error('GruNet.stepState: call beginSteps first');
+      const { bm, bw } = stepping;
+      if (bw === 0) return local.stepState!();
+      remote.data(bw * H);
+      remote.send(OP.stepState, bw);
+      const mine = bm > 0 ? local.stepState!() : NONE;
+      return join2(mine, remote.receive().subarray(0, bw * H));
     },
 
     step(params, h, x, B) {
-      const { bm, bw } = halves(B);
+      const { bm, bw } = rowsOf(B);
       if (bw === 0) return local.step(params, h, x, B);
       remote.weights(params);
       const data = remote.data(bw * (2 * H + D + K));
       data.set(h.subarray(bm * H, B * H));
       data.set(x.subarray(bm * D, B * D), bw * H);
       remote.send(OP.step, bw);
-      const mine = local.step(params, h.subarray(0, bm * H), x.subarray(0, bm * D), bm);
+      const mine = bm > 0 ? local.step(params, h.subarray(0, bm * H), x.subarray(0, bm * D), bm) : { h: NONE, out: NONE };
       const out = remote.receive();
       const at = bw * (H + D);
       return { h: join2(mine.h, out.subarray(at, at + bw * H)), out: join2(mine.out, out.subarray(at + bw * H, at + bw * (H + K))) };
@@ -237,6 +310,7 @@ export function createSplitEngine(local: Engine, layout: ParamLayout): Engine {
 
     dispose() {
       split = null;
+      stepping = null;
       local.dispose();
       remote.dispose();
     },

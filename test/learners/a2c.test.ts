@@ -234,3 +234,32 @@ test('trainA2c: one iteration per unit from the stream unit-<k>; stopped and con
   await trainA2c(cfg, split, matchups, seeded('run'), {}, 2, { rounds: 5 });
   whole.forEach((a, i) => assert.deepEqual(split[i].net.params, a.net.params));
 });
+
+test('two learners on two threads run side by side (one core each) and train exactly as on one thread', async () => {
+  const cfg: A2cConfig = { ...TINY, batchEpisodes: 12, iterations: 3 };
+  const matchups = [{ learner: 0, coPlayer: { learner: 1 }, episodes: 6 }, { learner: 0, coPlayer: { actor: memoryOneActor(TFT, 'tft') }, episodes: 6 },
+    { learner: 1, coPlayer: { actor: memoryOneActor(ALLD, 'alld') }, episodes: 6 }];
+  const agents = (threads: string) => {
+    const saved = process.env.ICL_THREADS;
+    process.env.ICL_THREADS = threads;
+    try {
+      return [0, 1].map((i) => createA2cAgent(cfg, false, seeded(`side-${i}`)));
+    } finally {
+      if (saved === undefined) delete process.env.ICL_THREADS; else process.env.ICL_THREADS = saved;
+    }
+  };
+  const one = agents('1'), two = agents('2');
+  try {
+    const curves = async (a: A2cAgent[]) => {
+      const rows: unknown[] = [];
+      await trainA2c(cfg, a, matchups, seeded('side-run'), { afterUnit: (_, r) => { rows.push(r.points, r.stats); } }, 0, { rounds: 8 });
+      return rows;
+    };
+    const [c1, c2] = [await curves(one), await curves(two)];
+    assert.deepEqual(two.map((a) => a.net.rowPlacement), ['main', 'worker']);
+    assert.deepEqual(c2, c1, 'the same curves and losses');
+    one.forEach((a, i) => assert.deepEqual(two[i].net.params, a.net.params, `learner ${i}'s weights`));
+  } finally {
+    for (const a of [...one, ...two]) a.net.dispose();
+  }
+});

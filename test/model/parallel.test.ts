@@ -89,3 +89,80 @@ test('the worker serves a request once: a notify that comes after the request wa
     await other.terminate();
   }
 });
+
+for (const placement of ['main', 'worker'] as const) {
+  test(`rows placed '${placement}': outputs, gradients, sequences and steps are those of one thread, bit for bit`, () => {
+    const cfg = { inputSize: 6, embedSize: 5, hiddenSize: 11, outputSize: 3 }, B = 7, T = 9;
+    const net = GruNet.create(cfg, seeded('place'), { threads: 2 });
+    const single = net.clone({ threads: 1 });
+    try {
+      assert.equal(net.rowPlacement, 'split');
+      net.placeRows(placement);
+      assert.equal(net.rowPlacement, placement);
+      const x = randomArray(B * T * cfg.inputSize, 'x'), h0 = randomArray(B * cfg.hiddenSize, 'h0');
+      const d = randomArray(B * T * cfg.outputSize, 'd');
+      assert.deepEqual(net.forward(x, B, T, h0), single.forward(x, B, T, h0));
+      assert.deepEqual(net.backwardDeferred(d)(), single.backward(d), 'the gradients of one engine on all rows');
+      const xs = x.subarray(0, B * cfg.inputSize);
+      const s = net.step(h0, xs, B), sRef = single.step(h0, xs, B);
+      assert.deepEqual([s.h, s.out], [sRef.h, sRef.out]);
+      net.beginSequence(B, 3, h0);
+      single.beginSequence(B, 3, h0);
+      for (let t = 0; t < 3; t++) assert.deepEqual(net.sequenceStepDeferred(xs, t)(), single.sequenceStep(xs, t));
+      assert.deepEqual(net.sequenceOutputs(), single.sequenceOutputs());
+      const d3 = d.subarray(0, B * 3 * cfg.outputSize);
+      assert.deepEqual(net.backward(d3), single.backward(d3));
+      net.dispose(); // a new engine keeps the placement
+      assert.equal(net.rowPlacement, placement);
+      assert.deepEqual(net.forward(x, B, T, h0), single.forward(x, B, T, h0));
+    } finally {
+      net.dispose();
+      single.dispose();
+    }
+  });
+}
+
+test('a deferred result must be taken before the next call on that network; one-thread networks cannot be placed', () => {
+  const cfg = { inputSize: 4, embedSize: 3, hiddenSize: 5, outputSize: 2 }, B = 3;
+  const net = GruNet.create(cfg, seeded('pending'), { threads: 2 });
+  try {
+    net.placeRows('worker');
+    net.beginSequence(B, 2);
+    const x = randomArray(B * cfg.inputSize, 'px');
+    const first = net.sequenceStepDeferred(x, 0);
+    assert.throws(() => net.sequenceStep(x, 1), /before the answer to the last one was taken/);
+    assert.equal(first().length, B * cfg.outputSize);
+    assert.throws(() => GruNet.create(cfg, seeded('one'), { threads: 1 }).placeRows('main'), /needs a two-thread network/);
+  } finally {
+    net.dispose();
+  }
+});
+
+for (const engine of ['native', 'blas', 'wasm-simd', 'js'] as EngineKind[]) {
+  for (const threads of engine === 'js' ? [1] : [1, 2]) {
+    test(`[${engine}/${threads}] acting in place (beginSteps/nextStep) gives exactly the outputs and states of step, across the state ring's wrap`, () => {
+      const cfg = { inputSize: 6, embedSize: 5, hiddenSize: 11, outputSize: 3 }, B = 5;
+      const net = GruNet.create(cfg, seeded('inplace'), { engine, threads });
+      const ref = net.clone({ threads: 1 });
+      try {
+        let h = randomArray(B * cfg.hiddenSize, 'inplace-h0');
+        net.beginSteps(B, h);
+        for (let t = 0; t < 21; t++) {                 // 21 steps: the ring of 8 wraps twice
+          const x = randomArray(B * cfg.inputSize, `inplace-x${t}`);
+          const r = ref.step(h, x, B);
+          assert.deepEqual(net.nextStep(x), r.out, `outputs at step ${t}`);
+          h = r.h;
+          if (t % 7 === 3) {
+            assert.deepEqual(net.stepState(), h, `states at step ${t}`);
+            net.step(h, x, B);                         // an acting step in between does not disturb the histories
+          }
+        }
+        assert.deepEqual(net.stepState(), h);
+        assert.throws(() => net.nextStep(new Float32Array(3)), /x must have B\*D = 30 entries, got 3/);
+      } finally {
+        net.dispose();
+        ref.dispose();
+      }
+    });
+  }
+}
