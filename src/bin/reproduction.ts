@@ -1,5 +1,5 @@
 /**
- * `npm run reproduction [-- --root DIR] [--out FILE] [--preset NAME]`: writes REPRODUCTION.md, or updates its
+ * `npm run reproduction [-- --root DIR] [--out FILE] [--preset NAME[,NAME…]]`: writes REPRODUCTION.md, or updates its
  * generated tables and leaves the hand-written verdicts as they are (see src/report/reproduction-md.ts).
  */
 import { join, resolve } from 'node:path';
@@ -8,22 +8,22 @@ import { PRESETS, presetName } from '../experiments/presets';
 import { updateReproduction } from '../report/reproduction-md';
 import { displayPath } from '../report/results';
 
-const USAGE = `usage: reproduction [--root DIR] [--out FILE] [--preset ${PRESETS.join('|')}]
+const USAGE = `usage: reproduction [--root DIR] [--out FILE] [--preset NAME[,NAME…]]
   --root DIR     results root (default data/runs)
   --out FILE     the file to write or update (default REPRODUCTION.md of the project)
-  --preset NAME  whose runs are compared with the paper (default reduced)`;
+  --preset LIST  whose runs are compared with the paper, side by side (${PRESETS.join(', ')}; default reduced,long)`;
 
 try {
   const { values } = parseArgs({
-    options: { root: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string', default: 'reduced' }, help: { type: 'boolean', default: false } },
+    options: { root: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string', default: 'reduced,long' }, help: { type: 'boolean', default: false } },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
   } else {
     const out = resolve(values.out ?? join(__dirname, '..', '..', 'REPRODUCTION.md'));
-    const preset = presetName(values.preset!);
-    const { created } = updateReproduction(out, { root: values.root ? resolve(values.root) : undefined, preset });
-    process.stdout.write(`reproduction: ${created ? 'created' : 'updated'} ${displayPath(out)} from the ${preset} runs\n`);
+    const presets = values.preset!.split(',').map((p) => presetName(p.trim()));
+    const { created } = updateReproduction(out, { root: values.root ? resolve(values.root) : undefined, presets });
+    process.stdout.write(`reproduction: ${created ? 'created' : 'updated'} ${displayPath(out)} from the ${presets.join(' and ')} runs\n`);
   }
 } catch (e) {
   process.stderr.write(`reproduction: ${(e as Error).message}\n${USAGE}\n`);

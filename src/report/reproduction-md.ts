@@ -60,6 +60,21 @@ export interface ReproductionOptions {
   readonly root?: string;
   /** The preset whose runs are compared with the paper (default `reduced`). */
   readonly preset?: PresetName;
+  /**
+   * Several presets side by side (e.g. `reduced` and `long`): a column of ours per preset in the claim tables, and the
+   * campaign, settings and compute sections once per preset. Overrides `preset`.
+   */
+  readonly presets?: readonly PresetName[];
+}
+
+/** The presets an options object asks for, in order. */
+const presetsOf = (o: ReproductionOptions): readonly PresetName[] => (o.presets && o.presets.length > 0 ? o.presets : [o.preset ?? 'reduced']);
+
+/** A section generated once per preset: a single preset's text as it is, several with a line naming each. */
+function perPreset(o: ReproductionOptions, text: (o: ReproductionOptions) => string): string {
+  const presets = presetsOf(o);
+  if (presets.length === 1) return text({ ...o, preset: presets[0], presets: undefined });
+  return presets.map((preset) => `**At \`${preset}\`**\n\n${text({ ...o, preset, presets: undefined })}`).join('\n\n');
 }
 
 const VERDICT = '**Verdict**: (to be written)';
@@ -117,30 +132,48 @@ function oursCell(r: ComparisonRecord, finished: number): string {
  */
 export function claimText(section: ClaimSection, o: ReproductionOptions = {}): string {
   const claim = CLAIMS[section];
+  const presets = presetsOf(o);
   const rows: string[][] = [];
   const notes: string[] = [];
   const withoutValues: string[] = [];
   for (const { experiment, algo } of pairs(claim.experiments)) {
-    const set = runSet(experiment, algo, o);
-    const records = compareWithPaper(set).filter((r) => r.key.startsWith('snapshot.') === claim.snapshot);
-    if (records.length === 0) {
+    const at = presets.map((preset) => {
+      const one = { ...o, preset, presets: undefined };
+      const set = runSet(experiment, algo, one);
+      return {
+        set, finished: finishedRuns(experiment, algo, one).length,
+        records: new Map(compareWithPaper(set).filter((r) => r.key.startsWith('snapshot.') === claim.snapshot).map((r) => [r.key, r])),
+      };
+    });
+    if (at[0].records.size === 0) {
       withoutValues.push(runName(experiment, algo));
       continue;
     }
-    const finished = finishedRuns(experiment, algo, o).length;
-    for (const r of records) {
+    for (const r of at[0].records.values()) {
+      const cells = at.map((p) => {
+        const mine = p.records.get(r.key);
+        return { ours: mine ? oursCell(mine, p.finished) : 'no run yet', seeds: String(mine?.seeds ?? 0), difference: mine?.difference ?? null };
+      });
+      // ours − paper at the largest scale that has a value
+      const difference = [...cells].reverse().find((c) => c.difference !== null)?.difference ?? null;
       rows.push([
         runName(experiment, algo), `\`${r.key}\``, r.figure, r.paper_range ? `${r.paper} (${r.paper_range})` : String(r.paper), r.tag,
-        oursCell(r, finished), r.difference === null ? '' : signed(r.difference), String(r.seeds),
+        ...(presets.length === 1 ? [cells[0].ours] : cells.flatMap((c) => [c.ours, c.seeds])),
+        difference === null ? '' : signed(difference), ...(presets.length === 1 ? [cells[0].seeds] : []),
       ]);
     }
-    notes.push(`- ${runsNote(set)}`);
+    for (const p of at) notes.push(`- ${runsNote(p.set)}`);
   }
-  const preset = o.preset ?? 'reduced';
+  const header = presets.length === 1
+    ? ['run', 'key', 'figure', 'paper (range)', 'tag', `ours (${presets[0]})`, 'ours − paper', 'seeds']
+    : ['run', 'key', 'figure', 'paper (range)', 'tag', ...presets.flatMap((p) => [`ours (${p})`, `seeds (${p})`]), 'ours − paper (largest scale)'];
   return [
-    `At the \`${preset}\` preset; ours = mean ± sample std over the finished seeds (the value alone for one seed).`,
+    presets.length === 1
+      ? `At the \`${presets[0]}\` preset; ours = mean ± sample std over the finished seeds (the value alone for one seed).`
+      : `At the ${presets.map((p) => `\`${p}\``).join(' and ')} presets; ours = mean ± sample std over the finished seeds (the value alone ` +
+        'for one seed); ours − paper at the largest scale with a finished seed.',
     '',
-    table(['run', 'key', 'figure', 'paper (range)', 'tag', `ours (${preset})`, 'ours − paper', 'seeds'], rows),
+    table(header, rows),
     ...(withoutValues.length > 0 ? ['', `The paper gives no values for ${withoutValues.join(', ')}.`] : []),
     '',
     'Runs:',
@@ -330,9 +363,9 @@ export function campaignText(o: ReproductionOptions = {}): string {
 /** The generated text of every section. */
 export function generateSections(o: ReproductionOptions = {}): Record<ReproductionSection, string> {
   return {
-    campaign: campaignText(o),
+    campaign: perPreset(o, campaignText),
     step1: claimText('step1', o), step2: claimText('step2', o), step3: claimText('step3', o), fig1: claimText('fig1', o),
-    fig3: claimText('fig3', o), settings: settingsText(o), compute: computeText(o),
+    fig3: claimText('fig3', o), settings: perPreset(o, settingsText), compute: perPreset(o, computeText),
   };
 }
 

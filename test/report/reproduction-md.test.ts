@@ -51,6 +51,24 @@ test('claim tables: the paper beside our mean ± std and seeds; "no run yet" wit
   assert.ok(fig3.split('\n').filter((l) => l.startsWith('| mixed/')).every((l) => l.includes('`snapshot.')));
 });
 
+test('several presets side by side: a column of ours and of seeds per preset; ours − paper at the largest scale with a value', () => {
+  const two = { root, presets: ['smoke', 'reduced'] as const };
+  const step1 = claimText('step1', two);
+  assert.match(step1, /\| ours \(smoke\) \| seeds \(smoke\) \| ours \(reduced\) \| seeds \(reduced\) \| ours − paper \(largest scale\) \|/);
+  const reward = row(step1, 'step1/a2c', '`train.tabular.reward`');
+  const ours = ourValue({ experiment: 'step1', algo: 'a2c', preset: 'smoke', root }, 'train.tabular.reward');
+  assert.ok(reward && ours);
+  assert.deepEqual(reward.slice(5), [`${ours.mean.toFixed(3)} ± ${ours.std.toFixed(3)}`, '2', 'no run yet', '0', reward[9]]);
+  assert.equal(Number(reward[9]), Number((ours.mean - 1.02).toFixed(3)), 'from smoke: reduced has no run here');
+  assert.match(step1, /step1\/a2c\/reduced: no finished run/);
+  // The other sections once per preset, each headed by its name.
+  const sections = generateSections(two);
+  for (const id of ['campaign', 'settings', 'compute'] as const) {
+    assert.match(sections[id], /^\*\*At `smoke`\*\*\n[\s\S]*\n\*\*At `reduced`\*\*\n/, id);
+  }
+  assert.equal(generateSections({ root, preset: 'smoke' }).compute, computeText(o()), 'one preset: the section as before');
+});
+
 test('settings: ours beside the paper preset, only what differs plus the scale; compute per run set', () => {
   const settings = settingsText(o());
   const block = settings.split('**step1/a2c**')[1].split('**')[0];
