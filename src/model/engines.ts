@@ -117,7 +117,7 @@ function ensureLoaded(kind: EngineKind): void {
 /** A one-line description of an engine kind (and its threads per network), for start-up reports and config.json. */
 export function describeEngine(kind: EngineKind, threads = 1): string {
   const what = engineWhat(kind);
-  return threads > 1 ? `${what}, ${threads} threads per network (batches split with a worker thread)` : what;
+  return threads > 1 ? `${what}, ${threads} threads (a network's batches split with a worker thread; two A2C learners side by side, one per thread)` : what;
 }
 
 function engineWhat(kind: EngineKind): string {
