@@ -56,6 +56,9 @@ void forward_step(uint8_t *mem, int B, int T, int s, int D, int Hp, int K, size_
     const float *restrict hPrev = hPrevAll + (size_t)row * Hp;
     float *restrict hNext = hNextAll + (size_t)row * Hp;
     float *restrict r = w, *restrict z = w + Hp, *restrict n = w + 2 * Hp, *restrict hn = w + 3 * Hp, *restrict sg = w + 4 * Hp;
+    // ivdep: r, z, n, hn are disjoint slices of one row; without it gcc checks their overlap and runs these two
+    // loops scalar (a third of the pass, by perf).
+#pragma GCC ivdep
     for (int j = 0; j < Hp; j++) {
       r[j] = Bf[j] + g[j];
       z[j] = Bf[Hp + j] + g[Hp + j];
@@ -66,6 +69,7 @@ void forward_step(uint8_t *mem, int B, int T, int s, int D, int Hp, int K, size_
       const float v = xr[d];
       if (v == 0.0f) continue;  // a one-hot input costs one row of the fused input kernel
       const float *restrict wr = F(wf) + (size_t)d * G;
+#pragma GCC ivdep
       for (int j = 0; j < Hp; j++) {
         r[j] += v * wr[j];
         z[j] += v * wr[Hp + j];
@@ -117,6 +121,17 @@ void backward_step(uint8_t *mem, int B, int T, int s, int D, int Hp, int K, size
     float *restrict dhP = F(dhPrev) + (size_t)row * Hp;
     float *restrict dg = F(dG) + (size_t)row * G;
     const float *xr = F(x) + bt * D;
+    // The forward wrote this step's caches ~T steps ago, so they come from memory: ask for the rows two ahead
+    // (prefetching changes no value; it took this pass from 0.75 to 0.58 µs per row and step here).
+    if (row + 2 < B) {
+      const char *cAhead = (const char *)(c + 2 * 5 * (size_t)Hp), *hAhead = (const char *)(h + 2 * (size_t)Hp);
+      const char *pAhead = (const char *)(hPrev + 2 * (size_t)Hp);
+      for (int q = 0; q < 5 * Hp * 4; q += 64) __builtin_prefetch(cAhead + q);
+      for (int q = 0; q < Hp * 4; q += 64) {
+        __builtin_prefetch(hAhead + q);
+        __builtin_prefetch(pAhead + q);
+      }
+    }
     for (int j = 0; j < Hp; j++) {
       y[j] = h[j] * sg[j];
       dy[j] = 0.0f;

@@ -207,6 +207,8 @@ export function createKernelEngine(layout: ParamLayout, blas: Blas | null, nativ
 
   /** Writes `params` into wasm memory in the kernels' layout, unless those exact weights are already there. */
   function prepare(params: Float32Array): Float32Array {
+    // The copy itself (what a training forward keeps) needs no comparison: it is never mutated.
+    if (params === prepared) return prepared;
     if (prepared && prepared.length === params.length &&
       Buffer.from(prepared.buffer, prepared.byteOffset, prepared.byteLength).equals(
         Buffer.from(params.buffer, params.byteOffset, params.byteLength))) {
