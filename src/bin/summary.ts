@@ -1,12 +1,12 @@
 /**
  * `npm run -s summary -- <experiment> --algo <algo> --preset <preset> [--root DIR]`: one JSON object on stdout
- * with the end-of-training values across seeds (shape: `Summary` in src/experiments/results.ts).
+ * with the end-of-training values across seeds (shape: `Summary` in src/experiments/read-runs.ts).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALGOS, experimentSpec, type Algo, type ExperimentName } from '../experiments/experiments';
 import { PRESETS, type PresetName } from '../experiments/presets';
-import { summarise } from '../experiments/results';
+import { summarise } from '../experiments/read-runs';
 
 try {
   const { values, positionals } = parseArgs({

@@ -8,7 +8,7 @@
  */
 import type { CoPlayerKind } from '../agents/actor';
 import type { Algo, ExperimentName } from '../experiments/experiments';
-import { EPISODE_WINDOWS, meanStd, type EpisodeWindow, type Row } from '../experiments/results';
+import { EPISODE_WINDOWS, meanStd, type EpisodeWindow, type Row } from '../experiments/read-runs';
 import { PAPER_VALUES, type PaperValue } from './paper-values';
 import { loadRecords, runQuery, type RunSet } from './results';
 

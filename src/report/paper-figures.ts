@@ -26,7 +26,7 @@ import {
   episodeCurves, evaluationUnits, findRuns, formatSeeds, metricSeries, presetsOf, resolvePreset, runsNote, runsSource, trainingCurves,
   type PresetChoice, type SeedCurves,
 } from './results';
-import { readRunConfig, readRunTable, unitColumn } from '../experiments/results';
+import { readRunConfig, readRunTable, unitColumn } from '../experiments/read-runs';
 
 /**
  * Which results a figure draws: a preset under a root (a `NotebookResults` is one). With 'largest', each experiment

@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ALGOS, EXPERIMENTS, type Algo, type ExperimentName } from '../experiments/experiments';
 import { writeFileAtomic } from '../experiments/files';
 import type { PresetName } from '../experiments/presets';
-import { meanStd, readRunConfig, type RunRef } from '../experiments/results';
+import { meanStd, readRunConfig, type RunRef } from '../experiments/read-runs';
 import { ALGORITHMS, DEFAULT_ROOT, readComputeTime, readStatus, type ComputeTime } from '../experiments/run';
 import { compareWithPaper, type ComparisonRecord } from './comparison';
 import { displayPath, findRuns, formatSeeds, runQuery, runsNote, type RunSet } from './results';

@@ -14,7 +14,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { CoPlayerKind } from '../agents/actor';
 import { EXPERIMENTS, ALGOS, type Algo, type ExperimentName } from '../experiments/experiments';
 import { PRESETS, type PresetName } from '../experiments/presets';
-import { listRuns, readRunConfig, readRunTable, refuseDamaged, unitColumn, type Row, type RunRef } from '../experiments/results';
+import { listRuns, readRunConfig, readRunTable, refuseDamaged, unitColumn, type Row, type RunRef } from '../experiments/read-runs';
 import { DEFAULT_ROOT, readStatus } from '../experiments/run';
 import type { MetricSeries } from './figures';
 import { toFrame, type DataFrame, type TableRecord } from './frames';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../src/experiments/files';
 import { checkMemory, type MemoryPart } from '../../src/experiments/memory';
-import { listRuns, summarise } from '../../src/experiments/results';
+import { listRuns, summarise } from '../../src/experiments/read-runs';
 import { ALGORITHMS, readStatus, runDir, runExperiment, type RunOptions } from '../../src/experiments/run';
 import { describeRuns, loadRuns } from '../../src/report/results';
 import {

@@ -8,7 +8,7 @@ import { EXPERIMENTS } from '../../src/experiments/experiments';
 import { a2cPreset, RUN_SETTINGS } from '../../src/experiments/presets';
 import { writeJsonAtomic } from '../../src/experiments/files';
 import { applyOverrides, estimateRemainingSeconds, parseUntil, readComputeTime, readStatus, recordedPath, runDir, runExperiment } from '../../src/experiments/run';
-import { summarise } from '../../src/experiments/results';
+import { summarise } from '../../src/experiments/read-runs';
 import { cli, FAST, finished, PROJECT, sleep } from './cli-helpers';
 
 const ROOT = PROJECT;

@@ -4,7 +4,7 @@ import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { smokeResultsTree } from './smoke-tree';
 import { readCsv } from '../../src/experiments/files';
-import { summarise } from '../../src/experiments/results';
+import { summarise } from '../../src/experiments/read-runs';
 import { PRESETS } from '../../src/experiments/presets';
 import {
   describeRuns, displayPath, episodeCurves, findRuns, formatSeeds, largestPreset, loadRecords, loadRuns, metricSeries, produceCommand,
