@@ -19,10 +19,11 @@
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Actor } from '../agents/actor';
 import { evaluateEpisodes, mergePoints, type TrainPoint } from '../agents/evaluate';
 import { memoryOneActor, tabularPoolActor } from '../agents/tabular';
+import { PROJECT_ROOT, projectRelative } from '../paths';
 import { ioStep } from '../fault-injection';
 import { NUM_ROUNDS } from '../game/ipd';
 import { ALLC, ALLD, TFT } from '../game/memory-one';
@@ -176,13 +177,8 @@ export function resolveSettings(o: RunOptions): { spec: ExperimentSpec; learner:
   return { spec, learner, run };
 }
 
-const PROJECT_ROOT = resolve(__dirname, '..', '..');
-
 /** A path as config.json records it: relative to the project root when inside it, so that a clone elsewhere reads it. */
-export function recordedPath(p: string): string {
-  const r = relative(PROJECT_ROOT, p);
-  return r !== '' && !r.startsWith('..') && !isAbsolute(r) ? r : p;
-}
+export const recordedPath = projectRelative;
 
 function codeVersion(): { commit: string; dirty: boolean; package: string } {
   const root = PROJECT_ROOT;

@@ -8,9 +8,9 @@
  * chosen automatically: on this machine's wasm backend it is far slower than `js` (BENCHMARKS.md); it exists as the
  * autodiff reference.
  */
-import { isAbsolute, relative, resolve } from 'node:path';
 import type { Engine, EngineKind } from './engine';
 import { ENGINE_KINDS } from './engine';
+import { projectRelative } from '../paths';
 import type { ParamLayout } from './layout';
 import { createJsEngine } from './engine-js';
 
@@ -123,17 +123,10 @@ export function describeEngine(kind: EngineKind, threads = 1): string {
 
 function engineWhat(kind: EngineKind): string {
   switch (kind) {
-    case 'native': return `native (matrix products in ${(require('./blas') as typeof import('./blas')).blas().description}; elementwise work in C compiled for this CPU, ${nativeLibName()})`;
+    case 'native': return `native (matrix products in ${(require('./blas') as typeof import('./blas')).blas().description}; elementwise work in C compiled for this CPU, ${projectRelative((require('./native') as typeof import('./native')).NATIVE_PATH)})`;
     case 'blas': return `blas (matrix products in ${(require('./blas') as typeof import('./blas')).blas().description}; elementwise work in the WebAssembly-SIMD kernels)`;
     case 'wasm-simd': return 'wasm-simd (fused AssemblyScript WebAssembly-SIMD kernels)';
     case 'js': return 'js (plain TypeScript loops)';
     case 'tfjs': return 'tfjs (explicit tfjs ops + autodiff, on the active tfjs backend)';
   }
-}
-
-/** The C library's path as the description shows it: relative to the project when inside it (`ICL_NATIVE_LIB` may name another). */
-function nativeLibName(): string {
-  const { NATIVE_PATH } = require('./native') as typeof import('./native');
-  const rel = relative(resolve(__dirname, '..', '..'), NATIVE_PATH);
-  return rel.startsWith('..') || isAbsolute(rel) ? NATIVE_PATH : rel;
 }

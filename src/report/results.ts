@@ -10,23 +10,19 @@
  *   - `describeRuns` / `runsNote`: which runs exist (seeds, finished or not, code commit, settings), so a notebook can
  *     say where its figures come from, and `produceCommand`, the command that makes a missing run.
  */
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { CoPlayerKind } from '../agents/actor';
 import { EXPERIMENTS, ALGOS, type Algo, type ExperimentName } from '../experiments/experiments';
 import { PRESETS, type PresetName } from '../experiments/presets';
 import { listRuns, readRunConfig, readRunTable, refuseDamaged, unitColumn, type Row, type RunRef } from '../experiments/read-runs';
 import { DEFAULT_ROOT, readStatus } from '../experiments/run';
+import { projectRelative } from '../paths';
 import type { MetricSeries } from './figures';
 import { toFrame, type DataFrame, type TableRecord } from './frames';
 import type { EvaluationPoint } from './paper-values';
 
-const PROJECT_ROOT = resolve(__dirname, '..', '..');
-
 /** A path as notebooks print it: relative to the project when inside it (no machine-specific prefix), else as given. */
-export function displayPath(path: string): string {
-  const r = relative(PROJECT_ROOT, resolve(path));
-  return r !== '' && !r.startsWith('..') && !isAbsolute(r) ? r : path;
-}
+export const displayPath = projectRelative;
 
 /** The scales from smallest to largest. A name not (yet) among PRESETS is skipped, so a preset added later takes its place here without edits. */
 export const SCALE_ORDER: readonly string[] = ['smoke', 'reduced', 'long', 'paper'];
