@@ -4,9 +4,10 @@
  * loaders and the count of finished seeds (README "Guarantees of a run").
  *
  * A finished run records in status.json (`outputs`) the size and SHA-256 of config.json, train.csv, episode.csv,
- * timing.csv and every file under final/. It counts as done only while they match, with one exception: final/ may be
- * removed as a whole (studies in data/studies keep their curves without the agents, to keep the repository lean);
- * whatever of it is there must match. Runs finished before checksums were recorded ("legacy", e.g. the committed
+ * timing.csv and every file under final/. It counts as done only while they match, with two exceptions, both to keep
+ * the repository lean: final/ may be removed as a whole (studies in data/studies keep their curves without the
+ * agents), and so may a PPI learner's data set (`final/learner-<i>/ppi-data.bin`), which only a later step starting
+ * from the agent reads (.gitignore keeps Step 2's alone); whatever is there must match. Runs finished before checksums were recorded ("legacy", e.g. the committed
  * results in data/) count as done when their config.json parses, their CSVs read strictly and both end at the run's
  * last unit.
  */
@@ -88,11 +89,15 @@ function checkLegacy(dir: string, status: Status): string | undefined {
   return undefined;
 }
 
+/** A saved PPI learner's data set, which a finished run may leave out (see the module comment). */
+const PPI_DATA_SET = new RegExp(`^${FINAL_DIR}/learner-\\d+/ppi-data\\.bin$`);
+
 function checkOutputs(dir: string, outputs: Readonly<Record<string, FileDigest>>): string | undefined {
   const withoutAgents = !existsSync(join(dir, FINAL_DIR));
   for (const [name, recorded] of Object.entries(outputs)) {
     const path = join(dir, name);
     if (withoutAgents && name.startsWith(`${FINAL_DIR}/`)) continue;
+    if (!existsSync(path) && PPI_DATA_SET.test(name)) continue;
     if (!existsSync(path)) return `${path} is missing`;
     const now = fileDigest(path);
     if (now.bytes === recorded.bytes && now.sha256 === recorded.sha256) continue;

@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPERIMENTS } from '../../src/experiments/experiments';
 import { ppiPreset, RUN_SETTINGS } from '../../src/experiments/presets';
 import { applyOverrides, resolveSettings, runDir, runExperiment } from '../../src/experiments/run';
 import { readCsv } from '../../src/experiments/files';
+import { checkFinishedRun, readStatus } from '../../src/experiments/run-state';
+import { loadAgent } from '../../src/learners/saved';
 import { PPI_PAPER } from '../../src/learners/ppi';
 
 // Tiny networks and short runs: every experiment in a few seconds.
@@ -50,6 +52,19 @@ test('a smoke run of every PPI experiment writes curves, evaluations, and final 
   const step2 = JSON.parse(readFileSync(join(runDir({ experiment: 'step2', algo: 'ppi', preset: 'smoke', seed: 0, root }), 'final/learner-0/manifest.json'), 'utf8'));
   const step3 = readCsv(join(runDir({ experiment: 'step3', algo: 'ppi', preset: 'smoke', seed: 0, root }), 'train.csv'));
   for (const learner of [0, 1]) assert.equal(step3.find((row) => row.phase === 1 && row.learner === learner)!.dataEpisodes, step2.extra.data.episodes);
+
+  // A finished run without its learners' data sets (what git keeps of runs nothing starts from) still counts as done
+  // and its agents still play; reading the data set is an error naming it; a data set that is there must match.
+  const mixed = runDir({ experiment: 'mixed', algo: 'ppi', preset: 'smoke', seed: 0, root });
+  const check = () => checkFinishedRun(mixed, readStatus(mixed)!).problem;
+  truncateSync(join(mixed, 'final/learner-1/ppi-data.bin'), 10);
+  assert.match(check() ?? '', /learner-1\/ppi-data\.bin holds 10 bytes, not the \d+ recorded in status\.json/);
+  for (const learner of [0, 1]) rmSync(join(mixed, `final/learner-${learner}/ppi-data.bin`));
+  assert.equal(check(), undefined);
+  assert.equal(loadAgent(join(mixed, 'final/learner-0')).algo, 'ppi');
+  assert.throws(() => loadAgent(join(mixed, 'final/learner-0'), { data: true }), /learner-0\/ppi-data\.bin is missing \(the PPI learner's data set\)/);
+  rmSync(join(mixed, 'final/learner-0/params.bin'));
+  assert.match(check() ?? '', /learner-0\/params\.bin is missing/);
 });
 
 test('a PPI run stopped after a phase and resumed equals the uninterrupted run (curves, final weights and data)', async () => {
