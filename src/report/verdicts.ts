@@ -2,8 +2,9 @@
  * The verdict each notebook opens with: one row per claim of the paper, with the paper's numbers, ours and the
  * verdict. "Ours" is measured when the table is shown, from the reference results in data/ (the campaign in
  * data/runs and the studies in data/studies), each experiment at the largest scale with finished runs, so longer
- * runs update the numbers without edits. The verdict is a judgement written for one scale (`judgedAt`); when the
- * numbers come from another scale the row says so, to be re-read.
+ * runs update the numbers without edits. The verdict is a judgement written for the scale the campaign's runs had
+ * (`judgedAt`, one for both learners or one per learner); when a campaign line's numbers come from another scale the row
+ * says so, to be re-read. Study lines (data/studies) are runs of a fixed scale and do not move.
  */
 import type { CoPlayerKind } from '../agents/actor';
 import type { Algo, ExperimentName } from '../experiments/experiments';
@@ -39,8 +40,8 @@ export interface Claim {
   readonly paper: string;
   readonly ours: readonly Evidence[];
   readonly verdict: string;
-  /** The scale the verdict was written for. */
-  readonly judgedAt: PresetName | 'long';
+  /** The scale of the campaign's runs the verdict was written for: one for both learners, or per learner. */
+  readonly judgedAt: PresetName | Readonly<Partial<Record<Algo, PresetName>>>;
 }
 
 /** A measured line: the numbers (mean over seeds), the seeds and the scale; null numbers where a run is missing. */
@@ -118,13 +119,18 @@ export interface VerdictRow {
 export function verdictRows(claims: readonly Claim[]): VerdictRow[] {
   return claims.map((c) => {
     const measured = c.ours.map(measure);
-    const scales = [...new Set(measured.filter((m) => m.seeds.length > 0).map((m) => m.preset))];
-    const moved = scales.some((p) => p !== c.judgedAt);
+    const judged = c.judgedAt;
+    const judgedFor = (algo: Algo) => (typeof judged === 'string' ? judged : judged[algo]);
+    const moved = measured.filter((m, i) => m.seeds.length > 0 && !isStudy(c.ours[i]) && m.preset !== judgedFor(c.ours[i].algo));
+    const when = typeof judged === 'string'
+      ? `the ${judged} scale`
+      : Object.entries(judged).map(([algo, preset]) => `${algo.toUpperCase()} ${preset}`).join(', ');
+    const now = [...new Set(moved.map((m) => m.preset))].join(', ');
     return {
       claim: c.claim,
       paper: c.paper,
       ours: measured.map(evidenceText),
-      verdict: moved ? `${c.verdict} (judged at the ${c.judgedAt} scale; these numbers are at ${scales.join(', ')}: re-read them)` : c.verdict,
+      verdict: moved.length > 0 ? `${c.verdict} (judged at ${when}; these numbers are at ${now}: re-read them)` : c.verdict,
     };
   });
 }
@@ -162,6 +168,7 @@ export function showVerdicts(claims: readonly Claim[]): VerdictRow[] {
 // ---------------------------------------------------------------------------------------------------------------
 
 const STUDIES = 'data/studies';
+const isStudy = (e: Evidence): boolean => e.root?.startsWith(`${STUDIES}/`) ?? false;
 const tft = (rounds: readonly (readonly [number, number])[], at: 'final' | 'snapshot' | 'before' = 'final', coplayer: CoPlayerKind = 'tft'): Probe[] =>
   rounds.map((r) => ({ table: 'episode', coplayer, metric: 'cooperation', at, rounds: r }));
 const WINDOWS: readonly (readonly [number, number])[] = [[1, 4], [20, 59], [60, 89]];
@@ -187,7 +194,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'A2C vs ALLC', experiment: 'step1', algo: 'a2c', probes: [{ table: 'episode', coplayer: 'allc', metric: 'reward', at: 'final', rounds: [0, 99] }], what: 'reward per round against ALLC' },
       ],
       verdict: 'reproduced',
-      judgedAt: 'reduced',
+      judgedAt: { a2c: 'long', ppi: 'reduced' },
     },
     {
       claim: 'Step 1: within one episode the agent learns that Tit-for-Tat reciprocates, and its cooperation with TFT climbs (Fig. 2B / 4B)',
@@ -195,10 +202,10 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
       ours: [
         { label: 'PPI', experiment: 'step1', algo: 'ppi', probes: tft(WINDOWS), what: 'cooperation with TFT, rounds 1–4 → 20–59 → 60–89' },
         { label: 'A2C, mixed-pool settings then c_e decay (study)', experiment: 'step1', algo: 'a2c', root: `${STUDIES}/a2c-step1-seeds/mixed-column-then-decay`, probes: tft(WINDOWS), what: 'cooperation with TFT, rounds 1–4 → 20–59 → 60–89' },
-        { label: 'A2C, Step-1 settings (campaign)', experiment: 'step1', algo: 'a2c', probes: tft(WINDOWS), what: 'cooperation with TFT, the same rounds: an always-defector from iteration ≈ 40' },
+        { label: 'A2C (campaign: at long the variant A2C_STEP1_ICL, at reduced Table 2\'s Step-1 settings)', experiment: 'step1', algo: 'a2c', probes: tft(WINDOWS), what: 'cooperation with TFT, the same rounds' },
       ],
-      verdict: 'PPI: the rise, slower (3 phases of 512 episodes, not 30 of 20,000); A2C: yes, weaker, under Table 2\'s mixed-pool settings; not under its Step-1 settings (41 of 41 runs collapse, in two implementations)',
-      judgedAt: 'reduced',
+      verdict: 'PPI: the rise, slower (3 phases of 512 episodes, not 30 of 20,000); A2C: yes under Table 2\'s mixed-pool settings with the entropy bonus decayed (the long preset\'s Step-1 variant: 0.96 with TFT from round 60, the paper 1.0 from round ≈ 20), not under its Step-1 settings (41 of 41 runs collapse to always-defect, in two implementations)',
+      judgedAt: { a2c: 'long', ppi: 'reduced' },
     },
   ],
   '02': [
@@ -238,7 +245,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'PPI, 12 phases (study)', experiment: 'mixed', algo: 'ppi', root: `${STUDIES}/ppi-mixed-long`, probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'cooperation with the other learner, phase 1 → 12' },
       ],
       verdict: 'A2C: a rise to ≈ 0.4 by 4–8k iterations, then flat to 20,000 at the long scale (batch 256; the paper jumps at 60–75k of batch 4,096): not reproduced at this length; PPI: not reproduced (mutual defection after 12 phases)',
-      judgedAt: 'long',
+      judgedAt: { a2c: 'long', ppi: 'reduced' },
     },
     {
       claim: 'Ablations: told the co-player\'s identity (Opponent ID), or without tabular co-players (No Tabular), the learners do not come to cooperate',
@@ -250,7 +257,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'PPI, No Tabular', experiment: 'mixed-no-tabular', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase' },
       ],
       verdict: 'A2C: flat without tabular co-players (0.12–0.13 through 20,000 iterations at long) and with identities (0.13–0.14 through 20,000 at long; at reduced two of eight Opponent-ID seeds drift late, below every mixed-pool seed); PPI: too short to tell',
-      judgedAt: 'long',
+      judgedAt: { a2c: 'long', ppi: 'reduced' },
     },
     {
       claim: 'Fig. 3: before convergence the agent already reciprocates with TFT in context, exploits ALLC, and cooperates with the other learner after exploiting it early',

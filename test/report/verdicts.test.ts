@@ -48,6 +48,13 @@ test('verdictRows: ours measured at the largest scale; a verdict written for ano
   assert.equal(row.ours[1], 'PPI: no finished run in data/ yet');
   assert.equal(row.verdict, 'v (judged at the reduced scale; these numbers are at smoke: re-read them)');
   assert.equal(verdictRows([{ ...claim, judgedAt: 'smoke' }])[0].verdict, 'v');
+  // Judged per learner: only the campaign lines of a learner whose scale moved count (PPI has no run here).
+  assert.equal(verdictRows([{ ...claim, judgedAt: { a2c: 'smoke' } }])[0].verdict, 'v');
+  assert.equal(verdictRows([{ ...claim, judgedAt: { a2c: 'reduced', ppi: 'smoke' } }])[0].verdict, 'v (judged at A2C reduced, PPI smoke; these numbers are at smoke: re-read them)');
+  // A study's runs keep their scale (this one is at reduced): it does not make a verdict judged at smoke move.
+  const study = { label: 'study', experiment: 'mixed' as const, algo: 'a2c' as const, root: 'data/studies/a2c-mixed-long', probes: claim.ours[0].probes, what: 'reward' };
+  assert.equal(measure(study).preset, 'reduced');
+  assert.equal(verdictRows([{ ...claim, judgedAt: 'smoke', ours: [...claim.ours, study] }])[0].verdict, 'v');
   assert.match(verdictHtml([row]), /<th [^>]*>the paper<\/th>.*<td [^>]*><b>v \(judged/s);
   assert.equal(evidenceText({ ...measure(claim.ours[0]), values: [0.004, null] }).split(': ')[1], '0.004 → –, reward');
 });
