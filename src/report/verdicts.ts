@@ -215,10 +215,10 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
       ours: [
         { label: 'A2C vs an in-context learner (study, --frozen-from the mixed-pool agent)', experiment: 'step2', algo: 'a2c', root: `${STUDIES}/a2c-step2-vs-mixed`, probes: [span('learner', 'reward', 0.15, 1), span('learner', 'coplayer_reward', 0.15, 1), span('learner', 'cooperation', 0.15, 1), span('learner', 'coplayer_cooperation', 0.15, 1)], what: 'from iteration 500 on: reward new agent → victim, then cooperation new agent → victim' },
         { label: 'PPI', experiment: 'step2', algo: 'ppi', probes: [startOf('learner', 'reward'), endOf('learner', 'reward'), endOf('learner', 'coplayer_reward')], what: 'the new agent\'s reward first → last phase, then the Fixed-ICL\'s at the end' },
-        { label: 'A2C (campaign)', experiment: 'step2', algo: 'a2c', probes: [late('learner', 'reward'), late('learner', 'coplayer_reward')], what: 'reward new agent → victim: mutual defection, since the Step-1 agent is an always-defector' },
+        { label: 'A2C (campaign: at long against the Step-1 variant\'s in-context learner, at reduced against an always-defector)', experiment: 'step2', algo: 'a2c', probes: [late('learner', 'reward'), late('learner', 'coplayer_reward'), late('learner', 'cooperation'), late('learner', 'coplayer_cooperation')], what: 'last 10 % of training: reward new agent → victim, then cooperation new agent → victim' },
       ],
-      verdict: 'A2C: yes, against an extortable in-context learner (a surplus of 0.2, not ≈ 1.3); PPI: the direction only; A2C against its own Step-1 agent: nothing to extort',
-      judgedAt: 'reduced',
+      verdict: 'A2C: yes at long, against its own Step-1 agent (a surplus of ≈ 1.0 per round, the paper\'s ≈ 1.3; the victim cooperates twice as much), and against the mixed-pool study\'s agent (0.2); PPI: the direction only',
+      judgedAt: { a2c: 'long', ppi: 'reduced' },
     },
   ],
   '03': [
