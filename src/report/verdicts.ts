@@ -228,10 +228,10 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
       ours: [
         { label: 'PPI', experiment: 'step3', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'cooperation between the two, first → last phase' },
         { label: 'A2C from the study\'s extortioner', experiment: 'step3', algo: 'a2c', root: `${STUDIES}/a2c-step2-vs-mixed`, probes: [startOf('learner', 'cooperation'), late('learner', 'cooperation')], what: 'cooperation between the two, first logged iterations → last 10 %' },
-        { label: 'A2C (campaign)', experiment: 'step3', algo: 'a2c', probes: [startOf('learner', 'cooperation'), late('learner', 'cooperation')], what: 'cooperation: both start as always-defectors (Steps 1–2)' },
+        { label: 'A2C (campaign: at long from the Step-2 extortioner, at reduced from an always-defector)', experiment: 'step3', algo: 'a2c', probes: [startOf('learner', 'cooperation'), late('learner', 'cooperation')], what: 'cooperation between the two, first logged iterations → last 10 %' },
       ],
-      verdict: 'not at this length: no rise in PPI\'s 2 phases (the paper\'s starts after phase 2) nor in A2C',
-      judgedAt: 'reduced',
+      verdict: 'not reproduced: no rise in PPI\'s 2 phases (the paper\'s starts after phase 2); A2C at long falls from its extortioner to mutual defection within 2,000 iterations (the extortioner never opens against its copy)',
+      judgedAt: { a2c: 'long', ppi: 'reduced' },
     },
   ],
   '04': [
