@@ -7,9 +7,9 @@
  * timing.csv and every file under final/. It counts as done only while they match, with two exceptions, both to keep
  * the repository lean: final/ may be removed as a whole (studies in data/studies keep their curves without the
  * agents), and so may a PPI learner's data set (`final/learner-<i>/ppi-data.bin`), which only a later step starting
- * from the agent reads (.gitignore keeps Step 2's alone); whatever is there must match. Runs finished before checksums were recorded ("legacy", e.g. the committed
- * results in data/) count as done when their config.json parses, their CSVs read strictly and both end at the run's
- * last unit.
+ * from the agent reads (.gitignore keeps Step 2's alone); whatever is there must match. Runs finished before
+ * checksums were recorded ("legacy", e.g. the committed results in data/) count as done when their config.json
+ * parses, their CSVs read strictly and both end at the run's last unit.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -97,8 +97,10 @@ function checkOutputs(dir: string, outputs: Readonly<Record<string, FileDigest>>
   for (const [name, recorded] of Object.entries(outputs)) {
     const path = join(dir, name);
     if (withoutAgents && name.startsWith(`${FINAL_DIR}/`)) continue;
-    if (!existsSync(path) && PPI_DATA_SET.test(name)) continue;
-    if (!existsSync(path)) return `${path} is missing`;
+    if (!existsSync(path)) {
+      if (PPI_DATA_SET.test(name)) continue;
+      return `${path} is missing`;
+    }
     const now = fileDigest(path);
     if (now.bytes === recorded.bytes && now.sha256 === recorded.sha256) continue;
     // A table that no longer parses says best where it broke; a config that no longer parses, likewise.
