@@ -169,3 +169,45 @@ export function summarise(experiment: ExperimentName, algo: Algo, preset: Preset
   }
   return { experiment, algo, preset, seeds: runs.length, train, episode };
 }
+
+/** One window of a training curve: the mean of learner 0's logged rows with `from` < unit ≤ `to`. */
+export interface CurveWindow { readonly from: number; readonly to: number; readonly rows: number; readonly reward: number; readonly cooperation: number }
+
+export interface SeedCurve {
+  readonly seed: number;
+  /** False for a run still under way (or parked): its last window may be partial. */
+  readonly done: boolean;
+  /** The last unit logged. */
+  readonly unit: number;
+  /** Per co-player (the `coplayer` column of train.csv), the windows in order. */
+  readonly windows: Record<string, CurveWindow[]>;
+}
+
+/**
+ * Learner 0's training curve per seed in windows of `width` units (iterations or phases), finished and unfinished
+ * runs alike: what a curve was doing at the end (still rising, levelled, falling), which the last logged row alone,
+ * `summarise`'s value, does not say. A window holds the rows logged at units in (from, to] (the first one also unit 0); empty windows are left out.
+ */
+export function curveWindows(experiment: ExperimentName, algo: Algo, preset: PresetName, width: number, root = DEFAULT_ROOT): SeedCurve[] {
+  if (!Number.isInteger(width) || width < 1) throw new RangeError(`the window width must be a whole number of units ≥ 1, got ${width}`);
+  const all = listRuns(experiment, algo, preset, root);
+  refuseDamaged(all);
+  return all.map((run) => {
+    const rows = readRunTable(run, 'train', () => {}).filter((r) => r.learner === 0);
+    const unit = unitColumn(rows);
+    const windows: Record<string, CurveWindow[]> = {};
+    for (const co of new Set(rows.map((r) => String(r.coplayer)))) {
+      const byWindow = new Map<number, Row[]>();
+      for (const r of rows.filter((r) => r.coplayer === co)) {
+        const k = Math.max(0, Math.ceil(Number(r[unit]) / width) - 1);
+        byWindow.set(k, [...(byWindow.get(k) ?? []), r]);
+      }
+      windows[co] = [...byWindow.entries()].sort((a, b) => a[0] - b[0]).map(([k, rs]) => ({
+        from: k * width, to: (k + 1) * width, rows: rs.length,
+        reward: rs.reduce((a, r) => a + Number(r.reward), 0) / rs.length,
+        cooperation: rs.reduce((a, r) => a + Number(r.cooperation), 0) / rs.length,
+      }));
+    }
+    return { seed: run.seed, done: run.done, unit: rows.length ? Math.max(...rows.map((r) => Number(r[unit]))) : 0, windows };
+  });
+}

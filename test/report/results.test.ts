@@ -4,7 +4,7 @@ import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { smokeResultsTree } from './smoke-tree';
 import { readCsv } from '../../src/experiments/files';
-import { summarise } from '../../src/experiments/read-runs';
+import { curveWindows, summarise } from '../../src/experiments/read-runs';
 import { PRESETS } from '../../src/experiments/presets';
 import {
   describeRuns, displayPath, episodeCurves, findRuns, formatSeeds, largestPreset, loadRecords, loadRuns, metricSeries, produceCommand,
@@ -125,6 +125,25 @@ test('compareWithPaper: our values per summary key agree with the runner\'s own 
   close(reward.ours_mean ?? undefined, s.train.tabular.reward.mean);
   assert.ok(compareWithPaper({ ...set, algo: 'ppi' }).every((r) => r.ours_mean === null && r.seeds === 0));
   assert.ok(readFileSync(join(root, 'step1', 'a2c', 'smoke', 'seed-0', 'config.json'), 'utf8').includes('"hiddenSize": 16'));
+});
+
+test('curveWindows: learner 0\'s curve per seed in windows of units, unfinished runs included', () => {
+  const curves = curveWindows('step1', 'a2c', 'smoke', 2, root);
+  assert.deepEqual(curves.map((c) => [c.seed, c.done]), [[0, true], [1, true], [2, false]]);
+  const rows = readCsv(join(root, 'step1', 'a2c', 'smoke', 'seed-1', 'train.csv')).filter((r) => r.learner === 0 && r.coplayer === 'tabular');
+  const units = rows.map((r) => Number(r.iteration));
+  assert.equal(curves[1].unit, Math.max(...units));
+  const windows = curves[1].windows.tabular;
+  assert.deepEqual(windows.map((w) => [w.from, w.to]), [[0, 2], [2, 4]]);
+  const inWindow = (lo: number, hi: number) => rows.filter((r) => Number(r.iteration) > lo && Number(r.iteration) <= hi);
+  for (const w of windows) {
+    const sel = inWindow(w.from, w.to);
+    assert.equal(w.rows, sel.length);
+    assert.ok(Math.abs(w.cooperation - sel.reduce((a, r) => a + Number(r.cooperation), 0) / sel.length) < 1e-12);
+    assert.ok(Math.abs(w.reward - sel.reduce((a, r) => a + Number(r.reward), 0) / sel.length) < 1e-12);
+  }
+  assert.ok(curves[2].unit < 4 && curves[2].windows.tabular.length === 1, 'the stopped run has only its first window');
+  assert.throws(() => curveWindows('step1', 'a2c', 'smoke', 0, root), /whole number of units ≥ 1, got 0/);
 });
 
 test('the largest scale present: per experiment and algorithm, smoke < reduced < long < paper, whatever presets exist', () => {
