@@ -177,8 +177,12 @@ export interface SeedCurve {
   readonly seed: number;
   /** False for a run still under way (or parked): its last window may be partial. */
   readonly done: boolean;
-  /** The last unit logged. */
-  readonly unit: number;
+  /** The curve's unit: A2C's iterations or PPI's phases. */
+  readonly unitName: 'iteration' | 'phase';
+  /** The last unit logged (0 before the first row). */
+  readonly last: number;
+  /** The logging interval: the smallest gap between logged units (0 with fewer than two rows). */
+  readonly logEvery: number;
   /** Per co-player (the `coplayer` column of train.csv), the windows in order. */
   readonly windows: Record<string, CurveWindow[]>;
 }
@@ -208,6 +212,37 @@ export function curveWindows(experiment: ExperimentName, algo: Algo, preset: Pre
         cooperation: rs.reduce((a, r) => a + Number(r.cooperation), 0) / rs.length,
       }));
     }
-    return { seed: run.seed, done: run.done, unit: rows.length ? Math.max(...rows.map((r) => Number(r[unit]))) : 0, windows };
+    const units = [...new Set(rows.map((r) => Number(r[unit])))].sort((a, b) => a - b);
+    const gaps = units.slice(1).map((u, i) => u - units[i]);
+    return { seed: run.seed, done: run.done, unitName: unit, last: units.at(-1) ?? 0, logEvery: gaps.length ? Math.min(...gaps) : 0, windows };
   });
+}
+
+/**
+ * The windows of the finished seeds' curves averaged seed by seed, per co-player: only windows that every finished
+ * seed has (they share a length when they share a preset). Unfinished seeds are left out.
+ */
+export function meanCurve(curves: readonly SeedCurve[]): { seeds: number[]; windows: Record<string, (CurveWindow & { readonly seeds: number })[]> } {
+  const done = curves.filter((c) => c.done);
+  const windows: Record<string, (CurveWindow & { seeds: number })[]> = {};
+  if (done.length === 0) return { seeds: [], windows };
+  for (const co of Object.keys(done[0].windows)) {
+    const perSeed = done.map((c) => new Map((c.windows[co] ?? []).map((w) => [w.from, w])));
+    windows[co] = done[0].windows[co]
+      .filter((w) => perSeed.every((m) => m.has(w.from)))
+      .map((w) => {
+        const ws = perSeed.map((m) => m.get(w.from)!);
+        const mean = (f: 'reward' | 'cooperation') => ws.reduce((a, x) => a + x[f], 0) / ws.length;
+        return { from: w.from, to: w.to, rows: ws.reduce((a, x) => a + x.rows, 0), reward: mean('reward'), cooperation: mean('cooperation'), seeds: ws.length };
+      });
+  }
+  return { seeds: done.map((c) => c.seed), windows };
+}
+
+/**
+ * A window width for about `parts` windows over a run of `units` logged every `step` units: a multiple of the
+ * logging step, so that every window holds the same number of rows.
+ */
+export function windowWidth(units: number, step: number, parts = 10): number {
+  return step * Math.max(1, Math.round(units / step / parts));
 }

@@ -14,10 +14,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ALGOS, EXPERIMENTS, type Algo, type ExperimentName } from '../experiments/experiments';
 import { writeFileAtomic } from '../experiments/files';
 import type { PresetName } from '../experiments/presets';
-import { meanStd, readRunConfig, type RunRef } from '../experiments/read-runs';
+import { curveWindows, meanCurve, meanStd, readRunConfig, windowWidth, type RunRef } from '../experiments/read-runs';
 import { ALGORITHMS, DEFAULT_ROOT, readComputeTime, readStatus, type ComputeTime } from '../experiments/run';
 import { compareWithPaper, type ComparisonRecord } from './comparison';
-import { displayPath, findRuns, formatSeeds, runQuery, runsNote, type RunSet } from './results';
+import { displayPath, findRuns, formatSeeds, resolvePreset, runQuery, runsNote, type RunSet } from './results';
 
 /** Where the generated text goes, in the file's order: one section per claim, then settings and compute. */
 export const REPRODUCTION_SECTIONS = ['campaign', 'step1', 'step2', 'step3', 'fig1', 'fig3', 'settings', 'compute'] as const;
@@ -162,7 +162,11 @@ export function claimText(section: ClaimSection, o: ReproductionOptions = {}): s
         difference === null ? '' : signed(difference), ...(presets.length === 1 ? [cells[0].seeds] : []),
       ]);
     }
-    for (const p of at) notes.push(`- ${runsNote(p.set)}`);
+    for (const p of at) {
+      notes.push(`- ${runsNote(p.set)}`);
+      const curve = claim.snapshot ? null : curveText(p.set);
+      if (curve) notes.push(`  ${curve}`);
+    }
   }
   const header = presets.length === 1
     ? ['run', 'key', 'figure', 'paper (range)', 'tag', `ours (${presets[0]})`, 'ours − paper', 'seeds']
@@ -180,6 +184,22 @@ export function claimText(section: ClaimSection, o: ReproductionOptions = {}): s
     '',
     ...notes,
   ].join('\n');
+}
+
+/**
+ * What the training curve was doing up to the end: learner 0's cooperation per co-player, averaged over the finished
+ * seeds in about ten windows of the run (`meanCurve`), e.g. still rising, levelled or falling. Null without a
+ * finished seed.
+ */
+export function curveText(set: RunSet): string | null {
+  const preset = resolvePreset(set.preset, set.experiment, set.algo, set.root);
+  const done = curveWindows(set.experiment, set.algo, preset, 1, set.root).filter((c) => c.done);
+  if (done.length === 0 || done[0].logEvery === 0) return null;
+  const width = windowWidth(Math.max(...done.map((c) => c.last)), Math.max(...done.map((c) => c.logEvery)));
+  const { seeds, windows } = meanCurve(curveWindows(set.experiment, set.algo, preset, width, set.root));
+  const per = width > 1 ? `${width.toLocaleString('en-US')} ${done[0].unitName}s` : done[0].unitName;
+  const lines = Object.entries(windows).map(([co, ws]) => `against ${co} ${ws.map((w) => num(w.cooperation, 2)).join(' → ')}`);
+  return `training curve, learner 0's cooperation per ${per} (mean over seed${seeds.length > 1 ? 's' : ''} ${formatSeeds(seeds)}): ${lines.join('; ')}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { smokeResultsTree } from './smoke-tree';
-import { writeJsonAtomic } from '../../src/experiments/files';
+import { readCsv, writeJsonAtomic } from '../../src/experiments/files';
 import { presetName } from '../../src/experiments/presets';
 import { readComputeTime, readStatus, runDir } from '../../src/experiments/run';
 import { ourValue } from '../../src/report/comparison';
@@ -41,6 +41,14 @@ test('claim tables: the paper beside our mean ± std and seeds; "no run yet" wit
   assert.deepEqual(ppi?.slice(5), ['no run yet', '', '0']);
   assert.match(step1, /step1\/ppi\/smoke: no finished run .*Produce it with: npm run experiment -- step1 --algo ppi --preset smoke/);
   assert.match(step1, /step1\/a2c\/smoke: seeds 0, 1 finished .*still running: seed 2/);
+  // Under a finished run set, its curve: learner 0's cooperation per window (here one iteration), mean over the finished seeds.
+  const coop = (seed: number) => readCsv(join(root, 'step1', 'a2c', 'smoke', `seed-${seed}`, 'train.csv'))
+    .filter((r) => r.learner === 0 && r.coplayer === 'tabular').map((r) => Number(r.cooperation));
+  const [c0, c1] = [coop(0), coop(1)];
+  assert.equal(c0.length, 4);
+  const expected = c0.map((c, i) => ((c + c1[i]) / 2).toFixed(2)).join(' → ');
+  assert.ok(step1.includes(`  training curve, learner 0's cooperation per iteration (mean over seeds 0, 1): against tabular ${expected}\n`), step1);
+  assert.equal(step1.match(/training curve/g)?.length, 1, 'none for the learner without a finished run');
   // Fig. 1 spans the ablations; Fig. 3 quotes only the snapshot (which the smoke runs record at half-way).
   const fig1 = claimText('fig1', o());
   assert.deepEqual(row(fig1, 'mixed-opponent-id/a2c', '`train.learner.reward`')?.slice(5), ['no run yet', '', '0']);
@@ -49,6 +57,7 @@ test('claim tables: the paper beside our mean ± std and seeds; "no run yet" wit
   const fig3 = claimText('fig3', o());
   assert.equal(row(fig3, 'mixed/a2c', '`snapshot.tabular.late.reward`')?.[7], '2');
   assert.ok(fig3.split('\n').filter((l) => l.startsWith('| mixed/')).every((l) => l.includes('`snapshot.')));
+  assert.ok(!fig3.includes('training curve'), 'Fig. 1 already shows the mixed pool\'s curve');
 });
 
 test('several presets side by side: a column of ours and of seeds per preset; ours − paper at the largest scale with a value', () => {

@@ -4,7 +4,7 @@ import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { smokeResultsTree } from './smoke-tree';
 import { readCsv } from '../../src/experiments/files';
-import { curveWindows, summarise } from '../../src/experiments/read-runs';
+import { curveWindows, meanCurve, summarise, windowWidth } from '../../src/experiments/read-runs';
 import { PRESETS } from '../../src/experiments/presets';
 import {
   describeRuns, displayPath, episodeCurves, findRuns, formatSeeds, largestPreset, loadRecords, loadRuns, metricSeries, produceCommand,
@@ -132,7 +132,9 @@ test('curveWindows: learner 0\'s curve per seed in windows of units, unfinished 
   assert.deepEqual(curves.map((c) => [c.seed, c.done]), [[0, true], [1, true], [2, false]]);
   const rows = readCsv(join(root, 'step1', 'a2c', 'smoke', 'seed-1', 'train.csv')).filter((r) => r.learner === 0 && r.coplayer === 'tabular');
   const units = rows.map((r) => Number(r.iteration));
-  assert.equal(curves[1].unit, Math.max(...units));
+  assert.equal(curves[1].last, Math.max(...units));
+  assert.equal(curves[1].unitName, 'iteration');
+  assert.equal(curves[1].logEvery, 1);
   const windows = curves[1].windows.tabular;
   assert.deepEqual(windows.map((w) => [w.from, w.to]), [[0, 2], [2, 4]]);
   const inWindow = (lo: number, hi: number) => rows.filter((r) => Number(r.iteration) > lo && Number(r.iteration) <= hi);
@@ -142,8 +144,13 @@ test('curveWindows: learner 0\'s curve per seed in windows of units, unfinished 
     assert.ok(Math.abs(w.cooperation - sel.reduce((a, r) => a + Number(r.cooperation), 0) / sel.length) < 1e-12);
     assert.ok(Math.abs(w.reward - sel.reduce((a, r) => a + Number(r.reward), 0) / sel.length) < 1e-12);
   }
-  assert.ok(curves[2].unit < 4 && curves[2].windows.tabular.length === 1, 'the stopped run has only its first window');
+  assert.ok(curves[2].last < 4 && curves[2].windows.tabular.length === 1, 'the stopped run has only its first window');
   assert.throws(() => curveWindows('step1', 'a2c', 'smoke', 0, root), /whole number of units ≥ 1, got 0/);
+  const mean = meanCurve(curves);
+  assert.deepEqual(mean.seeds, [0, 1], 'the stopped run is left out');
+  const w0 = curves[0].windows.tabular[0];
+  assert.ok(Math.abs(mean.windows.tabular[0].cooperation - (w0.cooperation + windows[0].cooperation) / 2) < 1e-12);
+  assert.deepEqual([windowWidth(20_000, 50), windowWidth(3_500, 50), windowWidth(12, 1), windowWidth(4, 1), windowWidth(40, 1)], [2000, 350, 1, 1, 4]);
 });
 
 test('the largest scale present: per experiment and algorithm, smoke < reduced < long < paper, whatever presets exist', () => {
