@@ -244,7 +244,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'PPI', experiment: 'mixed', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'cooperation with the other learner, first → last phase' },
         { label: 'PPI, 12 phases (study)', experiment: 'mixed', algo: 'ppi', root: `${STUDIES}/ppi-mixed-long`, probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'cooperation with the other learner, phase 1 → 12' },
       ],
-      verdict: 'A2C: a rise to ≈ 0.4 by 4–8k iterations, then flat to 20,000 at the long scale (batch 256; the paper jumps at 60–75k of batch 4,096): not reproduced at this length; PPI: not reproduced (mutual defection after 12 phases)',
+      verdict: 'A2C: a rise to ≈ 0.4 by 4–6k iterations, then flat to 20,000 at the long scale (3 seeds, batch 256; the paper jumps at 60–75k of batch 4,096): not reproduced at this length; PPI: not reproduced (mutual defection after 12 phases)',
       judgedAt: { a2c: 'long', ppi: 'reduced' },
     },
     {
@@ -256,7 +256,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'PPI, Opponent ID', experiment: 'mixed-opponent-id', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase' },
         { label: 'PPI, No Tabular', experiment: 'mixed-no-tabular', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase' },
       ],
-      verdict: 'A2C: flat without tabular co-players (0.12–0.13 through 20,000 iterations at long) and with identities (0.13–0.14 through 20,000 at long; at reduced two of eight Opponent-ID seeds drift late, below every mixed-pool seed); PPI: too short to tell',
+      verdict: 'A2C: flat without tabular co-players (0.12–0.13 through 20,000 iterations at long) and with identities (0.13–0.17 through 20,000 at long; at reduced two of eight Opponent-ID seeds drift late, below every mixed-pool seed); PPI: too short to tell',
       judgedAt: { a2c: 'long', ppi: 'reduced' },
     },
     {
