@@ -256,7 +256,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'PPI, Opponent ID', experiment: 'mixed-opponent-id', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase' },
         { label: 'PPI, No Tabular', experiment: 'mixed-no-tabular', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase' },
       ],
-      verdict: 'A2C: flat without tabular co-players (0.12–0.13 through 20,000 iterations at long) and with identities (0.13–0.17 through 20,000 at long; at reduced two of eight Opponent-ID seeds drift late, below every mixed-pool seed); PPI: too short to tell',
+      verdict: 'A2C: flat without tabular co-players (0.11–0.14 through 20,000 iterations at long, 3 seeds) and with identities (0.13–0.17 through 20,000 at long; at reduced two of eight Opponent-ID seeds drift late, below every mixed-pool seed); PPI: too short to tell',
       judgedAt: { a2c: 'long', ppi: 'reduced' },
     },
     {
