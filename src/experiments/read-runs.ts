@@ -187,35 +187,51 @@ export interface SeedCurve {
   readonly windows: Record<string, CurveWindow[]>;
 }
 
-/**
- * Learner 0's training curve per seed in windows of `width` units (iterations or phases), finished and unfinished
- * runs alike: what a curve was doing at the end (still rising, levelled, falling), which the last logged row alone,
- * `summarise`'s value, does not say. A window holds the rows logged at units in (from, to] (the first one also unit 0); empty windows are left out.
- */
-export function curveWindows(experiment: ExperimentName, algo: Algo, preset: PresetName, width: number, root = DEFAULT_ROOT): SeedCurve[] {
-  if (!Number.isInteger(width) || width < 1) throw new RangeError(`the window width must be a whole number of units ≥ 1, got ${width}`);
+/** Learner 0's logged training rows of one seed, with what windowing them needs. */
+export interface SeedRows extends Omit<SeedCurve, 'windows'> {
+  readonly rows: readonly Row[];
+}
+
+/** Learner 0's training rows per seed, finished and unfinished runs alike (a damaged finished run is refused). */
+export function readCurves(experiment: ExperimentName, algo: Algo, preset: PresetName, root = DEFAULT_ROOT): SeedRows[] {
   const all = listRuns(experiment, algo, preset, root);
   refuseDamaged(all);
   return all.map((run) => {
     const rows = readRunTable(run, 'train', () => {}).filter((r) => r.learner === 0);
     const unit = unitColumn(rows);
-    const windows: Record<string, CurveWindow[]> = {};
-    for (const co of new Set(rows.map((r) => String(r.coplayer)))) {
-      const byWindow = new Map<number, Row[]>();
-      for (const r of rows.filter((r) => r.coplayer === co)) {
-        const k = Math.max(0, Math.ceil(Number(r[unit]) / width) - 1);
-        byWindow.set(k, [...(byWindow.get(k) ?? []), r]);
-      }
-      windows[co] = [...byWindow.entries()].sort((a, b) => a[0] - b[0]).map(([k, rs]) => ({
-        from: k * width, to: (k + 1) * width, rows: rs.length,
-        reward: rs.reduce((a, r) => a + Number(r.reward), 0) / rs.length,
-        cooperation: rs.reduce((a, r) => a + Number(r.cooperation), 0) / rs.length,
-      }));
-    }
     const units = [...new Set(rows.map((r) => Number(r[unit])))].sort((a, b) => a - b);
     const gaps = units.slice(1).map((u, i) => u - units[i]);
-    return { seed: run.seed, done: run.done, unitName: unit, last: units.at(-1) ?? 0, logEvery: gaps.length ? Math.min(...gaps) : 0, windows };
+    return { seed: run.seed, done: run.done, unitName: unit, last: units.at(-1) ?? 0, logEvery: gaps.length ? Math.min(...gaps) : 0, rows };
   });
+}
+
+/**
+ * One seed's curve in windows of `width` units: what a curve was doing at the end (still rising, levelled,
+ * falling), which the last logged row alone, `summarise`'s value, does not say. A window holds the rows logged at
+ * units in (from, to] (the first one also unit 0); empty windows are left out.
+ */
+export function windowCurve(curve: SeedRows, width: number): SeedCurve {
+  if (!Number.isInteger(width) || width < 1) throw new RangeError(`the window width must be a whole number of units ≥ 1, got ${width}`);
+  const { rows, ...about } = curve;
+  const windows: Record<string, CurveWindow[]> = {};
+  for (const co of new Set(rows.map((r) => String(r.coplayer)))) {
+    const byWindow = new Map<number, Row[]>();
+    for (const r of rows.filter((r) => r.coplayer === co)) {
+      const k = Math.max(0, Math.ceil(Number(r[curve.unitName]) / width) - 1);
+      byWindow.set(k, [...(byWindow.get(k) ?? []), r]);
+    }
+    windows[co] = [...byWindow.entries()].sort((a, b) => a[0] - b[0]).map(([k, rs]) => ({
+      from: k * width, to: (k + 1) * width, rows: rs.length,
+      reward: meanStd(rs.map((r) => Number(r.reward))).mean,
+      cooperation: meanStd(rs.map((r) => Number(r.cooperation))).mean,
+    }));
+  }
+  return { ...about, windows };
+}
+
+/** Learner 0's training curve per seed, finished and unfinished runs alike, in windows of `width` units. */
+export function curveWindows(experiment: ExperimentName, algo: Algo, preset: PresetName, width: number, root = DEFAULT_ROOT): SeedCurve[] {
+  return readCurves(experiment, algo, preset, root).map((c) => windowCurve(c, width));
 }
 
 /**

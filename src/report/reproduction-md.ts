@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ALGOS, EXPERIMENTS, type Algo, type ExperimentName } from '../experiments/experiments';
 import { writeFileAtomic } from '../experiments/files';
 import type { PresetName } from '../experiments/presets';
-import { curveWindows, meanCurve, meanStd, readRunConfig, windowWidth, type RunRef } from '../experiments/read-runs';
+import { meanCurve, meanStd, readCurves, readRunConfig, windowCurve, windowWidth, type RunRef } from '../experiments/read-runs';
 import { ALGORITHMS, DEFAULT_ROOT, readComputeTime, readStatus, type ComputeTime } from '../experiments/run';
 import { compareWithPaper, type ComparisonRecord } from './comparison';
 import { displayPath, findRuns, formatSeeds, resolvePreset, runQuery, runsNote, type RunSet } from './results';
@@ -193,10 +193,10 @@ export function claimText(section: ClaimSection, o: ReproductionOptions = {}): s
  */
 export function curveText(set: RunSet): string | null {
   const preset = resolvePreset(set.preset, set.experiment, set.algo, set.root);
-  const done = curveWindows(set.experiment, set.algo, preset, 1, set.root).filter((c) => c.done);
+  const done = readCurves(set.experiment, set.algo, preset, set.root).filter((c) => c.done);
   if (done.length === 0 || done[0].logEvery === 0) return null;
   const width = windowWidth(Math.max(...done.map((c) => c.last)), Math.max(...done.map((c) => c.logEvery)));
-  const { seeds, windows } = meanCurve(curveWindows(set.experiment, set.algo, preset, width, set.root));
+  const { seeds, windows } = meanCurve(done.map((c) => windowCurve(c, width)));
   const per = width > 1 ? `${width.toLocaleString('en-US')} ${done[0].unitName}s` : done[0].unitName;
   const lines = Object.entries(windows).map(([co, ws]) => `against ${co} ${ws.map((w) => num(w.cooperation, 2)).join(' → ')}`);
   return `training curve, learner 0's cooperation per ${per} (mean over seed${seeds.length > 1 ? 's' : ''} ${formatSeeds(seeds)}): ${lines.join('; ')}`;
