@@ -1,6 +1,6 @@
 /**
- * Presets: the paper's settings (`paper`), a longer scale sized on the `native` engine, by the bench's iteration times, to an
- * estimated 1–1.5 hours per seed on the two cores of this machine (`long`; not yet measured on a whole seed), a reduced scale that runs one seed of one experiment in about half an hour
+ * Presets: the paper's settings (`paper`), a longer scale sized on the `native` engine to about 1–1.5 hours per seed
+ * on the two cores of this machine (`long`; measured per A2C run set in README "The `long` scale"), a reduced scale that runs one seed of one experiment in about half an hour
  * on one core of a 2-core machine with the `wasm-simd` engine (`reduced`), and seconds-long runs for tests (`smoke`).
  * Smaller presets scale the batch and the training length, never the algorithm.
  *
