@@ -204,7 +204,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'A2C, mixed-pool settings then c_e decay (study)', experiment: 'step1', algo: 'a2c', root: `${STUDIES}/a2c-step1-seeds/mixed-column-then-decay`, probes: tft(WINDOWS), what: 'cooperation with TFT, rounds 1–4 → 20–59 → 60–89' },
         { label: 'A2C (campaign: at long the variant A2C_STEP1_ICL, at reduced Table 2\'s Step-1 settings)', experiment: 'step1', algo: 'a2c', probes: tft(WINDOWS), what: 'cooperation with TFT, the same rounds' },
       ],
-      verdict: 'PPI: the rise, slower (3 phases of 512 episodes, not 30 of 20,000); A2C: yes under Table 2\'s mixed-pool settings with the entropy bonus decayed (the long preset\'s Step-1 variant, seeds 0–1: 0.96 and 0.98 with TFT from round 60, the paper 1.0 from round ≈ 20), not under its Step-1 settings (41 of 41 runs collapse to always-defect, in two implementations)',
+      verdict: 'PPI: the rise, slower (3 phases of 512 episodes, not 30 of 20,000); A2C: yes under Table 2\'s mixed-pool settings with the entropy bonus decayed (the long preset\'s Step-1 variant, seeds 0–2: 0.96, 0.98 and 0.99 with TFT from round 60, the paper 1.0 from round ≈ 20), not under its Step-1 settings (41 of 41 runs collapse to always-defect, in two implementations)',
       judgedAt: { a2c: 'long', ppi: 'reduced' },
     },
   ],
@@ -256,7 +256,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'PPI, Opponent ID', experiment: 'mixed-opponent-id', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase' },
         { label: 'PPI, No Tabular', experiment: 'mixed-no-tabular', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase' },
       ],
-      verdict: 'A2C: flat without tabular co-players (0.11–0.14 through 20,000 iterations at long, 3 seeds) and with identities (0.13–0.17 through 20,000 at long; at reduced two of eight Opponent-ID seeds drift late, below every mixed-pool seed); PPI: too short to tell',
+      verdict: 'A2C: flat without tabular co-players (0.11–0.14 through 20,000 iterations at long, 3 seeds) and with identities (0.13–0.17 through 20,000 at long, 3 seeds; at reduced two of eight Opponent-ID seeds drift late, below every mixed-pool seed); PPI: too short to tell',
       judgedAt: { a2c: 'long', ppi: 'reduced' },
     },
     {
