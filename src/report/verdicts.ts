@@ -217,7 +217,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'PPI', experiment: 'step2', algo: 'ppi', probes: [startOf('learner', 'reward'), endOf('learner', 'reward'), endOf('learner', 'coplayer_reward')], what: 'the new agent\'s reward first → last phase, then the Fixed-ICL\'s at the end' },
         { label: 'A2C (campaign: at long against the Step-1 variant\'s in-context learner, at reduced against an always-defector)', experiment: 'step2', algo: 'a2c', probes: [late('learner', 'reward'), late('learner', 'coplayer_reward'), late('learner', 'cooperation'), late('learner', 'coplayer_cooperation')], what: 'last 10 % of training: reward new agent → victim, then cooperation new agent → victim' },
       ],
-      verdict: 'A2C: yes at long, against its own Step-1 agent (a surplus of ≈ 1.0 per round, the paper\'s ≈ 1.3; the victim cooperates twice as much), and against the mixed-pool study\'s agent (0.2); PPI: the direction only',
+      verdict: 'A2C: yes at long, against its own Step-1 agent (a surplus of 0.66–0.98 per round in 3 seeds, the paper\'s ≈ 1.3; the victim cooperates 1.4–1.9 times as much), and against the mixed-pool study\'s agent (0.2); PPI: the direction only',
       judgedAt: { a2c: 'long', ppi: 'reduced' },
     },
   ],
