@@ -70,6 +70,8 @@ for seed in $seed_list; do
     esac
   done
 done
+# a signal during the last run stops that run after a checkpoint: say so, not "done"
+[ "$stopped" = 1 ] && { echo "reproduce.sh: stopped"; exit 130; }
 if [ ${#failed[@]} -gt 0 ]; then echo "reproduce.sh: failed: ${failed[*]}" >&2; exit 1; fi
 if [ ${#later[@]} -gt 0 ]; then echo "reproduce.sh: not started before --until (run the same command again): ${later[*]}"; exit 0; fi
 echo "reproduce.sh: all runs of $algo seeds $seeds ($preset) done"

@@ -577,6 +577,9 @@ async function runSession(o: RunOptions, plan: RunPlan, dir: string, { status, b
       latest = mergePoints(result.points.filter((p) => p.learner === 0));
       tables.add(done, result, done % run.logEvery === 0 || done === total);
       if (evalUnits.has(done)) evaluate(done);
+      // A unit is one synchronous stretch of work (a PPI phase: minutes), so a signal that came during it is only
+      // handled once the event loop turns: turn it before asking, or the stop would wait for the next unit.
+      await new Promise((r) => setImmediate(r));
       const stop = done < total && (hooks.shouldStop?.() ?? false);
       if (done % run.checkpointEvery === 0 || stop) {
         writeCheckpoint(dir, (generation) => learners.save(generation, 'resume'), { ...tables.window, unitsDone }, rng.seed);
@@ -584,7 +587,6 @@ async function runSession(o: RunOptions, plan: RunPlan, dir: string, { status, b
         writeStatus('running');
       }
       hooks.onProgress?.(progress());
-      if (!stop) await new Promise((r) => setImmediate(r)); // let signals and progress through between units
       return stop;
     };
 

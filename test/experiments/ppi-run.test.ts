@@ -84,6 +84,21 @@ test('a PPI run stopped after a phase and resumed equals the uninterrupted run (
   }
 });
 
+test('a stop requested during a PPI phase (as a signal arrives: an event handled when the loop turns) stops the run after that phase', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'ppi-stop-'));
+  let requested = false, asked = false;
+  const o = { experiment: 'step1' as const, algo: 'ppi' as const, preset: 'smoke' as const, seed: 1, root, overrides: [...FAST, 'phases=3'] };
+  const r = await runExperiment(o, {
+    // the first report from inside phase 1's work queues the request, as the signal handler of src/bin/cli.ts would be
+    onProgress: (p) => { if (!asked && p.done === 0 && p.message !== undefined) { asked = true; setImmediate(() => { requested = true; }); } },
+    shouldStop: () => requested,
+  });
+  assert.ok(asked);
+  assert.equal(r.status, 'stopped');
+  assert.equal(r.unitsDone, 1, 'stopped after the phase during which the stop was requested, not one phase later');
+  rmSync(root, { recursive: true, force: true });
+});
+
 test('a PPI run reports progress inside its phases (D0 pretraining, refits, acting, evaluations) and that changes no result', async () => {
   const root = mkdtempSync(join(tmpdir(), 'ppi-progress-'));
   const o = { experiment: 'mixed' as const, algo: 'ppi' as const, preset: 'smoke' as const, seed: 5, overrides: [...FAST, 'evalAt=0'] };
