@@ -15,8 +15,14 @@
 # commands continue the campaign later. The checkpoints (`resume/`) are git-ignored: they survive only where the work
 # tree is kept. Where it is not (a fresh checkout per session), pass a time limit so that no run is started that
 # would be cut off, e.g. `--until 07:35` (UTC; the estimate comes from the finished seeds of the same run). Extra
-# arguments go to every `npm run experiment` call (e.g. `--preset smoke`, `--until TIME`). Afterwards:
-# `npm run reproduction` rewrites REPRODUCTION.md's tables.
+# arguments go to every `npm run experiment` call (e.g. `--preset smoke`, `--until TIME`). `--only LIST` runs a subset
+# of the experiments (comma-separated, in the order above), so that two lanes can share one learner's campaign
+# without both reaching for the same run:
+#
+#   nohup bash scripts/reproduce.sh ppi 0-2 --preset long --only mixed,mixed-no-tabular,mixed-opponent-id > logs/a.log 2>&1 &
+#   nohup bash scripts/reproduce.sh ppi 0-2 --preset long --only step1,step2,step3 > logs/b.log 2>&1 &
+#
+# Afterwards: `npm run reproduction` rewrites REPRODUCTION.md's tables.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -lt 2 ]; then
@@ -26,11 +32,15 @@ fi
 algo="$1"; seeds="$2"; shift 2
 # --preset P (default reduced) is taken here; every other argument goes to each `npm run experiment` call.
 preset=reduced
+only=
 rest=()
 while [ $# -gt 0 ]; do
   if [ "$1" = --preset ]; then
     [ $# -ge 2 ] || { echo "reproduce.sh: --preset needs a value (paper, long, reduced, smoke)" >&2; exit 2; }
     preset="$2"; shift 2
+  elif [ "$1" = --only ]; then
+    [ $# -ge 2 ] || { echo "reproduce.sh: --only needs a comma-separated list of experiments" >&2; exit 2; }
+    only="$2"; shift 2
   else rest+=("$1"); shift; fi
 done
 case "$preset" in paper|long|reduced|smoke) ;; *) echo "reproduce.sh: unknown preset '$preset' (paper, long, reduced, smoke)" >&2; exit 2 ;; esac
@@ -54,6 +64,15 @@ experiments=(step1 mixed mixed-no-tabular mixed-opponent-id step2 step3)
 [ "$preset" != long ] && export ICL_THREADS="${ICL_THREADS:-1}"
 # At `long` the headline comes first: Fig. 1's mixed pool and both ablations, then the mechanism chain.
 [ "$preset" = long ] && experiments=(mixed mixed-no-tabular mixed-opponent-id step1 step2 step3)
+if [ -n "$only" ]; then
+  IFS=, read -ra wanted <<< "$only"
+  for w in "${wanted[@]}"; do
+    [[ " ${experiments[*]} " == *" $w "* ]] || { echo "reproduce.sh: --only: unknown experiment '$w' (${experiments[*]})" >&2; exit 2; }
+  done
+  kept=()
+  for e in "${experiments[@]}"; do [[ ",$only," == *",$e,"* ]] && kept+=("$e"); done
+  experiments=("${kept[@]}")
+fi
 stopped=0
 trap 'stopped=1' INT TERM
 failed=()
@@ -74,4 +93,4 @@ done
 [ "$stopped" = 1 ] && { echo "reproduce.sh: stopped"; exit 130; }
 if [ ${#failed[@]} -gt 0 ]; then echo "reproduce.sh: failed: ${failed[*]}" >&2; exit 1; fi
 if [ ${#later[@]} -gt 0 ]; then echo "reproduce.sh: not started before --until (run the same command again): ${later[*]}"; exit 0; fi
-echo "reproduce.sh: all runs of $algo seeds $seeds ($preset) done"
+echo "reproduce.sh: all runs of $algo seeds $seeds ($preset${only:+, only $only}) done"
