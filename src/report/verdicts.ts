@@ -230,7 +230,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'A2C from the study\'s extortioner', experiment: 'step3', algo: 'a2c', root: `${STUDIES}/a2c-step2-vs-mixed`, probes: [startOf('learner', 'cooperation'), late('learner', 'cooperation')], what: 'cooperation between the two, first logged iterations → last 10 %' },
         { label: 'A2C (campaign: at long from the Step-2 extortioner, at reduced from an always-defector)', experiment: 'step3', algo: 'a2c', probes: [startOf('learner', 'cooperation'), late('learner', 'cooperation')], what: 'cooperation between the two, first logged iterations → last 10 %' },
       ],
-      verdict: 'not reproduced: no rise in PPI\'s 2 phases (the paper\'s starts after phase 2); A2C at long falls from its extortioner to mutual defection within 2,000–4,000 iterations in seeds 0–1 (seed 0\'s extortioner never opens against its copy, seed 1\'s defects from round 25)',
+      verdict: 'not reproduced: no rise in PPI\'s 2 phases (the paper\'s starts after phase 2); A2C at long falls from its extortioner to mutual defection within 1,300–4,000 iterations in seeds 0–2 (0.003 ± 0.006 at the end; seed 0\'s extortioner never opens against its copy, seeds 1 and 2 cooperate with it in rounds 0–24 and 0–9 before training)',
       judgedAt: { a2c: 'long', ppi: 'reduced' },
     },
   ],
