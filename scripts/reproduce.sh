@@ -24,6 +24,9 @@
 #
 # Afterwards: `npm run reproduction` rewrites REPRODUCTION.md's tables.
 set -uo pipefail
+# The body is one block, read whole before it runs: bash reads a script as it goes, so editing this file (or a
+# checkout) while a lane runs would otherwise change what the lane does next, mid-campaign.
+{
 cd "$(dirname "$0")/.."
 if [ $# -lt 2 ]; then
   echo "usage: bash scripts/reproduce.sh a2c|ppi SEEDS [experiment options...]   (SEEDS like 0-4 or 0,2,5)" >&2
@@ -94,3 +97,5 @@ done
 if [ ${#failed[@]} -gt 0 ]; then echo "reproduce.sh: failed: ${failed[*]}" >&2; exit 1; fi
 if [ ${#later[@]} -gt 0 ]; then echo "reproduce.sh: not started before --until (run the same command again): ${later[*]}"; exit 0; fi
 echo "reproduce.sh: all runs of $algo seeds $seeds ($preset${only:+, only $only}) done"
+exit 0
+}

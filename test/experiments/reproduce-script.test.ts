@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAST, finished, PROJECT, sets } from './cli-helpers';
 
 // scripts/reproduce.sh, the campaign's lane: `--only` splits one learner's experiments between lanes.
-const reproduce = (args: readonly string[]) =>
-  finished(spawn('bash', ['scripts/reproduce.sh', ...args], { cwd: PROJECT, stdio: ['ignore', 'pipe', 'pipe'] }));
+const lane = (args: readonly string[], project = PROJECT) =>
+  spawn('bash', ['scripts/reproduce.sh', ...args], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+const reproduce = (args: readonly string[]) => finished(lane(args));
 
 test('reproduce.sh --only runs just the listed experiments, in the campaign order, and refuses unknown ones', async () => {
   const root = mkdtempSync(join(tmpdir(), 'lane-'));
@@ -28,5 +29,30 @@ test('reproduce.sh --only runs just the listed experiments, in the campaign orde
     assert.doesNotMatch(bad.out, /^===/m, 'nothing started');
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a lane does what its script said when it started, even if the script file is rewritten while it runs', async () => {
+  // A copy of the project whose scripts/ is its own (the rest linked), so that the test can rewrite the lane's file.
+  const project = mkdtempSync(join(tmpdir(), 'lane-project-'));
+  const root = join(project, 'runs');
+  try {
+    for (const entry of ['package.json', 'node_modules', 'src', 'build']) symlinkSync(join(PROJECT, entry), join(project, entry));
+    mkdirSync(join(project, 'scripts'));
+    const script = join(project, 'scripts', 'reproduce.sh');
+    copyFileSync(join(PROJECT, 'scripts', 'reproduce.sh'), script);
+    chmodSync(script, 0o755);
+    const p = lane(['a2c', '0', '--preset', 'smoke', '--only', 'step1,mixed-no-tabular', '--root', root, ...sets(FAST)], project);
+    const done = finished(p);
+    // once the first run has started, rewrite the file in place (same inode, every offset shifted, every echo broken)
+    await new Promise<void>((started) => p.stdout!.on('data', (d: Buffer) => /^=== /m.test(d.toString()) && started()));
+    writeFileSync(script, '#'.repeat(500) + '\n' + readFileSync(script, 'utf8').replaceAll('echo', 'ech0'));
+    const r = await done;
+    assert.equal(r.code, 0, r.out);
+    assert.doesNotMatch(r.out, /command not found|syntax error/, r.out);
+    assert.deepEqual(readdirSync(root).sort(), ['mixed-no-tabular', 'step1'], r.out);
+    assert.match(r.out, /all runs of a2c seeds 0 \(smoke, only step1,mixed-no-tabular\) done/);
+  } finally {
+    rmSync(project, { recursive: true, force: true });
   }
 });
