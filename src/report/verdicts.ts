@@ -244,8 +244,8 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'PPI', experiment: 'mixed', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'cooperation with the other learner, first → last phase' },
         { label: 'PPI, 12 phases (study)', experiment: 'mixed', algo: 'ppi', root: `${STUDIES}/ppi-mixed-long`, probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'cooperation with the other learner, phase 1 → 12' },
       ],
-      verdict: 'A2C: a rise to ≈ 0.4 by 4–6k iterations, then flat to 20,000 at the long scale (3 seeds, batch 256; the paper jumps at 60–75k of batch 4,096): not reproduced at this length; PPI: not reproduced (mutual defection after 12 phases)',
-      judgedAt: { a2c: 'long', ppi: 'reduced' },
+      verdict: 'A2C: a rise to ≈ 0.4 by 4–6k iterations, then flat to 20,000 at the long scale (3 seeds, batch 256; the paper jumps at 60–75k of batch 4,096): not reproduced at this length; PPI: not reproduced (at long, seed 0, 8 phases of 2,048 episodes: 0.11 → 0.08 with each other while each learner cooperates 0.66–0.74 with TFT in rounds 20–59; a 12-phase reduced study ends in mutual defection too)',
+      judgedAt: 'long',
     },
     {
       claim: 'Ablations: told the co-player\'s identity (Opponent ID), or without tabular co-players (No Tabular), the learners do not come to cooperate',
