@@ -578,8 +578,10 @@ async function runSession(o: RunOptions, plan: RunPlan, dir: string, { status, b
       tables.add(done, result, done % run.logEvery === 0 || done === total);
       if (evalUnits.has(done)) evaluate(done);
       // A unit is one synchronous stretch of work (a PPI phase: minutes), so a signal that came during it is only
-      // handled once the event loop turns: turn it before asking, or the stop would wait for the next unit.
-      await new Promise((r) => setImmediate(r));
+      // handled in the event loop's poll phase, where libuv reads it. One setImmediate is not enough: a unit that ran
+      // inside an I/O callback (the poll phase itself) gets it back in the same turn's check phase, before any poll.
+      // Two always span a poll phase, or the stop would wait for the next unit (test/experiments/ppi-run.test.ts).
+      for (let turn = 0; turn < 2; turn++) await new Promise((r) => setImmediate(r));
       const stop = done < total && (hooks.shouldStop?.() ?? false);
       if (done % run.checkpointEvery === 0 || stop) {
         writeCheckpoint(dir, (generation) => learners.save(generation, 'resume'), { ...tables.window, unitsDone }, rng.seed);

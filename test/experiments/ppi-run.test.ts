@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,18 +85,15 @@ test('a PPI run stopped after a phase and resumed equals the uninterrupted run (
   }
 });
 
-test('a stop requested during a PPI phase (as a signal arrives: an event handled when the loop turns) stops the run after that phase', async () => {
+test('a real SIGTERM that arrives during a PPI phase stops the run after that phase, even when the phase runs in the poll phase of the event loop', { timeout: 120_000 }, async () => {
+  // The fixture sends itself the signal from inside phase 1, which it runs from an I/O callback. Before the fix
+  // (one setImmediate turn before asking) this run went on to phase 2: a resumed seed ignored a park for one phase.
   const root = mkdtempSync(join(tmpdir(), 'ppi-stop-'));
-  let requested = false, asked = false;
-  const o = { experiment: 'step1' as const, algo: 'ppi' as const, preset: 'smoke' as const, seed: 1, root, overrides: [...FAST, 'phases=3'] };
-  const r = await runExperiment(o, {
-    // the first report from inside phase 1's work queues the request, as the signal handler of src/bin/cli.ts would be
-    onProgress: (p) => { if (!asked && p.done === 0 && p.message !== undefined) { asked = true; setImmediate(() => { requested = true; }); } },
-    shouldStop: () => requested,
-  });
-  assert.ok(asked);
-  assert.equal(r.status, 'stopped');
-  assert.equal(r.unitsDone, 1, 'stopped after the phase during which the stop was requested, not one phase later');
+  const fixture = join(__dirname, 'fixtures', 'signal-during-phase.ts');
+  const out = execFileSync(process.execPath, ['--import', 'tsx', fixture, root], { encoding: 'utf8', env: { ...process.env, ICL_THREADS: '1' } });
+  const r = JSON.parse(out.trim().split('\n').pop()!);
+  assert.deepEqual(r, { sent: true, status: 'stopped', unitsDone: 1 }, 'stopped after the phase during which the signal came, not one phase later');
+  assert.equal(readStatus(runDir({ experiment: 'step1', algo: 'ppi', preset: 'smoke', seed: 1, root }))!.unitsDone, 1);
   rmSync(root, { recursive: true, force: true });
 });
 
