@@ -262,3 +262,70 @@ export function meanCurve(curves: readonly SeedCurve[]): { seeds: number[]; wind
 export function windowWidth(units: number, step: number, parts = 10): number {
   return step * Math.max(1, Math.round(units / step / parts));
 }
+
+/** A span of rounds of an episode, both ends included (0-based, as episode.csv's `round` column). */
+export interface RoundSpan { readonly from: number; readonly to: number }
+
+/**
+ * Parses a list of round spans such as `0,1-4,5-19,20-59,60-89,90-99` (a round alone, or `from-to` with both ends
+ * included): ascending and not overlapping, so that each reads as one stretch of the episode.
+ */
+export function parseRoundSpans(spec: string): RoundSpan[] {
+  const spans = spec.split(',').map((part) => {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!m) throw new RangeError(`round spans: '${part}' is not a round or a span like 20-59 (in '${spec}')`);
+    const from = Number(m[1]), to = m[2] === undefined ? from : Number(m[2]);
+    if (to < from) throw new RangeError(`round spans: '${part.trim()}' ends before it starts`);
+    return { from, to };
+  });
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i].from <= spans[i - 1].to) throw new RangeError(`round spans must ascend without overlapping: ${spans[i - 1].from}-${spans[i - 1].to} then ${spans[i].from}-${spans[i].to}`);
+  }
+  return spans;
+}
+
+/** One player's per-round evaluation against one co-player, averaged over each span of rounds. */
+export interface RoundSpanRow {
+  readonly seed: number;
+  /** False for a run still under way (or parked): its evaluation is an intermediate one. */
+  readonly done: boolean;
+  readonly unitName: 'iteration' | 'phase';
+  /** The unit the evaluation was taken at (0: before training). */
+  readonly unit: number;
+  readonly learner: number;
+  readonly coplayer: string;
+  /** Per span, in order: the means over its rounds (and over the evaluation's episodes, as episode.csv has them). */
+  readonly spans: readonly (RoundSpan & { readonly reward: number; readonly cooperation: number; readonly coplayerReward: number; readonly coplayerCooperation: number })[];
+}
+
+/**
+ * Every seed's per-round evaluation (finished and unfinished runs; a damaged finished run is refused) at one
+ * evaluation unit, `at` (default: each run's last evaluation, the final one for a finished run), averaged over
+ * spans of rounds: how an agent plays through the episode (probes, openings, the settled response, the end game),
+ * which the three windows of `summarise` compress. A run without an evaluation at `at` is left out; so is a span
+ * with no rounds in the table.
+ */
+export function roundSpanTable(experiment: ExperimentName, algo: Algo, preset: PresetName, spans: readonly RoundSpan[], options: { root?: string; at?: number } = {}): RoundSpanRow[] {
+  const all = listRuns(experiment, algo, preset, options.root ?? DEFAULT_ROOT);
+  refuseDamaged(all);
+  const out: RoundSpanRow[] = [];
+  for (const run of all) {
+    const rows = readRunTable(run, 'episode', () => {});
+    if (rows.length === 0) continue;
+    const unitName = unitColumn(rows);
+    const unit = options.at ?? Math.max(...rows.map((r) => Number(r[unitName])));
+    const atUnit = rows.filter((r) => Number(r[unitName]) === unit);
+    const pairs = [...new Map(atUnit.map((r) => [`${r.learner}\u0000${r.coplayer}`, [Number(r.learner), String(r.coplayer)] as const])).values()];
+    for (const [learner, coplayer] of pairs) {
+      const mine = atUnit.filter((r) => Number(r.learner) === learner && r.coplayer === coplayer);
+      const means = spans.flatMap((s) => {
+        const sel = mine.filter((r) => Number(r.round) >= s.from && Number(r.round) <= s.to);
+        if (sel.length === 0) return [];
+        const mean = (f: string) => sel.reduce((a, r) => a + Number(r[f]), 0) / sel.length;
+        return [{ ...s, reward: mean('reward'), cooperation: mean('cooperation'), coplayerReward: mean('coplayer_reward'), coplayerCooperation: mean('coplayer_cooperation') }];
+      });
+      out.push({ seed: run.seed, done: run.done, unitName, unit, learner, coplayer, spans: means });
+    }
+  }
+  return out;
+}

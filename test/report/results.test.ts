@@ -1,10 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { smokeResultsTree } from './smoke-tree';
 import { readCsv } from '../../src/experiments/files';
-import { curveWindows, meanCurve, summarise, windowWidth } from '../../src/experiments/read-runs';
+import { curveWindows, meanCurve, parseRoundSpans, roundSpanTable, summarise, windowWidth } from '../../src/experiments/read-runs';
 import { PRESETS } from '../../src/experiments/presets';
 import {
   describeRuns, displayPath, episodeCurves, findRuns, formatSeeds, largestPreset, loadRecords, loadRuns, metricSeries, produceCommand,
@@ -151,6 +152,36 @@ test('curveWindows: learner 0\'s curve per seed in windows of units, unfinished 
   const w0 = curves[0].windows.tabular[0];
   assert.ok(Math.abs(mean.windows.tabular[0].cooperation - (w0.cooperation + windows[0].cooperation) / 2) < 1e-12);
   assert.deepEqual([windowWidth(20_000, 50), windowWidth(3_500, 50), windowWidth(12, 1), windowWidth(4, 1), windowWidth(40, 1)], [2000, 350, 1, 1, 4]);
+});
+
+test('roundSpanTable: the per-round evaluation of every seed averaged over spans of rounds, at the last or a chosen evaluation', () => {
+  assert.deepEqual(parseRoundSpans('0,1-4, 5-19,20-99'), [{ from: 0, to: 0 }, { from: 1, to: 4 }, { from: 5, to: 19 }, { from: 20, to: 99 }]);
+  assert.throws(() => parseRoundSpans('0,4-2'), /'4-2' ends before it starts/);
+  assert.throws(() => parseRoundSpans('0-9,5-19'), /ascend without overlapping: 0-9 then 5-19/);
+  assert.throws(() => parseRoundSpans('0,late'), /'late' is not a round or a span/);
+  const spans = parseRoundSpans('0,1-9,10-99');
+  const rows = roundSpanTable('step1', 'a2c', 'smoke', spans, { root });
+  assert.deepEqual([...new Set(rows.map((r) => `${r.seed}:${r.done}:${r.unit}`))], ['0:true:4', '1:true:4', '2:false:0'], 'finished runs at their final evaluation, the stopped one at its last');
+  const episode = csv('step1', 1, 'episode');
+  for (const r of rows.filter((r) => r.seed === 1)) {
+    assert.deepEqual(r.spans.map((s) => [s.from, s.to]), [[0, 0], [1, 9], [10, 99]]);
+    for (const s of r.spans) {
+      const sel = episode.filter((e) => e.iteration === 4 && e.learner === r.learner && e.coplayer === r.coplayer && Number(e.round) >= s.from && Number(e.round) <= s.to);
+      assert.equal(sel.length, s.to - s.from + 1, `${r.coplayer} ${s.from}-${s.to}`);
+      for (const [key, col] of [['reward', 'reward'], ['cooperation', 'cooperation'], ['coplayerReward', 'coplayer_reward'], ['coplayerCooperation', 'coplayer_cooperation']] as const) {
+        assert.ok(Math.abs(s[key] - sel.reduce((a, e) => a + Number(e[col]), 0) / sel.length) < 1e-12, `${r.coplayer} ${key}`);
+      }
+    }
+  }
+  const atTwo = roundSpanTable('step1', 'a2c', 'smoke', spans, { root, at: 2 });
+  assert.deepEqual([...new Set(atTwo.map((r) => r.seed))], [0, 1], 'the stopped run has no evaluation at iteration 2');
+  assert.ok(atTwo.every((r) => r.unit === 2));
+  // The command prints one line per seed, learner and co-player under a header of the spans.
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, '../../src/bin/summary.ts'), 'step1', '--algo', 'a2c', '--preset', 'smoke', '--root', root, '--rounds', '0,1-9,10-99'], { encoding: 'utf8' });
+  const lines = out.trim().split('\n');
+  assert.match(lines[1], /^seed\s+at\s+learner\s+coplayer\s+rounds 0\s+rounds 1-9\s+rounds 10-99$/);
+  assert.equal(lines.length, 2 + rows.length);
+  assert.ok(lines.some((l) => /^2\s+iteration 0 \(running\)/.test(l)));
 });
 
 test('the largest scale present: per experiment and algorithm, smoke < reduced < long < paper, whatever presets exist', () => {
