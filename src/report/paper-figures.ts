@@ -423,13 +423,17 @@ export function mixedPoolFigure(src: ResultsSource, algo: Algo, opts: { readonly
   });
 }
 
-/** Fig. 3A (PPI) / 3B (A2C): learner 0 of the mixed pool within an episode, at the snapshot before convergence (or, with `final`, after training, without the paper's values). */
-export function snapshotEpisodeFigure(src: ResultsSource, algo: Algo, at: 'snapshot' | 'final' = 'snapshot'): PaperFigure {
+/**
+ * Fig. 3A (PPI) / 3B (A2C): learner 0 of the mixed pool within an episode, at the snapshot before convergence (or,
+ * with `final`, after training, without the paper's values). `paperValues` draws them with `final` too: for a run
+ * whose end is the paper's snapshot point (PPI at `long` ends at phase 8, the phase of Fig. 3A).
+ */
+export function snapshotEpisodeFigure(src: ResultsSource, algo: Algo, at: 'snapshot' | 'final' = 'snapshot', opts: { readonly paperValues?: boolean } = {}): PaperFigure {
   const A = algoLabel(algo);
   const figure = figId(algo, '3A', '3B');
   return episodePaperFigure(src, algo, {
     figure, id: `Fig. ${figure}`, title: `Fig. ${figure}: ${A}¹ of the mixed pool within an episode`, at,
-    paper: at === 'snapshot', // the paper shows the snapshot before convergence only
+    paper: opts.paperValues ?? at === 'snapshot', // the paper shows the snapshot before convergence only
     series: [
       { name: `${A}²`, experiment: 'mixed', coplayer: 'learner', color: PALETTE[0] },
       { name: 'Tit-for-Tat', experiment: 'mixed', coplayer: 'tft', color: PALETTE[4] },

@@ -69,6 +69,9 @@ test('every figure builder draws from the smoke runs; without runs it returns no
   const mixedFinal = snapshotEpisodeFigure(src, 'a2c', 'final');
   assert.ok(mixedFinal.notes.some((n) => /of the final agents: iteration 4 of 4/.test(n)), mixedFinal.notes.join('\n'));
   assert.ok(!names(mixedFinal.figure).some((n) => n.includes('(paper)')), 'the paper shows the mixed pool before convergence only');
+  const finalWithPaper = snapshotEpisodeFigure(src, 'a2c', 'final', { paperValues: true });
+  assert.ok(finalWithPaper.notes.some((n) => /of the final agents: iteration 4 of 4/.test(n)));
+  assert.ok(names(finalWithPaper.figure).some((n) => n.includes('(paper)')), 'paperValues draws the snapshot\'s values beside the final agents');
   // The mixed pool is there but not its ablations: drawn, and the missing ones named with their commands.
   const mixed = mixedPoolFigure(src, 'a2c');
   assert.ok(mixed.figure);
