@@ -60,8 +60,8 @@ export { PRESETS, RUN_SETTINGS, a2cPreset, a2cTable2, ppiPreset, allowedSettings
 export type { PresetName, RunSettings, LearnerConfigs } from './experiments/presets';
 export { runExperiment, runDir, resolveSettings, applyOverrides, readStatus, DEFAULT_ROOT, ALGORITHMS } from './experiments/run';
 export type { RunOptions, RunHooks, RunResult, Progress } from './experiments/run';
-export { listRuns, readRunTable, readRunConfig, unitColumn, summarise } from './experiments/read-runs';
-export type { RunRef, Summary } from './experiments/read-runs';
+export { listRuns, readRunTable, readRunConfig, unitColumn, summarise, parseRoundSpans, roundSpanTable } from './experiments/read-runs';
+export type { RunRef, Summary, RoundSpan, RoundSpanRow } from './experiments/read-runs';
 
 // PPI, the paper's own learner (src/learners/ppi.ts; Alg. 1, App. A.3.1, App. C).
 export {

@@ -21,6 +21,7 @@ import { loadAgent } from '../learners/saved';
 import type { GruNet } from '../model/gru-net';
 import type { Rng } from '../rng';
 import { join } from 'node:path';
+import type { RoundSpan } from '../experiments/read-runs';
 import { lineBandFigure, PALETTE, type Figure, type Panel } from './figures';
 import { loadRecords, runQuery, type RunSet } from './results';
 
@@ -169,6 +170,30 @@ export function equilibriumRecords(traces: readonly PpiInsideTrace[]): Record<st
     policy_cooperation: mean(tr.improved),
     mean_abs_policy_minus_prior: mean(tr.improved.map((p, t) => Math.abs(p - tr.prior[t]))),
   }));
+}
+
+/**
+ * A trace read in stretches of the episode (e.g. round 0, 1–4, 5–19, 20–59, 60–89, 90–99), one row per stretch: what
+ * the agent and its co-player did, the prior, the policy it acts with, Q̂(C) − Q̂(D) (summed rollout payoffs: the
+ * rollouts' verdict on cooperating) and the world model's prediction of the co-player's cooperation.
+ */
+export function stretchRecords(trace: PpiInsideTrace, spans: readonly RoundSpan[]): Record<string, number | string>[] {
+  const mean = (xs: readonly number[], s: RoundSpan) => xs.slice(s.from, s.to + 1).reduce((a, b) => a + b, 0) / (Math.min(s.to, trace.rounds - 1) - s.from + 1);
+  return spans.filter((s) => s.from < trace.rounds).map((s) => ({
+    coplayer: trace.coPlayer,
+    rounds: s.from === s.to ? String(s.from) : `${s.from}–${Math.min(s.to, trace.rounds - 1)}`,
+    cooperation: mean(trace.cooperation, s),
+    coplayer_cooperation: mean(trace.coplayerCooperation, s),
+    predicted_coplayer_cooperation: mean(trace.predictedCoplayer, s),
+    prior: mean(trace.prior, s),
+    policy: mean(trace.improved, s),
+    q_gap: mean(trace.qC.map((q, t) => q - trace.qD[t]), s),
+  }));
+}
+
+/** A saved PPI agent as a co-player, acting as in training (e.g. the other learner of a mixed-pool run). */
+export function ppiModelActor(model: PpiModelView): Actor {
+  return ppiActor(model.net, false, model.policy);
 }
 
 /** Three panels along the episode: the world model's prediction of the co-player, Q̂ of each action, prior vs π. */

@@ -9,7 +9,8 @@ import { C, D, outcomeOf } from '../../src/game/ipd';
 import { runExperiment } from '../../src/experiments/run';
 import { PPI_OUT, ppiInputs, ppiSteps } from '../../src/learners/ppi';
 import { seeded } from '../../src/rng';
-import { betaRecords, equilibriumRecords, improvedUnderBeta, inspectPpi, loadPpiModel, ppiInsideFigure, ppiLossFigure } from '../../src/report/ppi-inside';
+import { betaRecords, equilibriumRecords, improvedUnderBeta, inspectPpi, loadPpiModel, ppiInsideFigure, ppiLossFigure, ppiModelActor, stretchRecords } from '../../src/report/ppi-inside';
+import { parseRoundSpans } from '../../src/experiments/read-runs';
 import { finalDir } from '../../src/report/results';
 
 // A PPI Step-1 agent trained by the runner at the smoke preset with a small network (about a second).
@@ -65,6 +66,24 @@ test('inspectPpi: probabilities in [0, 1]; beta = 0 gives back the prior; the ta
   const fig = ppiInsideFigure(traces);
   assert.ok(fig.data.some((t) => t.name === 'Avg. Tabular: predicted'));
   assert.throws(() => loadPpiModel(join(root, 'nowhere')), /no checkpoint/);
+});
+
+test('stretchRecords: a trace in stretches of rounds; ppiModelActor: a saved agent as the co-player, as in training', () => {
+  const model = loadPpiModel(finalDirOf());
+  const rounds = 12;
+  const tr = inspectPpi(model, ppiModelActor(loadPpiModel(finalDirOf())), 'itself', { episodes: 6, rounds }, seeded('test/self'));
+  const again = inspectPpi(model, ppiModelActor(loadPpiModel(finalDirOf())), 'itself', { episodes: 6, rounds }, seeded('test/self'));
+  assert.deepEqual(again.coplayerCooperation, tr.coplayerCooperation, 'the saved co-player acts the same under the same seed');
+  const rows = stretchRecords(tr, parseRoundSpans('0,1-4,5-11,12-20'));
+  assert.deepEqual(rows.map((r) => r.rounds), ['0', '1–4', '5–11'], 'a stretch past the episode is left out');
+  const mean = (xs: readonly number[], a: number, b: number) => xs.slice(a, b + 1).reduce((x, y) => x + y, 0) / (b - a + 1);
+  const close = (x: number | string, y: number) => assert.ok(Math.abs(Number(x) - y) < 1e-12, `${x} vs ${y}`);
+  close(rows[1].cooperation, mean(tr.cooperation, 1, 4));
+  close(rows[1].coplayer_cooperation, mean(tr.coplayerCooperation, 1, 4));
+  close(rows[2].prior, mean(tr.prior, 5, 11));
+  close(rows[2].policy, mean(tr.improved, 5, 11));
+  close(rows[0].q_gap, tr.qC[0] - tr.qD[0]);
+  close(rows[2].predicted_coplayer_cooperation, mean(tr.predictedCoplayer, 5, 11));
 });
 
 test('ppiLossFigure: the three loss terms per phase from train.csv; null without PPI runs', () => {
