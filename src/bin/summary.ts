@@ -51,11 +51,11 @@ try {
 
 /** The round-span table as text: one line per seed, learner and co-player; per span the learner's reward/cooperation and, in brackets, the co-player's. */
 function formatRoundSpans(rows: readonly RoundSpanRow[]): string {
-  const r = (x: number) => (x < 0 ? '' : ' ') + x.toFixed(2), c = (x: number) => x.toFixed(2);
+  const reward = (x: number) => (x < 0 ? '' : ' ') + x.toFixed(2), coop = (x: number) => x.toFixed(2);
   const head = ['seed', 'at', 'learner', 'coplayer', ...rows[0].spans.map((s) => (s.from === s.to ? `rounds ${s.from}` : `rounds ${s.from}-${s.to}`))];
   const lines = rows.map((row) => [
-    String(row.seed), `${row.unitName} ${row.unit}${row.done ? '' : ' (running)'}`, String(row.learner), row.coplayer,
-    ...row.spans.map((s) => `${r(s.reward)}/${c(s.cooperation)} (${r(s.coplayerReward)}/${c(s.coplayerCooperation)})`),
+    String(row.seed), `${row.unitName} ${row.unit}${row.done ? '' : ' (unfinished)'}`, String(row.learner), row.coplayer,
+    ...row.spans.map((s) => `${reward(s.reward)}/${coop(s.cooperation)} (${reward(s.coplayerReward)}/${coop(s.coplayerCooperation)})`),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();

@@ -181,7 +181,7 @@ test('roundSpanTable: the per-round evaluation of every seed averaged over spans
   const lines = out.trim().split('\n');
   assert.match(lines[1], /^seed\s+at\s+learner\s+coplayer\s+rounds 0\s+rounds 1-9\s+rounds 10-99$/);
   assert.equal(lines.length, 2 + rows.length);
-  assert.ok(lines.some((l) => /^2\s+iteration 0 \(running\)/.test(l)));
+  assert.ok(lines.some((l) => /^2\s+iteration 0 \(unfinished\)/.test(l)));
 });
 
 test('the largest scale present: per experiment and algorithm, smoke < reduced < long < paper, whatever presets exist', () => {
