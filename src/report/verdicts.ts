@@ -32,6 +32,11 @@ export interface Evidence {
   readonly probes: readonly Probe[];
   /** What the numbers are, e.g. "cooperation with TFT, rounds 1–4 → 20–59 → 60–89". */
   readonly what: string;
+  /**
+   * The scale this line was read at when the verdict was written, where it differs from the claim's `judgedAt` for its
+   * learner (one run set of a claim landed at a larger scale, another not yet).
+   */
+  readonly judgedAt?: PresetName;
 }
 
 export interface Claim {
@@ -121,7 +126,7 @@ export function verdictRows(claims: readonly Claim[]): VerdictRow[] {
     const measured = c.ours.map(measure);
     const judged = c.judgedAt;
     const judgedFor = (algo: Algo) => (typeof judged === 'string' ? judged : judged[algo]);
-    const moved = measured.filter((m, i) => m.seeds.length > 0 && !isStudy(c.ours[i]) && m.preset !== judgedFor(c.ours[i].algo));
+    const moved = measured.filter((m, i) => m.seeds.length > 0 && !isStudy(c.ours[i]) && m.preset !== (c.ours[i].judgedAt ?? judgedFor(c.ours[i].algo)));
     const when = typeof judged === 'string'
       ? `the ${judged} scale`
       : Object.entries(judged).map(([algo, preset]) => `${algo.toUpperCase()} ${preset}`).join(', ');

@@ -51,6 +51,10 @@ test('verdictRows: ours measured at the largest scale; a verdict written for ano
   // Judged per learner: only the campaign lines of a learner whose scale moved count (PPI has no run here).
   assert.equal(verdictRows([{ ...claim, judgedAt: { a2c: 'smoke' } }])[0].verdict, 'v');
   assert.equal(verdictRows([{ ...claim, judgedAt: { a2c: 'reduced', ppi: 'smoke' } }])[0].verdict, 'v (judged at A2C reduced, PPI smoke; these numbers are at smoke: re-read them)');
+  // A line judged at its own scale: it moves only when its own scale does.
+  const lineJudged = { ...claim, judgedAt: 'reduced' as const, ours: [{ ...claim.ours[0], judgedAt: 'smoke' as const }, claim.ours[1]] };
+  assert.equal(verdictRows([lineJudged])[0].verdict, 'v');
+  assert.equal(verdictRows([{ ...lineJudged, ours: [{ ...claim.ours[0], judgedAt: 'long' as const }, claim.ours[1]] }])[0].verdict, 'v (judged at the reduced scale; these numbers are at smoke: re-read them)');
   // A study's runs keep their scale (this one is at reduced): it does not make a verdict judged at smoke move.
   const study = { label: 'study', experiment: 'mixed' as const, algo: 'a2c' as const, root: 'data/studies/a2c-mixed-long', probes: claim.ours[0].probes, what: 'reward' };
   assert.equal(measure(study).preset, 'reduced');
