@@ -12,9 +12,11 @@
 #   nohup bash scripts/reproduce.sh a2c 0-2 --preset long > logs/reproduce-a2c-long.log 2>&1 &
 #
 # Finished runs are skipped and interrupted ones resume from their last checkpoint (`--resume`), so the same two
-# commands continue the campaign later. The checkpoints (`resume/`) are git-ignored: they survive only where the work
-# tree is kept. Where it is not (a fresh checkout per session), pass a time limit so that no run is started that
-# would be cut off, e.g. `--until 07:35` (UTC; the estimate comes from the finished seeds of the same run). Extra
+# commands continue the campaign later. A PPI run whose preset grew since it ran (more phases) is lengthened to it
+# (`--extend`: the phases done stay, the new ones are what the longer run computes); any other change is refused.
+# The checkpoints (`resume/`) are git-ignored: they survive only where the work tree is kept. Where it is not (a
+# fresh checkout per session), pass a time limit so that no run is started that would be cut off, e.g.
+# `--until 07:35` (UTC; the estimate comes from the finished seeds of the same run). Extra
 # arguments go to every `npm run experiment` call (e.g. `--preset smoke`, `--until TIME`). `--only LIST` runs a subset
 # of the experiments (comma-separated, in the order above), so that two lanes can share one learner's campaign
 # without both reaching for the same run:
@@ -84,7 +86,7 @@ for seed in $seed_list; do
   for e in "${experiments[@]}"; do
     [ "$stopped" = 1 ] && { echo "reproduce.sh: stopped"; exit 130; }
     echo "=== $(date -u +%FT%TZ) $e --algo $algo --seeds $seed"
-    npm run -s experiment -- "$e" --algo "$algo" --preset "$preset" --seeds "$seed" --resume --jobs 1 "$@"
+    npm run -s experiment -- "$e" --algo "$algo" --preset "$preset" --seeds "$seed" --resume --extend --jobs 1 "$@"
     case $? in
       0) ;;
       3) later+=("$e/$seed") ;; # --until left no time for it

@@ -36,6 +36,10 @@ Options:
   --resume             continue unfinished runs from their last checkpoint, with the settings they were
                          started with (any difference is refused and listed)
   --force              discard existing results of these runs and start again
+  --extend             PPI: lengthen runs, finished or not, to this command's larger number of phases (e.g.
+                         --set phases=12, or a preset that grew): the phases done stay, the new ones are those
+                         an uninterrupted longer run computes; implies --resume. Refused for a run that a later
+                         step starts from, and for A2C
   --root DIR           results root (default data/runs)
   --init-from DIR      start the learners from saved agents (a run directory or its final/; learner i from
                          learner-<i>, else learner-0) instead of fresh weights: a study option, e.g. a Step-1
@@ -54,7 +58,7 @@ Options:
 
 Steps 2 and 3 start from Step 1 / Step 2 of the same seed (run first if missing).
 A finished run is not re-run unless --force is given (nor skipped if its files no longer match the checksums
-it finished with). One process at a time writes a run: a second start is refused. Ctrl-C (or SIGTERM) stops
+it finished with, or if it finished with other settings than the command's: refused, listing each). One process at a time writes a run: a second start is refused. Ctrl-C (or SIGTERM) stops
 every seed after a checkpoint; --resume continues to the same end with identical numbers. Bad values and
 settings that would need more memory than the machine has are refused before anything is written (exit 2).
 README "Guarantees of a run" says what is guaranteed.
@@ -141,6 +145,7 @@ const OPTIONS = {
   set: { type: 'string', multiple: true, default: [] },
   resume: { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
+  extend: { type: 'boolean', default: false },
   root: { type: 'string' },
   'init-from': { type: 'string' },
   'frozen-from': { type: 'string' },
@@ -182,14 +187,16 @@ async function main(): Promise<number> {
   const preset = pick(values.preset!, PRESETS, '--preset') as PresetName;
   const seeds = parseSeeds(values.seeds!);
   const base = {
-    experiment, algo, preset, overrides: values.set!, resume: values.resume!, force: values.force!,
+    experiment, algo, preset, overrides: values.set!, resume: values.resume! || values.extend!, force: values.force!, extend: values.extend!,
     root: values.root === undefined ? undefined : parseDir(values.root, '--root'),
     initFrom: values['init-from'] === undefined ? undefined : parseDir(values['init-from'], '--init-from'),
     frozenFrom: values['frozen-from'] === undefined ? undefined : parseDir(values['frozen-from'], '--frozen-from'),
   };
   if (values.resume && values.force) throw new RangeError('--resume and --force contradict each other: continue the runs, or discard them');
+  if (values.extend && values.force) throw new RangeError('--extend and --force contradict each other: lengthen the runs, or discard them');
   // --queue (issue 29): the runs go to the queue for workers (src/queue/), loaded only here, so nothing else needs Redis.
   if (values.queue !== undefined) {
+    if (values.extend) throw new RangeError('--extend runs here only: a queued job resumes its run with the settings it was started with');
     const { enqueueRuns } = await import('../queue/enqueue');
     return enqueueRuns(values.queue, { ...base, seeds }, { jobs: values.jobs, until: values.until });
   }
@@ -270,7 +277,7 @@ async function main(): Promise<number> {
     }
     if (needed <= left) return true;
     notStarted++;
-    say(`seed ${seed}: not started: it needs about ${formatDuration(needed)} (the longest finished seed), ${formatDuration(Math.max(0, left))} left before --until`);
+    say(`seed ${seed}: not started: it needs about ${formatDuration(needed)} (at the slowest pace of the finished seeds and its own), ${formatDuration(Math.max(0, left))} left before --until`);
     return false;
   };
   const runOne = (seed: number) =>

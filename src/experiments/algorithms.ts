@@ -37,6 +37,13 @@ export interface Algorithm<C> {
   readonly timingNames: readonly string[];
   /** Units of training at this configuration. */
   units(config: C): number;
+  /**
+   * The setting a finished run may be lengthened by (`--extend`), for an algorithm whose saved final agents are the
+   * whole state its training continues from and whose units draw on their own random streams, so that the longer
+   * run computes what an uninterrupted run of that length would. Absent where that does not hold (A2C: final/ holds
+   * no optimiser state, and its schedules span the whole run).
+   */
+  readonly lengthSetting?: keyof C & string;
   /** The parts of a run's memory need at these settings (src/experiments/memory.ts), checked before it starts. */
   memory(spec: ExperimentSpec, config: C, run: RunSettings): MemoryPart[];
   /** The experiment's learners: fresh from `rng`'s `init` stream, or started from the saved agents `deps` names. */
@@ -165,6 +172,8 @@ export const PPI_ALGORITHM: Algorithm<PpiConfig> = {
   statNames: PPI_STATS,
   timingNames: PPI_TIMINGS,
   units: (cfg) => cfg.phases,
+  // The model is refitted from scratch on the data set every phase, and final/ holds both (`save` below).
+  lengthSetting: 'phases',
   learners(spec, cfg, rng, deps) {
     validatePpiConfig(cfg);
     const init = rng.child('init');

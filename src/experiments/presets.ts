@@ -130,13 +130,15 @@ const PPI_REDUCED: Readonly<Record<ExperimentName, Partial<PpiConfig>>> = Object
 /**
  * Long PPI: phases of 2,048 episodes (the paper: 20,000) on a D0 of 16,384 (the paper: 200,000), 12 phases for the
  * single-learner steps and 8 for the two-learner ones (whose every phase refits two models), the reduced scale's
- * learning rate and rollouts per action; sized on the `native` engine with two threads (README "Results").
+ * learning rate and rollouts per action; sized on the `native` engine with two threads (README "Results"). Step 3
+ * runs 12 phases of 1,024: at 6 (its first size) seed 0's pair was still rising by 0.05 a phase (0.13 → 0.35), and
+ * issue #31 asks for curves that flatten; seed 0 was lengthened from 6 to 12 with `--extend`, the same run.
  */
 const PPI_LONG_COMMON: Partial<PpiConfig> = Object.freeze({ rolloutsPerAction: 4, learningRate: 3e-3, episodesPerPhase: 2048 });
 const PPI_LONG: Readonly<Record<ExperimentName, Partial<PpiConfig>>> = Object.freeze({
   step1: { pretrainEpisodes: 16_384, phases: 12 },
   step2: { pretrainEpisodes: 16_384, phases: 8 },
-  step3: { episodesPerPhase: 1024, phases: 6 },
+  step3: { episodesPerPhase: 1024, phases: 12 },
   mixed: { pretrainEpisodes: 16_384, phases: 8 },
   'mixed-opponent-id': { pretrainEpisodes: 16_384, phases: 8 },
   'mixed-no-tabular': { pretrainEpisodes: 16_384, phases: 8 },

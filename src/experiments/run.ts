@@ -66,6 +66,14 @@ export interface RunOptions {
   /** Discard an existing run (finished or not) and start again. */
   readonly force?: boolean;
   /**
+   * Continue a run, finished or not, to a larger unit count than it was started with: the algorithm's length setting
+   * (PPI's `phases`) is then the one setting allowed to differ from config.json, and only upwards. The units already
+   * done stay as they are and the new ones are those an uninterrupted run of the new length computes (every unit
+   * draws on its own random stream; PPI's final/ is its whole state). Refused for A2C, whose final/ holds no optimiser
+   * state, and for a run that another run under the same root starts from.
+   */
+  readonly extend?: boolean;
+  /**
    * Start the learners from saved agents instead of fresh weights (a study option; no preset uses it): a run
    * directory, its `final/`, or a `resume/`. Learner i starts from `learner-<i>` there, or from `learner-0` when the
    * source has fewer learners; A2C takes the weights (with a fresh optimiser), PPI the model and its data set, as
@@ -156,6 +164,8 @@ interface Resolved {
   readonly statNames: readonly string[];
   readonly timingNames: readonly string[];
   readonly totalUnits: number;
+  /** The algorithm's length setting (`Algorithm.lengthSetting`), where a run may be extended by it. */
+  readonly lengthSetting?: string;
   memory(): MemoryPart[];
   learners(rng: Rng, deps: LearnerDeps): Learners;
 }
@@ -166,6 +176,7 @@ function resolveWith<A extends Algo>(algo: A, o: RunOptions): Resolved {
   const { learner, run } = applyOverrides(algo, a.preset(o.experiment, o.preset), a.run?.(o.experiment, o.preset) ?? RUN_SETTINGS[o.preset], o.overrides ?? []);
   return {
     spec, learner, run, unit: a.unit, statNames: a.statNames, timingNames: a.timingNames, totalUnits: a.units(learner),
+    lengthSetting: a.lengthSetting,
     memory: () => a.memory(spec, learner, run),
     learners: (rng, deps) => a.learners(spec, learner, rng, deps),
   };
@@ -199,6 +210,8 @@ export interface RunSession {
   readonly code: { commit: string; dirty: boolean; package: string };
   readonly engine: string;
   readonly node: string;
+  /** A session that lengthened the run (`--extend`): the unit count before and after. */
+  readonly extended?: { readonly from: number; readonly to: number };
 }
 
 /** How long a run has computed so far; `approximate` when (part of) it is a wall-clock estimate. */
@@ -234,28 +247,32 @@ function agentsDirOf(dir: string, option: string): string {
 
 /**
  * Seconds of compute one seed of this run still needs, estimated from the finished seeds of the same experiment,
- * learner and preset under the same root (their longest `computeSeconds`), scaled by the units this seed has left,
+ * learner and preset under the same root and from this seed's own units when it continues (the longest
+ * `computeSeconds` per unit among them), times the units this seed has left,
  * plus the same estimate for a Step-1/Step-2 dependency that is not finished yet. Undefined when no finished seed
  * says how long the run takes. Used to avoid starting runs that a time limit would cut off (`--until`).
  */
 export function estimateRemainingSeconds(o: RunOptions): number | undefined {
   const dir = runDir(o);
   const status = readStatus(dir);
-  if (status?.state === 'done' && !o.force) return 0;
+  const total = resolveWith(o.algo, o).totalUnits;
+  const extending = o.extend === true && status?.state === 'done' && status.unitsDone < total;
+  if (status?.state === 'done' && !o.force && !extending) return 0;
   const parent = dirname(dir);
-  const finished = existsSync(parent)
-    ? readdirSync(parent)
-        .filter((name) => /^seed-\d+$/.test(name))
-        .map((name) => join(parent, name))
-        .filter((d) => d !== dir && readStatus(d)?.state === 'done')
-        .map((d) => readComputeTime(d)?.seconds)
-        .filter((t): t is number => t !== undefined && t > 0)
-    : [];
-  if (finished.length === 0) return undefined;
-  const perRun = Math.max(...finished);
-  const left = status && !o.force && o.resume && hasCheckpoint(dir) && status.totalUnits > 0
-    ? 1 - status.unitsDone / status.totalUnits
-    : 1;
+  const continues = status && !o.force && ((o.resume && hasCheckpoint(dir)) || extending);
+  // Seconds per unit: of the finished seeds, and of this run's own units when it continues (an extension has no
+  // other seed of its length to go by).
+  const measured = [
+    ...(existsSync(parent) ? readdirSync(parent) : [])
+      .filter((name) => /^seed-\d+$/.test(name))
+      .map((name) => join(parent, name))
+      .filter((d) => d !== dir && readStatus(d)?.state === 'done')
+      .map((d) => (readComputeTime(d)?.seconds ?? NaN) / readStatus(d)!.totalUnits),
+    ...(continues ? [(readComputeTime(dir)?.seconds ?? NaN) / status.unitsDone] : []),
+  ].filter((t) => Number.isFinite(t) && t > 0);
+  if (measured.length === 0) return undefined;
+  const perUnit = Math.max(...measured);
+  const left = continues ? Math.max(0, total - status.unitsDone) : total;
   const spec = experimentSpec(o.experiment);
   let dependency = 0;
   if (spec.dependsOn && !o.frozenFrom) {
@@ -263,7 +280,7 @@ export function estimateRemainingSeconds(o: RunOptions): number | undefined {
     if (dep === undefined) return undefined;
     dependency = dep;
   }
-  return perRun * left + dependency;
+  return perUnit * left + dependency;
 }
 
 /**
@@ -362,15 +379,84 @@ function differences(then: unknown, now: unknown, path: string, out: string[]): 
   return out;
 }
 
-/** Refuses to continue a run with other settings than it was started with, listing each difference. */
-function refuseOtherSettings(name: string, configPath: string, stored: Record<string, unknown>, identity: Record<string, unknown>): void {
+/** Each difference between the settings a run was started with (its config.json) and this command's. */
+function settingsDifferences(o: RunOptions, plan: RunPlan, stored: Record<string, unknown>): string[] {
+  const identity = runIdentity(o, plan);
   // Compare as JSON stores them (undefined fields absent, numbers as written).
   const now = JSON.parse(JSON.stringify(identity)) as Record<string, unknown>;
   const then = Object.fromEntries(Object.keys(identity).map((k) => [k, stored[k]]));
-  const diff = differences(then, now, '', []);
-  if (diff.length === 0) return;
-  throw new Error(`${name} was started with other settings (${configPath}); a resumed run must be the same run:\n  ${diff.join('\n  ')}\n` +
-    'Resume it with the settings it was started with, or discard it with --force');
+  return differences(then, now, '', []);
+}
+
+/** A run this command lengthens (`--extend`): its unit count in config.json and now. */
+interface Lengthening {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Compares the settings a run was started with (config.json) with this command's. The same settings continue it
+ * (or find it done); with `--extend`, a larger value of the algorithm's length setting alone lengthens it; any
+ * other difference is refused, listing each with both values.
+ */
+function compareSettings(o: RunOptions, plan: RunPlan, configPath: string, stored: Record<string, unknown>, finished: boolean): Lengthening | undefined {
+  const name = runName(o);
+  const diff = settingsDifferences(o, plan, stored);
+  if (diff.length === 0) return undefined;
+  const { lengthSetting: setting, unit } = plan.resolved;
+  const lengthOnly = setting !== undefined && diff.length === 1 && diff[0].startsWith(`${o.algo}.${setting}:`);
+  if (lengthOnly) {
+    const from = Number((stored[o.algo] as Record<string, unknown>)[setting]);
+    const to = Number((plan.resolved.learner as unknown as Record<string, unknown>)[setting]);
+    if (to > from && o.extend) return { from, to };
+    if (to > from) {
+      throw new Error(`${name} was ${finished ? 'run' : 'started'} with ${setting}=${from} (${configPath}), this command asks for ${to}: ` +
+        `lengthen it to ${to} ${unit}s with --extend (the first ${from} stay as they are), or discard it with --force`);
+    }
+    throw new Error(`${name} was ${finished ? 'run' : 'started'} with ${setting}=${from} (${configPath}), this command asks for ${to}: ` +
+      `a run is never shortened; run it again with --force, or keep ${setting}=${from}`);
+  }
+  const cannotExtend = o.extend && !setting ? `\n--extend lengthens PPI runs only: an ${o.algo} run's final/ is not the whole state its training continues from` : '';
+  throw new Error(finished
+    ? `${name} finished with other settings than this command's (${configPath}):\n  ${diff.join('\n  ')}\n` +
+      `Run it with the settings it finished with, or again with these with --force${cannotExtend}`
+    : `${name} was started with other settings (${configPath}); a resumed run must be the same run:\n  ${diff.join('\n  ')}\n` +
+      `Resume it with the settings it was started with, or discard it with --force${cannotExtend}`);
+}
+
+/**
+ * What keeps a finished run from being lengthened: a log window cut at its end (train.csv's last row would average
+ * fewer units than the longer run's), a final/ without its whole state (a PPI data set git does not keep), or a run
+ * under the same root that starts from its agents (it would no longer match them).
+ */
+function refuseExtension(o: RunOptions, plan: RunPlan, dir: string, status: Status): void {
+  const name = runName(o);
+  const { logEvery } = plan.resolved.run;
+  if (status.totalUnits % logEvery !== 0) {
+    throw new Error(`--extend: ${name} ended at ${plan.resolved.unit} ${status.totalUnits}, not a multiple of logEvery=${logEvery}: its last row of train.csv averages a part of a window, unlike a longer run's`);
+  }
+  const missing = Object.keys(status.outputs ?? {}).find((f) => f.startsWith(`${FINAL_DIR}/`) && !existsSync(join(dir, f)));
+  if (!status.outputs || missing) {
+    throw new Error(`--extend: ${name} cannot continue from its final agents: ${missing ? `${join(dir, missing)} is not there (git keeps the PPI data sets that a later step or an extension needs only)` : 'it finished before its outputs were recorded'}; ` +
+      'extend it where it finished, or run it again with --force');
+  }
+  const root = o.root ?? DEFAULT_ROOT;
+  const mine = recordedPath(dir);
+  const startsFromMine = (p: unknown) => typeof p === 'string' && (p === mine || p.startsWith(`${mine}/`));
+  const dependents: string[] = [];
+  for (const experiment of existsSync(root) ? readdirSync(root) : []) {
+    const presetDir = join(root, experiment, o.algo, o.preset);
+    for (const seed of existsSync(presetDir) ? readdirSync(presetDir).filter((n) => /^seed-\d+$/.test(n)) : []) {
+      const configPath = join(presetDir, seed, CONFIG_FILE);
+      if (!existsSync(configPath)) continue;
+      const c = readJson<{ dependsOn?: { dir?: string } | null; initialisedFrom?: string; frozenFrom?: string }>(configPath);
+      if ([c.dependsOn?.dir, c.initialisedFrom, c.frozenFrom].some(startsFromMine)) dependents.push(join(presetDir, seed));
+    }
+  }
+  if (dependents.length > 0) {
+    throw new Error(`--extend: ${dependents.join(', ')} start${dependents.length === 1 ? 's' : ''} from the agents of ${name}, which a longer run would replace; ` +
+      'discard those runs first (--force, or remove them), then extend this one');
+  }
 }
 
 /** Removes a run directory: renamed aside first (one atomic step), so that a kill never leaves half of it. */
@@ -390,15 +476,19 @@ function clearLeftovers(dir: string): void {
   }
 }
 
-/** What a run directory holds when this session opens it: nothing, an unfinished run to resume, or a finished one. */
-type Opened = { readonly done: RunResult } | { readonly status?: Status; readonly before?: RunConfig };
+/**
+ * What a run directory holds when this session opens it: nothing, an unfinished run to resume, or a finished one
+ * (done, or to be lengthened: `reopen`). `longer` when this session lengthens the run (`--extend`).
+ */
+type Opened = { readonly done: RunResult } | { readonly status?: Status; readonly before?: RunConfig; readonly longer?: Lengthening; readonly reopen?: boolean };
 
 /** config.json as this code reads it back: the first session's provenance, the later ones under `resumed`. */
 type RunConfig = Partial<RunSession> & { resumed?: RunSession[] } & Record<string, unknown>;
 
 /**
- * What to do with the run directory: skip a finished run (after checking its outputs), discard one with `--force`,
- * continue an unfinished one only with `--resume` and the settings it was started with; refused otherwise.
+ * What to do with the run directory: skip a finished run (after checking its outputs and settings), lengthen it with
+ * `--extend`, discard one with `--force`, continue an unfinished one only with `--resume` and the settings it was
+ * started with (or, with `--extend`, a larger length setting); refused otherwise.
  */
 function openRun(o: RunOptions, plan: RunPlan, dir: string, log: (m: string) => void): Opened {
   const name = runName(o);
@@ -411,21 +501,29 @@ function openRun(o: RunOptions, plan: RunPlan, dir: string, log: (m: string) => 
   if (status?.state === 'done' && !o.force) {
     const check = checkFinishedRun(dir, status);
     if (check.problem) throw new Error(`${name} is marked done, but ${check.problem}; run it again with --force`);
-    removeCheckpoint(dir); // left when a process was killed between finishing and removing it
-    log(`${name}: already done (${dir}); use --force to run it again`);
-    return { done: { dir, status: 'already-done', unitsDone: status.unitsDone } };
+    const configPath = join(dir, CONFIG_FILE);
+    const before = readJson<RunConfig>(configPath);
+    const longer = compareSettings(o, plan, configPath, before, true);
+    if (!longer) {
+      removeCheckpoint(dir); // left when a process was killed between finishing and removing it
+      log(`${name}: already done (${dir}); use --force to run it again`);
+      return { done: { dir, status: 'already-done', unitsDone: status.unitsDone } };
+    }
+    refuseExtension(o, plan, dir, status);
+    log(`${name}: finished at ${plan.resolved.unit} ${status.unitsDone}; lengthening it to ${longer.to} (--extend)`);
+    return { status, before, longer, reopen: true };
   }
   clearLeftovers(dir);
   if (o.force && exists) {
     discardRun(dir);
     status = undefined;
-  } else if (status && !o.resume) {
+  } else if (status && !o.resume && !o.extend) {
     throw new Error(`${dir} holds an unfinished run (${status.unitsDone}/${status.totalUnits}); continue it with --resume or discard it with --force`);
   }
   const configPath = join(dir, CONFIG_FILE);
   const before = status ? readJson<RunConfig>(configPath) : undefined;
-  if (before) refuseOtherSettings(name, configPath, before, runIdentity(o, plan));
-  return { status, before };
+  const longer = before ? compareSettings(o, plan, configPath, before, false) : undefined;
+  return { status, before, longer };
 }
 
 /** Runs the earlier step this one starts from when it is not finished (false when that run was stopped), else checks it. */
@@ -453,8 +551,11 @@ async function runDependency(o: RunOptions, plan: RunPlan, hooks: RunHooks, log:
  * appended, so a run continued under newer code (or another engine) says so. The engine is not part of a run's
  * identity (a resume may move to another machine), but its arithmetic is: a change of engine is logged.
  */
-function sessionConfig(o: RunOptions, plan: RunPlan, before: RunConfig | undefined, resumed: boolean, log: (m: string) => void): Record<string, unknown> {
-  const session: RunSession = { startedAt: new Date().toISOString(), code: codeVersion(), engine: describeEngine(resolveEngineKind(), resolveThreads()), node: process.version };
+function sessionConfig(o: RunOptions, plan: RunPlan, before: RunConfig | undefined, resumed: boolean, log: (m: string) => void, longer?: Lengthening): Record<string, unknown> {
+  const session: RunSession = {
+    startedAt: new Date().toISOString(), code: codeVersion(), engine: describeEngine(resolveEngineKind(), resolveThreads()), node: process.version,
+    ...(longer ? { extended: longer } : {}),
+  };
   const first = resumed && before?.startedAt && before.code ? (before as RunSession) : undefined;
   const origin = first ?? session;
   const lastEngine = first ? (before?.resumed?.at(-1) ?? first).engine : undefined;
@@ -492,19 +593,44 @@ export async function runExperiment(o: RunOptions, hooks: RunHooks = {}): Promis
   }
 }
 
+/**
+ * A finished run made one to continue (`--extend`): its final agents become its checkpoint, at its last unit with an
+ * empty log window (a finished run's last row closed it), then status.json says running towards the new length. In
+ * that order: a kill between the two leaves the finished run as it was (the next `--extend` writes the checkpoint
+ * again), a kill after it a running run that `--resume --extend` continues. config.json follows in the session.
+ */
+function reopenFinished(dir: string, learners: Learners, status: Status, total: number, rngSeed: string): Status {
+  learners.restore(join(dir, FINAL_DIR));
+  writeCheckpoint(dir, (generation) => learners.save(generation, 'resume'), { window: [], windowStats: [], windowTimings: [], unitsDone: status.unitsDone }, rngSeed);
+  const { outputs: _pinned, ...kept } = status;
+  const running: Status = { ...kept, state: 'running', totalUnits: total, updatedAt: new Date().toISOString() };
+  writeJsonAtomic(join(dir, STATUS_FILE), running);
+  return running;
+}
+
 /** One session of a run: from its checkpoint (or the start) until it is done or stopped. */
-async function runSession(o: RunOptions, plan: RunPlan, dir: string, { status, before }: { status?: Status; before?: RunConfig }, hooks: RunHooks, log: (m: string) => void): Promise<RunResult> {
+async function runSession(o: RunOptions, plan: RunPlan, dir: string, opened: Exclude<Opened, { done: RunResult }>, hooks: RunHooks, log: (m: string) => void): Promise<RunResult> {
+  const { before, longer } = opened;
   const { resolved } = plan;
   const { run, unit, totalUnits: total } = resolved;
   // This session's compute starts here: a dependency run records its own.
   const sessionStart = performance.now();
   const rng = seeded(`${o.experiment}/${o.algo}/seed-${o.seed}`);
+  const learners = resolved.learners(rng, plan.deps);
+  let status = opened.status;
+  if (opened.reopen && status) {
+    try {
+      status = reopenFinished(dir, learners, status, total, rng.seed);
+    } catch (e) {
+      learners.dispose();
+      throw e;
+    }
+  }
   const ck = status ? readCheckpoint(dir, rng.seed) : undefined;
   // The compute time of earlier sessions, read before this session rewrites status.json. Only a run that continues
   // from a checkpoint builds on it: one that starts again from the beginning (its checkpoint lost, e.g. with a work
   // tree that was not kept) counts its own time only.
   const earlier = ck ? readComputeTime(dir) : undefined;
-  const learners = resolved.learners(rng, plan.deps);
   let committed = ck !== undefined; // whether the directory holds a checkpoint to resume from
   let unitsDone = ck?.state.unitsDone ?? 0;
   const statusNow = (state: Status['state'], outputs?: Status['outputs']): Status => ({
@@ -531,7 +657,7 @@ async function runSession(o: RunOptions, plan: RunPlan, dir: string, { status, b
         }
       }
     }
-    const config = sessionConfig(o, plan, before, ck !== undefined, log);
+    const config = sessionConfig(o, plan, before, ck !== undefined, log, longer);
     if (status) {
       writeJsonAtomic(join(dir, CONFIG_FILE), config);
       writeStatus('running');

@@ -21,7 +21,7 @@ export type SeedMessage =
 /** The command line of the seed process that runs `o` (its seed, root, options and `--set` overrides). */
 export function seedArgs(o: RunOptions): string[] {
   return [o.experiment, '--algo', o.algo, '--preset', o.preset, '--seeds', String(o.seed), '--child',
-    ...(o.resume ? ['--resume'] : []), ...(o.force ? ['--force'] : []), ...(o.root ? ['--root', o.root] : []),
+    ...(o.resume ? ['--resume'] : []), ...(o.force ? ['--force'] : []), ...(o.extend ? ['--extend'] : []), ...(o.root ? ['--root', o.root] : []),
     ...(o.initFrom ? ['--init-from', o.initFrom] : []),
     ...(o.frozenFrom ? ['--frozen-from', o.frozenFrom] : []),
     ...(o.overrides ?? []).flatMap((s) => ['--set', s])];

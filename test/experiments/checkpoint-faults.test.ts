@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readStatus, runDir, runExperiment, type RunOptions } from '../../src/experiments/run';
@@ -131,6 +131,34 @@ test('PPI killed inside its checkpoints (models, data sets, the commit) resumes 
   }
   // The wall-clock seconds differ between the two runs: they are in timing.csv only.
   assert.match(readFileSync(join(dir, 'timing.csv'), 'utf8'), /^phase,learner,unitSeconds,refitSeconds,rolloutSeconds\n/);
+});
+
+test('a finished PPI run killed at each step of its reopening (--extend) ends where the unkilled extension ends, byte for byte', { timeout: 300_000 }, async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'extend-kills-'));
+  const o: RunOptions = { experiment: 'mixed', algo: 'ppi', preset: 'smoke', seed: 0, overrides: [...FAST, 'rolloutRounds=4', 'evalEpisodes=4', 'checkpointEvery=1', 'evalAt=0,0.5'] };
+  const longer: RunOptions = { ...o, overrides: [...o.overrides!, 'phases=3'] };
+  const base = join(tmp, 'base');
+  assert.equal((await runExperiment({ ...o, root: base })).status, 'done');
+  const extend = (root: string, env: Record<string, string>) => runCli([...seedArgs(longer, root), '--child', '--extend'], env);
+  const trace = join(tmp, 'extend.trace');
+  const reference = copyRoot(base, join(tmp, 'reference'));
+  assert.equal((await extend(reference, { ICL_FAULT_TRACE: trace })).code, 0);
+  const steps = readTrace(trace);
+  // The reopening: final/ copied into a checkpoint, status.json running, config.json; then phase 3's first rows.
+  const reopened = steps.findIndex((s) => s.label === 'append train.csv');
+  assert.deepEqual(steps.slice(9, reopened).map((s) => s.label.replace(/\.tmp-\d+$/, '.tmp')), [
+    'write checkpoint.json.tmp', 'rename into place checkpoint.json', 'write status.json.tmp', 'rename into place status.json',
+    'write config.json.tmp', 'rename into place config.json', 'write status.json.tmp', 'rename into place status.json',
+  ]);
+  for (const { n, label } of steps.slice(0, reopened + 1)) {
+    const root = copyRoot(base, join(tmp, `kill-${n}`));
+    const r = await extend(root, { ICL_FAULT_AT: String(n) });
+    assert.equal(r.signal, 'SIGKILL', `step ${n} (${label}): ${r.out}`);
+    const again = await runExperiment({ ...longer, root, extend: true });
+    assert.equal(again.status, 'done', `step ${n} (${label})`);
+    assertSameResults(runDir({ ...o, root }), runDir({ ...o, root: reference }), `killed after step ${n} (${label})`);
+  }
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 test('two concurrent starts of one run: one is refused naming the holder, a resume meanwhile too, and no row is written twice', { timeout: 300_000 }, async () => {

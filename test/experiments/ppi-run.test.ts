@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPERIMENTS } from '../../src/experiments/experiments';
 import { ppiPreset, RUN_SETTINGS } from '../../src/experiments/presets';
-import { applyOverrides, resolveSettings, runDir, runExperiment } from '../../src/experiments/run';
-import { readCsv } from '../../src/experiments/files';
+import { applyOverrides, estimateRemainingSeconds, resolveSettings, runDir, runExperiment } from '../../src/experiments/run';
+import { readCsv, writeJsonAtomic } from '../../src/experiments/files';
 import { checkFinishedRun, readStatus } from '../../src/experiments/run-state';
 import { loadAgent } from '../../src/learners/saved';
 import { PPI_PAPER } from '../../src/learners/ppi';
@@ -83,6 +83,66 @@ test('a PPI run stopped after a phase and resumed equals the uninterrupted run (
   for (const f of ['params.bin', 'ppi-data.bin']) {
     for (const learner of [0, 1]) assert.deepEqual(readFileSync(join(cut, `final/learner-${learner}`, f)), readFileSync(join(whole, `final/learner-${learner}`, f)), `learner ${learner} ${f}`);
   }
+});
+
+test('--extend lengthens a finished PPI run to what the longer run computes; it is refused without the flag, to fewer phases, without the data set, and under a later step', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'ppi-extend-'));
+  const o = { experiment: 'mixed' as const, algo: 'ppi' as const, preset: 'smoke' as const, seed: 4, overrides: [...FAST, 'evalAt=0,0.5'] };
+  const longer = [...o.overrides, 'phases=4'];
+  const whole = runDir({ ...o, root: join(root, 'whole') }), short = runDir({ ...o, root: join(root, 'short') });
+  await runExperiment({ ...o, root: join(root, 'whole'), overrides: longer });
+  assert.equal((await runExperiment({ ...o, root: join(root, 'short') })).status, 'done');
+  const spare = join(root, 'spare');
+  cpSync(join(root, 'short'), spare, { recursive: true });
+  // --until's estimate for a lengthening: no other seed is that long, so the run's own pace (100 s for 2 phases).
+  writeJsonAtomic(join(short, 'status.json'), { ...readStatus(short)!, computeSeconds: 100 });
+  assert.equal(estimateRemainingSeconds({ ...o, root: join(root, 'short'), overrides: longer, extend: true }), 100);
+  assert.equal(estimateRemainingSeconds({ ...o, root: join(root, 'short'), overrides: longer }), 0, 'without --extend it is done');
+  const finishedAt2 = readFileSync(join(short, 'status.json'), 'utf8');
+
+  // A finished run with other settings is not "already done": refused, saying how to lengthen it.
+  await assert.rejects(runExperiment({ ...o, root: join(root, 'short'), overrides: longer, resume: true }),
+    /mixed\/ppi\/smoke\/seed-4 was run with phases=2 \(.*config\.json\), this command asks for 4: lengthen it to 4 phases with --extend/);
+  await assert.rejects(runExperiment({ ...o, root: join(root, 'short'), overrides: [...o.overrides, 'phases=1'], extend: true }), /a run is never shortened/);
+  await assert.rejects(runExperiment({ ...o, root: join(root, 'short'), overrides: [...longer, 'beta=2'], extend: true }),
+    /finished with other settings than this command's .*\n {2}ppi\.phases: 2 in config\.json, 4 now\n {2}ppi\.beta: 1 in config\.json, 2 now\n/);
+  assert.equal(readFileSync(join(short, 'status.json'), 'utf8'), finishedAt2, 'a refusal writes nothing');
+
+  const logs: string[] = [];
+  const r = await runExperiment({ ...o, root: join(root, 'short'), overrides: longer, extend: true }, { log: (m) => logs.push(m) });
+  assert.deepEqual([r.status, r.unitsDone], ['done', 4]);
+  assert.ok(logs.some((l) => /finished at phase 2; lengthening it to 4 \(--extend\)/.test(l)), logs.join('\n'));
+  // Phases 3-4 are the longer run's, byte for byte: curves, weights and data sets.
+  assert.equal(readFileSync(join(short, 'train.csv'), 'utf8'), readFileSync(join(whole, 'train.csv'), 'utf8'));
+  for (const learner of [0, 1]) {
+    for (const f of ['params.bin', 'ppi-data.bin']) assert.ok(readFileSync(join(short, `final/learner-${learner}`, f)).equals(readFileSync(join(whole, `final/learner-${learner}`, f))), `learner ${learner} ${f}`);
+  }
+  // Evaluations: the longer run's (phases 0, 2, 4) plus the one the short run made at its end (phase 1 of 2).
+  const episodes = (dir: string) => readCsv(join(dir, 'episode.csv'));
+  assert.deepEqual([...new Set(episodes(short).map((e) => e.phase))], [0, 1, 2, 4]);
+  assert.deepEqual(episodes(short).filter((e) => e.phase !== 1), episodes(whole));
+  const config = JSON.parse(readFileSync(join(short, 'config.json'), 'utf8'));
+  assert.equal(config.ppi.phases, 4);
+  assert.deepEqual(config.resumed.map((s: { extended?: unknown }) => s.extended), [{ from: 2, to: 4 }]);
+  const status = readStatus(short)!;
+  assert.deepEqual([status.state, status.unitsDone, status.totalUnits], ['done', 4, 4]);
+  assert.equal(checkFinishedRun(short, status).problem, undefined);
+  assert.ok(!existsSync(join(short, 'resume')), 'no checkpoint left');
+  assert.equal((await runExperiment({ ...o, root: join(root, 'short'), overrides: longer, extend: true })).status, 'already-done');
+
+  // Without its data sets (git keeps Step 2's alone) final/ is not the whole state: refused, naming the file.
+  const spareDir = runDir({ ...o, root: spare });
+  rmSync(join(spareDir, 'final/learner-1/ppi-data.bin'));
+  await assert.rejects(runExperiment({ ...o, root: spare, overrides: longer, extend: true }), /learner-1\/ppi-data\.bin is not there/);
+
+  // A run that a later step starts from stays as that step found it.
+  const chain = join(root, 'chain');
+  const step = (experiment: 'step1' | 'step2', more: string[] = [], extend = false) =>
+    runExperiment({ experiment, algo: 'ppi', preset: 'smoke', seed: 4, root: chain, overrides: [...FAST, ...more], extend });
+  await step('step1');
+  await step('step2');
+  await assert.rejects(step('step1', ['phases=3'], true), /--extend: .*step2\/ppi\/smoke\/seed-4 starts from the agents of step1\/ppi\/smoke\/seed-4/);
+  rmSync(root, { recursive: true, force: true });
 });
 
 test('a real SIGTERM that arrives during a PPI phase stops the run after that phase, even when the phase runs in the poll phase of the event loop', { timeout: 120_000 }, async () => {

@@ -40,6 +40,23 @@ test('a resume with other settings than the run was started with is refused, lis
   assert.equal((await runExperiment({ ...o, overrides: [...STEP1.overrides!, 'gamma=0.99'], resume: true })).status, 'done');
 });
 
+test('a finished run with other settings than the command\'s is refused, not skipped as done; --extend does not lengthen A2C', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'done-run-'));
+  const o = { ...STEP1, root };
+  assert.equal((await runExperiment(o)).status, 'done');
+  const status = readFileSync(join(runDir(o), 'status.json'), 'utf8');
+  await assert.rejects(runExperiment({ ...o, overrides: [...STEP1.overrides!, 'learningRate=0.02'] }), (e: Error) => {
+    assert.match(e.message, /step1\/a2c\/smoke\/seed-0 finished with other settings than this command's .*config\.json\):\n {2}a2c\.learningRate: 0\.005 in config\.json, 0\.02 now\n/);
+    assert.match(e.message, /Run it with the settings it finished with, or again with these with --force$/);
+    return true;
+  });
+  await assert.rejects(runExperiment({ ...o, overrides: [...FAST, 'iterations=8', 'checkpointEvery=2'], extend: true }),
+    /a2c\.iterations: 6 in config\.json, 8 now\n.*\n--extend lengthens PPI runs only/);
+  assert.equal(readFileSync(join(runDir(o), 'status.json'), 'utf8'), status, 'a refusal writes nothing');
+  assert.equal((await runExperiment(o)).status, 'already-done');
+  rmSync(root, { recursive: true, force: true });
+});
+
 test("a resumed optimiser trains with the configuration's settings; only its moments and step count come from the checkpoint", async () => {
   const root = mkdtempSync(join(tmpdir(), 'optimiser-'));
   const whole = (await runExperiment({ ...STEP1, root: join(root, 'whole') })).dir;

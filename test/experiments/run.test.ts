@@ -212,7 +212,7 @@ test('--until: the estimate comes from the finished seeds (plus an unfinished de
   const code = await new Promise<number | null>((done) => p.on('close', done));
   assert.equal(code, 3, `exit code 3: a seed was left unstarted, none failed\n${out}`);
   assert.match(out, /--until \S+Z \(in 4m\d\ds\)/, 'the resolved deadline is printed');
-  assert.match(out, /seed 1: not started: it needs about 1h00m \(the longest finished seed\), 4m\d\ds left before --until/);
+  assert.match(out, /seed 1: not started: it needs about 1h00m \(at the slowest pace of the finished seeds and its own\), 4m\d\ds left before --until/);
   assert.ok(!existsSync(runDir({ ...o, experiment: 'step1', seed: 1 })), 'nothing was written for the skipped seed');
 
   // A deadline already past: the finished seed is reported as such (not cut off and counted as failed), the other not started.
