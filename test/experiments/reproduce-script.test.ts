@@ -32,6 +32,26 @@ test('reproduce.sh --only runs just the listed experiments, in the campaign orde
   }
 });
 
+test('a lane lengthens a finished PPI run whose phases grew (--extend) and refuses one whose other settings changed', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'lane-extend-'));
+  try {
+    const settings = [...FAST, 'rolloutRounds=4', 'evalEpisodes=4'];
+    const run = (more: string[]) => reproduce(['ppi', '0', '--preset', 'smoke', '--only', 'step1', '--root', root, ...sets([...settings, ...more])]);
+    assert.equal((await run([])).code, 0);
+    const grown = await run(['phases=3']);
+    assert.equal(grown.code, 0, grown.out);
+    assert.match(grown.out, /finished at phase 2; lengthening it to 3 \(--extend\)/);
+    const status = JSON.parse(readFileSync(join(root, 'step1', 'ppi', 'smoke', 'seed-0', 'status.json'), 'utf8'));
+    assert.deepEqual([status.state, status.unitsDone], ['done', 3]);
+    const changed = await run(['phases=3', 'beta=2']);
+    assert.equal(changed.code, 1, changed.out);
+    assert.match(changed.out, /finished with other settings than this command's[^]*ppi\.beta: 1 in config\.json, 2 now/);
+    assert.match(changed.out, /reproduce\.sh: failed: step1\/0/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('a lane does what its script said when it started, even if the script file is rewritten while it runs', async () => {
   // A copy of the project whose scripts/ is its own (the rest linked), so that the test can rewrite the lane's file.
   const project = mkdtempSync(join(tmpdir(), 'lane-project-'));
