@@ -37,7 +37,7 @@ import { acquireRunLock } from './lock';
 import { checkMemory, type MemoryPart } from './memory';
 import { allowedSettings, LEARNER_SETTINGS, RUN_SETTINGS, RUN_SETTINGS_SCHEMA, type LearnerConfigs, type PresetName, type RunSettings } from './presets';
 import type { Settings } from '../check';
-import { hasCheckpoint, readCheckpoint, removeCheckpoint, restoreTables, savedAgentsDir, writeCheckpoint } from './run-checkpoint';
+import { hasCheckpoint, readCheckpoint, removeCheckpoint, RESUME_DIR, restoreTables, savedAgentsDir, writeCheckpoint } from './run-checkpoint';
 import { checkFinishedRun, CONFIG_FILE, FINAL_DIR, outputDigests, readStatus, STATUS_FILE, TABLES, type Status } from './run-state';
 import { RunTables } from './run-tables';
 
@@ -276,7 +276,8 @@ export function estimateRemainingSeconds(o: RunOptions): number | undefined {
   const spec = experimentSpec(o.experiment);
   let dependency = 0;
   if (spec.dependsOn && !o.frozenFrom) {
-    const dep = estimateRemainingSeconds({ ...o, experiment: spec.dependsOn.experiment, overrides: [], resume: true, force: false });
+    // A finished dependency is used as it is, never lengthened (`runDependency`).
+    const dep = estimateRemainingSeconds({ ...o, experiment: spec.dependsOn.experiment, overrides: [], resume: true, force: false, extend: false });
     if (dep === undefined) return undefined;
     dependency = dep;
   }
@@ -366,21 +367,28 @@ function runIdentity(o: RunOptions, plan: RunPlan): Record<string, unknown> {
 /** How the options a field comes from are spelled on the command line, for messages. */
 const OPTION_OF: Record<string, string> = { initialisedFrom: '--init-from', frozenFrom: '--frozen-from', dependsOn: 'the run it depends on', preset: '--preset' };
 
-/** Each leaf where `then` (config.json) and `now` differ: 'a2c.learningRate: 0.005 in config.json, 0.02 now'. */
-function differences(then: unknown, now: unknown, path: string, out: string[]): string[] {
+/** A leaf where config.json and this command differ, e.g. 'a2c.learningRate: 0.005 in config.json, 0.02 now'. */
+interface Difference {
+  readonly path: string;
+  readonly then: unknown;
+  readonly text: string;
+}
+
+/** Each leaf where `then` (config.json) and `now` differ. */
+function differences(then: unknown, now: unknown, path: string, out: Difference[]): Difference[] {
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (isObject(then) && isObject(now)) {
     for (const k of new Set([...Object.keys(then), ...Object.keys(now)])) differences(then[k], now[k], path ? `${path}.${k}` : k, out);
   } else if (JSON.stringify(then) !== JSON.stringify(now)) {
     const show = (v: unknown) => (v === undefined ? '(not set)' : JSON.stringify(v));
     const option = OPTION_OF[path] ? ` (${OPTION_OF[path]})` : '';
-    out.push(`${path}${option}: ${show(then)} in config.json, ${show(now)} now`);
+    out.push({ path, then, text: `${path}${option}: ${show(then)} in config.json, ${show(now)} now` });
   }
   return out;
 }
 
 /** Each difference between the settings a run was started with (its config.json) and this command's. */
-function settingsDifferences(o: RunOptions, plan: RunPlan, stored: Record<string, unknown>): string[] {
+function settingsDifferences(o: RunOptions, plan: RunPlan, stored: Record<string, unknown>): Difference[] {
   const identity = runIdentity(o, plan);
   // Compare as JSON stores them (undefined fields absent, numbers as written).
   const now = JSON.parse(JSON.stringify(identity)) as Record<string, unknown>;
@@ -399,15 +407,26 @@ interface Lengthening {
  * (or find it done); with `--extend`, a larger value of the algorithm's length setting alone lengthens it; any
  * other difference is refused, listing each with both values.
  */
-function compareSettings(o: RunOptions, plan: RunPlan, configPath: string, stored: Record<string, unknown>, finished: boolean): Lengthening | undefined {
+function compareSettings(o: RunOptions, plan: RunPlan, configPath: string, stored: Record<string, unknown>, finished: boolean, log: (m: string) => void): Lengthening | undefined {
   const name = runName(o);
-  const diff = settingsDifferences(o, plan, stored);
+  let diff = settingsDifferences(o, plan, stored);
+  if (finished) {
+    // A learner or run setting that config.json lacks was added to the code after the run finished (with a default
+    // that keeps the old behaviour): the finished run stands, as it did before the setting existed.
+    const added = diff.filter((d) => d.then === undefined && (d.path.startsWith(`${o.algo}.`) || d.path.startsWith('run.')));
+    if (added.length > 0) log(`${name}: config.json predates ${added.map((d) => d.path).join(', ')}; its results stand`);
+    diff = diff.filter((d) => !added.includes(d));
+  }
   if (diff.length === 0) return undefined;
-  const { lengthSetting: setting, unit } = plan.resolved;
-  const lengthOnly = setting !== undefined && diff.length === 1 && diff[0].startsWith(`${o.algo}.${setting}:`);
+  const { lengthSetting: setting, unit, run } = plan.resolved;
+  const lengthOnly = setting !== undefined && diff.length === 1 && diff[0].path === `${o.algo}.${setting}` && Number.isFinite(Number(diff[0].then));
   if (lengthOnly) {
-    const from = Number((stored[o.algo] as Record<string, unknown>)[setting]);
+    const from = Number(diff[0].then);
     const to = Number((plan.resolved.learner as unknown as Record<string, unknown>)[setting]);
+    if (to > from && o.extend && from % run.logEvery !== 0) {
+      // Its last row of train.csv (written at its end) averages part of a log window, unlike the longer run's.
+      throw new Error(`--extend: ${name} was ${finished ? 'run' : 'started'} to ${unit} ${from}, not a multiple of logEvery=${run.logEvery}: a longer run would log other windows; run it again with --force`);
+    }
     if (to > from && o.extend) return { from, to };
     if (to > from) {
       throw new Error(`${name} was ${finished ? 'run' : 'started'} with ${setting}=${from} (${configPath}), this command asks for ${to}: ` +
@@ -417,42 +436,43 @@ function compareSettings(o: RunOptions, plan: RunPlan, configPath: string, store
       `a run is never shortened; run it again with --force, or keep ${setting}=${from}`);
   }
   const cannotExtend = o.extend && !setting ? `\n--extend lengthens PPI runs only: an ${o.algo} run's final/ is not the whole state its training continues from` : '';
+  const listed = diff.map((d) => d.text).join('\n  ');
   throw new Error(finished
-    ? `${name} finished with other settings than this command's (${configPath}):\n  ${diff.join('\n  ')}\n` +
+    ? `${name} finished with other settings than this command's (${configPath}):\n  ${listed}\n` +
       `Run it with the settings it finished with, or again with these with --force${cannotExtend}`
-    : `${name} was started with other settings (${configPath}); a resumed run must be the same run:\n  ${diff.join('\n  ')}\n` +
+    : `${name} was started with other settings (${configPath}); a resumed run must be the same run:\n  ${listed}\n` +
       `Resume it with the settings it was started with, or discard it with --force${cannotExtend}`);
 }
 
+/** config.json of every run under `dir` (a results root, or data/ with its studies), a few levels deep. */
+function runConfigsUnder(dir: string, depth = 6): string[] {
+  if (depth === 0 || !existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.isFile() && e.name === CONFIG_FILE) return [join(dir, e.name)];
+    if (!e.isDirectory() || e.name === FINAL_DIR || e.name === RESUME_DIR || e.name.startsWith('.')) return [];
+    return runConfigsUnder(join(dir, e.name), depth - 1);
+  });
+}
+
 /**
- * What keeps a finished run from being lengthened: a log window cut at its end (train.csv's last row would average
- * fewer units than the longer run's), a final/ without its whole state (a PPI data set git does not keep), or a run
- * under the same root that starts from its agents (it would no longer match them).
+ * What keeps a finished run from being lengthened: a final/ without its whole state (a PPI data set git does not
+ * keep), or a run that starts from its agents (it would no longer match them), looked for under the run's root
+ * and the project's data/ (the studies), at any preset.
  */
-function refuseExtension(o: RunOptions, plan: RunPlan, dir: string, status: Status): void {
+function refuseExtension(o: RunOptions, dir: string, status: Status): void {
   const name = runName(o);
-  const { logEvery } = plan.resolved.run;
-  if (status.totalUnits % logEvery !== 0) {
-    throw new Error(`--extend: ${name} ended at ${plan.resolved.unit} ${status.totalUnits}, not a multiple of logEvery=${logEvery}: its last row of train.csv averages a part of a window, unlike a longer run's`);
-  }
   const missing = Object.keys(status.outputs ?? {}).find((f) => f.startsWith(`${FINAL_DIR}/`) && !existsSync(join(dir, f)));
   if (!status.outputs || missing) {
     throw new Error(`--extend: ${name} cannot continue from its final agents: ${missing ? `${join(dir, missing)} is not there (git keeps the PPI data sets that a later step or an extension needs only)` : 'it finished before its outputs were recorded'}; ` +
       'extend it where it finished, or run it again with --force');
   }
-  const root = o.root ?? DEFAULT_ROOT;
   const mine = recordedPath(dir);
   const startsFromMine = (p: unknown) => typeof p === 'string' && (p === mine || p.startsWith(`${mine}/`));
-  const dependents: string[] = [];
-  for (const experiment of existsSync(root) ? readdirSync(root) : []) {
-    const presetDir = join(root, experiment, o.algo, o.preset);
-    for (const seed of existsSync(presetDir) ? readdirSync(presetDir).filter((n) => /^seed-\d+$/.test(n)) : []) {
-      const configPath = join(presetDir, seed, CONFIG_FILE);
-      if (!existsSync(configPath)) continue;
-      const c = readJson<{ dependsOn?: { dir?: string } | null; initialisedFrom?: string; frozenFrom?: string }>(configPath);
-      if ([c.dependsOn?.dir, c.initialisedFrom, c.frozenFrom].some(startsFromMine)) dependents.push(join(presetDir, seed));
-    }
-  }
+  const configs = new Set([...runConfigsUnder(o.root ?? DEFAULT_ROOT), ...runConfigsUnder(join(PROJECT_ROOT, 'data'))]);
+  const dependents = [...configs].filter((configPath) => {
+    const c = readJson<{ dependsOn?: { dir?: string } | null; initialisedFrom?: string; frozenFrom?: string }>(configPath);
+    return [c.dependsOn?.dir, c.initialisedFrom, c.frozenFrom].some(startsFromMine);
+  }).map((configPath) => dirname(configPath));
   if (dependents.length > 0) {
     throw new Error(`--extend: ${dependents.join(', ')} start${dependents.length === 1 ? 's' : ''} from the agents of ${name}, which a longer run would replace; ` +
       'discard those runs first (--force, or remove them), then extend this one');
@@ -503,13 +523,13 @@ function openRun(o: RunOptions, plan: RunPlan, dir: string, log: (m: string) => 
     if (check.problem) throw new Error(`${name} is marked done, but ${check.problem}; run it again with --force`);
     const configPath = join(dir, CONFIG_FILE);
     const before = readJson<RunConfig>(configPath);
-    const longer = compareSettings(o, plan, configPath, before, true);
+    const longer = compareSettings(o, plan, configPath, before, true, log);
     if (!longer) {
       removeCheckpoint(dir); // left when a process was killed between finishing and removing it
       log(`${name}: already done (${dir}); use --force to run it again`);
       return { done: { dir, status: 'already-done', unitsDone: status.unitsDone } };
     }
-    refuseExtension(o, plan, dir, status);
+    refuseExtension(o, dir, status);
     log(`${name}: finished at ${plan.resolved.unit} ${status.unitsDone}; lengthening it to ${longer.to} (--extend)`);
     return { status, before, longer, reopen: true };
   }
@@ -522,7 +542,7 @@ function openRun(o: RunOptions, plan: RunPlan, dir: string, log: (m: string) => 
   }
   const configPath = join(dir, CONFIG_FILE);
   const before = status ? readJson<RunConfig>(configPath) : undefined;
-  const longer = before ? compareSettings(o, plan, configPath, before, false) : undefined;
+  const longer = before ? compareSettings(o, plan, configPath, before, false, log) : undefined;
   return { status, before, longer };
 }
 
@@ -605,6 +625,10 @@ function reopenFinished(dir: string, learners: Learners, status: Status, total: 
   const { outputs: _pinned, ...kept } = status;
   const running: Status = { ...kept, state: 'running', totalUnits: total, updatedAt: new Date().toISOString() };
   writeJsonAtomic(join(dir, STATUS_FILE), running);
+  // The shorter run's agents now live in the checkpoint; left in final/ they would pass for this run's (`probe`,
+  // `--init-from` read final/ first) until the longer run writes its own.
+  rmSync(join(dir, FINAL_DIR), { recursive: true, force: true });
+  ioStep('remove final/');
   return running;
 }
 

@@ -144,10 +144,10 @@ test('a finished PPI run killed at each step of its reopening (--extend) ends wh
   const reference = copyRoot(base, join(tmp, 'reference'));
   assert.equal((await extend(reference, { ICL_FAULT_TRACE: trace })).code, 0);
   const steps = readTrace(trace);
-  // The reopening: final/ copied into a checkpoint, status.json running, config.json; then phase 3's first rows.
+  // The reopening: final/ copied into a checkpoint, status.json running, final/ removed, config.json; then phase 3's first rows.
   const reopened = steps.findIndex((s) => s.label === 'append train.csv');
   assert.deepEqual(steps.slice(9, reopened).map((s) => s.label.replace(/\.tmp-\d+$/, '.tmp')), [
-    'write checkpoint.json.tmp', 'rename into place checkpoint.json', 'write status.json.tmp', 'rename into place status.json',
+    'write checkpoint.json.tmp', 'rename into place checkpoint.json', 'write status.json.tmp', 'rename into place status.json', 'remove final/',
     'write config.json.tmp', 'rename into place config.json', 'write status.json.tmp', 'rename into place status.json',
   ]);
   for (const { n, label } of steps.slice(0, reopened + 1)) {

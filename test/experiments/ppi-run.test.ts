@@ -128,6 +128,12 @@ test('--extend lengthens a finished PPI run to what the longer run computes; it 
   assert.deepEqual([status.state, status.unitsDone, status.totalUnits], ['done', 4, 4]);
   assert.equal(checkFinishedRun(short, status).problem, undefined);
   assert.ok(!existsSync(join(short, 'resume')), 'no checkpoint left');
+  // While a run is lengthened, final/ is gone (its agents are in the checkpoint): nothing reads the shorter run's as its.
+  const paused = join(root, 'paused');
+  cpSync(join(root, 'spare'), paused, { recursive: true });
+  const stopped = await runExperiment({ ...o, root: paused, overrides: longer, extend: true }, { shouldStop: () => true });
+  assert.deepEqual([stopped.status, stopped.unitsDone], ['stopped', 3]);
+  assert.ok(!existsSync(join(runDir({ ...o, root: paused }), 'final')), 'final/ removed while the run is running again');
   assert.equal((await runExperiment({ ...o, root: join(root, 'short'), overrides: longer, extend: true })).status, 'already-done');
 
   // Without its data sets (git keeps Step 2's alone) final/ is not the whole state: refused, naming the file.
@@ -135,13 +141,17 @@ test('--extend lengthens a finished PPI run to what the longer run computes; it 
   rmSync(join(spareDir, 'final/learner-1/ppi-data.bin'));
   await assert.rejects(runExperiment({ ...o, root: spare, overrides: longer, extend: true }), /learner-1\/ppi-data\.bin is not there/);
 
-  // A run that a later step starts from stays as that step found it.
+  // A run that a later step starts from stays as that step found it, and so does one a study started from.
   const chain = join(root, 'chain');
   const step = (experiment: 'step1' | 'step2', more: string[] = [], extend = false) =>
     runExperiment({ experiment, algo: 'ppi', preset: 'smoke', seed: 4, root: chain, overrides: [...FAST, ...more], extend });
   await step('step1');
   await step('step2');
   await assert.rejects(step('step1', ['phases=3'], true), /--extend: .*step2\/ppi\/smoke\/seed-4 starts from the agents of step1\/ppi\/smoke\/seed-4/);
+  const step1Dir = runDir({ experiment: 'step1', algo: 'ppi', preset: 'smoke', seed: 4, root: chain });
+  rmSync(runDir({ experiment: 'step2', algo: 'ppi', preset: 'smoke', seed: 4, root: chain }), { recursive: true });
+  await runExperiment({ experiment: 'mixed', algo: 'ppi', preset: 'smoke', seed: 0, root: chain, overrides: FAST, initFrom: step1Dir });
+  await assert.rejects(step('step1', ['phases=3'], true), /--extend: .*mixed\/ppi\/smoke\/seed-0 starts from the agents of step1/);
   rmSync(root, { recursive: true, force: true });
 });
 

@@ -10,6 +10,7 @@ import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../src/experiments/files';
+import { outputDigests } from '../../src/experiments/run-state';
 import { checkMemory, type MemoryPart } from '../../src/experiments/memory';
 import { listRuns, summarise } from '../../src/experiments/read-runs';
 import { ALGORITHMS, readStatus, runDir, runExperiment, type RunOptions } from '../../src/experiments/run';
@@ -54,6 +55,15 @@ test('a finished run with other settings than the command\'s is refused, not ski
     /a2c\.iterations: 6 in config\.json, 8 now\n.*\n--extend lengthens PPI runs only/);
   assert.equal(readFileSync(join(runDir(o), 'status.json'), 'utf8'), status, 'a refusal writes nothing');
   assert.equal((await runExperiment(o)).status, 'already-done');
+  // A setting added to the code after the run finished (config.json lacks it) leaves the finished run standing.
+  const dir = runDir(o);
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  delete config.a2c.gamma;
+  writeJsonAtomic(join(dir, 'config.json'), config);
+  writeJsonAtomic(join(dir, 'status.json'), { ...readStatus(dir)!, outputs: outputDigests(dir) });
+  const logs: string[] = [];
+  assert.equal((await runExperiment(o, { log: (m) => logs.push(m) })).status, 'already-done');
+  assert.ok(logs.some((l) => /config\.json predates a2c\.gamma; its results stand/.test(l)), logs.join('\n'));
   rmSync(root, { recursive: true, force: true });
 });
 
