@@ -261,10 +261,10 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'A2C, Opponent ID', experiment: 'mixed-opponent-id', algo: 'a2c', probes: [early('learner', 'cooperation'), late('learner', 'cooperation')], what: 'cooperation with the other learner, 5–15 % → last 10 % of training' },
         { label: 'A2C, No Tabular', experiment: 'mixed-no-tabular', algo: 'a2c', probes: [early('learner', 'cooperation'), late('learner', 'cooperation')], what: 'the same' },
         { label: 'PPI, Opponent ID', experiment: 'mixed-opponent-id', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase' },
-        { label: 'PPI, No Tabular', experiment: 'mixed-no-tabular', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase', judgedAt: 'long' },
+        { label: 'PPI, No Tabular', experiment: 'mixed-no-tabular', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase' },
       ],
-      verdict: 'A2C: flat without tabular co-players (0.11–0.14 through 20,000 iterations at long, 3 seeds) and with identities (0.13–0.17 through 20,000 at long, 3 seeds; at reduced two of eight Opponent-ID seeds drift late, below every mixed-pool seed); PPI: without tabular co-players it falls 0.27 → 0.12 over 8 phases at long (seed 0), as the paper\'s 0.1–0.22; with identities still only the reduced runs\' 2 phases',
-      judgedAt: { a2c: 'long', ppi: 'reduced' },
+      verdict: 'A2C: flat without tabular co-players (0.11–0.14 through 20,000 iterations at long, 3 seeds) and with identities (0.13–0.17 through 20,000 at long, 3 seeds; at reduced two of eight Opponent-ID seeds drift late, below every mixed-pool seed); PPI at long (seed 0, 8 phases each): without tabular co-players it falls 0.27 → 0.12, as the paper\'s 0.1–0.22; with identities 0.05 → 0.002 (the paper ≈ 0), while cooperating 0.93–0.99 with a co-player named TFT; both ablations end in defection, but so does PPI\'s mixed pool (0.077)',
+      judgedAt: 'long',
     },
     {
       claim: 'Fig. 3: before convergence the agent already reciprocates with TFT in context, exploits ALLC, and cooperates with the other learner after exploiting it early',
