@@ -224,10 +224,10 @@ export interface ComputeTime {
  * The compute time of a run so far: status.json's `computeSeconds`. Runs written before that field existed fall
  * back to the wall time from the start of the last session in config.json (`startedAt`, or its last `resumed` entry)
  * to status.json's `updatedAt`, marked approximate: for a run that was resumed this covers its last session only.
- * Undefined when the run has no status (or no usable start time).
+ * Undefined when the run has no status (or no usable start time). `status`: the run's status.json when the caller
+ * has read it already.
  */
-export function readComputeTime(dir: string): ComputeTime | undefined {
-  const status = readStatus(dir);
+export function readComputeTime(dir: string, status: Status | undefined = readStatus(dir)): ComputeTime | undefined {
   if (!status) return undefined;
   if (status.computeSeconds !== undefined) return { seconds: status.computeSeconds, approximate: status.computeApproximate === true };
   const configPath = join(dir, CONFIG_FILE);
@@ -266,9 +266,12 @@ export function estimateRemainingSeconds(o: RunOptions): number | undefined {
     ...(existsSync(parent) ? readdirSync(parent) : [])
       .filter((name) => /^seed-\d+$/.test(name))
       .map((name) => join(parent, name))
-      .filter((d) => d !== dir && readStatus(d)?.state === 'done')
-      .map((d) => (readComputeTime(d)?.seconds ?? NaN) / readStatus(d)!.totalUnits),
-    ...(continues ? [(readComputeTime(dir)?.seconds ?? NaN) / status.unitsDone] : []),
+      .filter((d) => d !== dir)
+      .flatMap((d) => {
+        const s = readStatus(d);
+        return s?.state === 'done' ? [(readComputeTime(d, s)?.seconds ?? NaN) / s.totalUnits] : [];
+      }),
+    ...(continues ? [(readComputeTime(dir, status)?.seconds ?? NaN) / status.unitsDone] : []),
   ].filter((t) => Number.isFinite(t) && t > 0);
   if (measured.length === 0) return undefined;
   const perUnit = Math.max(...measured);
