@@ -39,7 +39,8 @@ Options:
   --extend             PPI: lengthen runs, finished or not, to this command's larger number of phases (e.g.
                          --set phases=12, or a preset that grew): the phases done stay, the new ones are those
                          an uninterrupted longer run computes; implies --resume. Refused for a run that a later
-                         step starts from, and for A2C
+                         step starts from, and for A2C. With --queue: replaces the run's ended job by one
+                         that lengthens it
   --root DIR           results root (default data/runs)
   --init-from DIR      start the learners from saved agents (a run directory or its final/; learner i from
                          learner-<i>, else learner-0) instead of fresh weights: a study option, e.g. a Step-1
@@ -196,7 +197,6 @@ async function main(): Promise<number> {
   if (values.extend && values.force) throw new RangeError('--extend and --force contradict each other: lengthen the runs, or discard them');
   // --queue (issue 29): the runs go to the queue for workers (src/queue/), loaded only here, so nothing else needs Redis.
   if (values.queue !== undefined) {
-    if (values.extend) throw new RangeError('--extend runs here only: a queued job resumes its run with the settings it was started with');
     const { enqueueRuns } = await import('../queue/enqueue');
     return enqueueRuns(values.queue, { ...base, seeds }, { jobs: values.jobs, until: values.until });
   }

@@ -16,7 +16,7 @@ import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { ALGOS, EXPERIMENTS, experimentSpec } from '../experiments/experiments';
 import { allowedSettings, PRESETS } from '../experiments/presets';
-import { resolveSettings, runName, type Progress, type RunOptions, type RunResult } from '../experiments/run';
+import { ALGORITHMS, resolveSettings, runName, type Progress, type RunOptions, type RunResult } from '../experiments/run';
 
 /** The queue's name in Redis (keys `bull:icl-runs:…`). */
 export const QUEUE_NAME = 'icl-runs';
@@ -43,16 +43,19 @@ const RUN_JOB = z.object({
   overrides: z.array(z.string().max(1000)).max(200),
   initFrom: path('initFrom').optional(),
   frozenFrom: path('frozenFrom').optional(),
+  /** `--extend`: the run may be lengthened to this job's length setting (PPI's `phases`). */
+  extend: z.literal(true).optional(),
 }).strict();
 
 export type RunJob = z.infer<typeof RUN_JOB>;
 
 /** A job's data for run options (the root and resume flag are the worker's). */
-export function runJob(o: Pick<RunOptions, 'experiment' | 'algo' | 'preset' | 'seed' | 'overrides' | 'initFrom' | 'frozenFrom'>): RunJob {
+export function runJob(o: Pick<RunOptions, 'experiment' | 'algo' | 'preset' | 'seed' | 'overrides' | 'initFrom' | 'frozenFrom' | 'extend'>): RunJob {
   return {
     v: 1, experiment: o.experiment, algo: o.algo, preset: o.preset, seed: o.seed, overrides: [...(o.overrides ?? [])],
     ...(o.initFrom ? { initFrom: o.initFrom } : {}),
     ...(o.frozenFrom ? { frozenFrom: o.frozenFrom } : {}),
+    ...(o.extend ? { extend: true as const } : {}),
   };
 }
 
@@ -82,9 +85,12 @@ export function parseRunJob(data: unknown): RunJob {
   return job;
 }
 
-/** The run options of a job, for a worker writing under `root`: always resumed (a retry continues from the checkpoint). */
+/**
+ * The run options of a job, for a worker writing under `root`: always resumed (a retry continues from the
+ * checkpoint), and lengthened where the job says `extend`.
+ */
 export function jobRunOptions(j: RunJob, root: string): RunOptions {
-  return { ...j, overrides: j.overrides, root, resume: true };
+  return { ...j, overrides: j.overrides, root, resume: true, extend: j.extend === true };
 }
 
 /** The steps a job waits for, nearest first: Step 3 → [Step 2, Step 1] (none with `--frozen-from`). */
@@ -92,7 +98,8 @@ export function dependencyChain(j: RunJob): RunJob[] {
   const out: RunJob[] = [];
   let at = j;
   for (let dep = j.frozenFrom ? undefined : experimentSpec(j.experiment).dependsOn; dep; dep = experimentSpec(dep.experiment).dependsOn) {
-    at = runJob({ ...at, experiment: dep.experiment, overrides: [], initFrom: undefined, frozenFrom: undefined });
+    // A dependency is never lengthened (as locally: `runDependency`).
+    at = runJob({ ...at, experiment: dep.experiment, overrides: [], initFrom: undefined, frozenFrom: undefined, extend: false });
     out.push(at);
   }
   return out;
@@ -123,6 +130,23 @@ export function runFlow(j: RunJob): RunFlow {
 export function jobIdentity(j: RunJob): string {
   const { learner, run } = resolveSettings(j);
   return JSON.stringify({ learner, run, initFrom: j.initFrom ?? null, frozenFrom: j.frozenFrom ?? null });
+}
+
+/**
+ * Whether `now` is `before` lengthened (`--extend`): the same run and the same identity but for a larger value of the
+ * algorithm's length setting. Returns that setting and both values, or undefined (another run, other settings, the
+ * same length or a shorter one, or an algorithm whose runs are not lengthened).
+ */
+export function lengthening(before: RunJob, now: RunJob): { setting: string; from: number; to: number } | undefined {
+  const setting = ALGORITHMS[now.algo].lengthSetting;
+  if (!setting || jobId(before) !== jobId(now)) return undefined;
+  const at = (j: RunJob) => {
+    const { learner, run } = resolveSettings(j);
+    const { [setting]: length, ...rest } = learner as unknown as Record<string, unknown>;
+    return { length: Number(length), rest: JSON.stringify({ rest, run, initFrom: j.initFrom ?? null, frozenFrom: j.frozenFrom ?? null }) };
+  };
+  const [a, b] = [at(before), at(now)];
+  return a.rest === b.rest && b.length > a.length ? { setting, from: a.length, to: b.length } : undefined;
 }
 
 /** Redis hash of cancel requests (job id → when), read by the worker running the job. */

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exposureWarning, parseRedisUrl, redisOptions } from '../../src/queue/connection';
-import { dependencyChain, jobId, jobIdentity, jobRunOptions, parseRunJob, runFlow, runJob, type RunJob } from '../../src/queue/jobs';
+import { dependencyChain, jobId, jobIdentity, jobRunOptions, lengthening, parseRunJob, runFlow, runJob, type RunJob } from '../../src/queue/jobs';
 
 const job = (over: Record<string, unknown> = {}): unknown =>
   ({ v: 1, experiment: 'step2', algo: 'a2c', preset: 'smoke', seed: 3, overrides: ['iterations=20'], ...over });
@@ -55,6 +55,8 @@ test('job data: what the command line accepts passes; anything else is refused w
     [job({ overrides: ['batchEpisodes=-4'] }), /batchEpisodes/],
     [job({ overrides: ['pretrainEpisodes=64'] }), /does not name a setting of a2c/],
     [job({ initFrom: 'relative/dir' }), /initFrom must be an absolute path/],
+    [job({ extend: false }), /extend: Invalid literal value/],
+    [job({ extend: 'yes' }), /extend: Invalid literal value/],
     [job({ initFrom: '/a\n/b' }), /initFrom must be an absolute path/],
     [job({ experiment: 'step1', frozenFrom: '/x' }), /only Step 2 plays against a frozen agent/],
     [job({ experiment: 'step3', initFrom: '/x' }), /step3 already starts its learners from the step2 agent/],
@@ -69,7 +71,26 @@ test('job ids are the run names; settings that resolve alike are one identity; a
   assert.equal(jobIdentity(j), jobIdentity({ ...j, overrides: ['iterations=2e1'] }));
   assert.notEqual(jobIdentity(j), jobIdentity({ ...j, overrides: ['iterations=21'] }));
   assert.notEqual(jobIdentity(j), jobIdentity({ ...j, frozenFrom: '/x' }));
-  assert.deepEqual(jobRunOptions(j, '/shared/runs'), { ...j, root: '/shared/runs', resume: true });
+  assert.deepEqual(jobRunOptions(j, '/shared/runs'), { ...j, root: '/shared/runs', resume: true, extend: false });
+});
+
+test('--extend in the queue: the job carries it to the worker, its dependencies do not; a lengthening is the same run with a larger phases alone', () => {
+  const short = runJob({ experiment: 'step2', algo: 'ppi', preset: 'smoke', seed: 1, overrides: ['phases=2'] });
+  const long = runJob({ experiment: 'step2', algo: 'ppi', preset: 'smoke', seed: 1, overrides: ['phases=4'], extend: true });
+  assert.equal(parseRunJob(long).extend, true);
+  assert.equal(short.extend, undefined, 'a job without --extend has no such field');
+  assert.equal(jobRunOptions(long, '/r').extend, true);
+  assert.deepEqual(dependencyChain(long).map((d) => d.extend), [undefined], 'Step 1 is never lengthened by Step 2\'s job');
+  assert.equal(runFlow(long).children![0].data.extend, undefined);
+  assert.equal(jobIdentity(short), jobIdentity({ ...short, extend: true }), '--extend is not a setting');
+  assert.deepEqual(lengthening(short, long), { setting: 'phases', from: 2, to: 4 });
+  assert.equal(lengthening(long, short), undefined, 'never shortened');
+  assert.equal(lengthening(short, short), undefined, 'the same length is the same run');
+  assert.equal(lengthening(short, { ...long, overrides: ['phases=4', 'beta=2'] }), undefined, 'another setting changed');
+  assert.equal(lengthening(short, { ...long, seed: 2 }), undefined, 'another run');
+  assert.equal(lengthening(short, { ...long, frozenFrom: '/x' }), undefined, 'another start');
+  const a2c = runJob({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 1, overrides: ['iterations=20'] });
+  assert.equal(lengthening(a2c, { ...a2c, overrides: ['iterations=40'], extend: true }), undefined, 'A2C runs are not lengthened');
 });
 
 test('flows: Step 3 waits for Step 2, which waits for Step 1, each dependency with the preset settings as the local runner runs it', () => {
