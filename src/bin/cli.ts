@@ -9,8 +9,8 @@ import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ALGOS, EXPERIMENT_SPECS, EXPERIMENTS, experimentSpec, type Algo, type ExperimentName } from '../experiments/experiments';
 import { allowedSettings, PRESETS, type PresetName } from '../experiments/presets';
-import { estimateRemainingSeconds, parseUntil, planRun, runExperiment, type Progress, type RunOptions } from '../experiments/run';
-import { forkSeed, threadsPerSeed } from '../experiments/seed-process';
+import { estimateRemainingSeconds, parseUntil, planRun, runExperiment, RunRefused, type Progress, type RunOptions, type RunResult } from '../experiments/run';
+import { forkSeed, threadsPerSeed, type SeedMessage } from '../experiments/seed-process';
 import { describeEngine, resolveEngineKind } from '../model/engines';
 
 const HELP = `Usage: npm run experiment -- <experiment> [options]
@@ -129,12 +129,18 @@ async function child(options: RunOptions): Promise<void> {
   process.on('SIGINT', () => (stop = true));
   process.on('SIGTERM', () => (stop = true));
   process.on('disconnect', () => (stop = true)); // the parent is gone: checkpoint and stop
-  const send = (m: unknown) => { if (process.connected) process.send?.(m); };
-  const result = await runExperiment(options, {
-    onProgress: (p) => send({ type: 'progress', progress: p }),
-    shouldStop: () => stop,
-    log: (message) => send({ type: 'log', seed: options.seed, message }),
-  });
+  const send = (m: SeedMessage) => { if (process.connected) process.send?.(m); };
+  let result: RunResult;
+  try {
+    result = await runExperiment(options, {
+      onProgress: (p) => send({ type: 'progress', progress: p }),
+      shouldStop: () => stop,
+      log: (message) => send({ type: 'log', seed: options.seed, message }),
+    });
+  } catch (e) {
+    if (e instanceof RunRefused) send({ type: 'refused', seed: options.seed, message: e.message });
+    throw e;
+  }
   send({ type: 'result', seed: options.seed, result });
 }
 

@@ -399,6 +399,15 @@ function settingsDifferences(o: RunOptions, plan: RunPlan, stored: Record<string
   return differences(then, now, '', []);
 }
 
+/**
+ * A run directory this command may not touch as asked: other settings than the run's, a run marked done whose
+ * outputs do not check, a lengthening that is refused. Trying again changes nothing until someone acts (the message
+ * says how), unlike a run lock held by another process; a queue worker fails such a job without retries.
+ */
+export class RunRefused extends Error {
+  override readonly name = 'RunRefused';
+}
+
 /** A run this command lengthens (`--extend`): its unit count in config.json and now. */
 interface Lengthening {
   readonly from: number;
@@ -428,19 +437,19 @@ function compareSettings(o: RunOptions, plan: RunPlan, configPath: string, store
     const to = Number((plan.resolved.learner as unknown as Record<string, unknown>)[setting]);
     if (to > from && o.extend && from % run.logEvery !== 0) {
       // Its last row of train.csv (written at its end) averages part of a log window, unlike the longer run's.
-      throw new Error(`--extend: ${name} was ${finished ? 'run' : 'started'} to ${unit} ${from}, not a multiple of logEvery=${run.logEvery}: a longer run would log other windows; run it again with --force`);
+      throw new RunRefused(`--extend: ${name} was ${finished ? 'run' : 'started'} to ${unit} ${from}, not a multiple of logEvery=${run.logEvery}: a longer run would log other windows; run it again with --force`);
     }
     if (to > from && o.extend) return { from, to };
     if (to > from) {
-      throw new Error(`${name} was ${finished ? 'run' : 'started'} with ${setting}=${from} (${configPath}), this command asks for ${to}: ` +
+      throw new RunRefused(`${name} was ${finished ? 'run' : 'started'} with ${setting}=${from} (${configPath}), this command asks for ${to}: ` +
         `lengthen it to ${to} ${unit}s with --extend (the first ${from} stay as they are), or discard it with --force`);
     }
-    throw new Error(`${name} was ${finished ? 'run' : 'started'} with ${setting}=${from} (${configPath}), this command asks for ${to}: ` +
+    throw new RunRefused(`${name} was ${finished ? 'run' : 'started'} with ${setting}=${from} (${configPath}), this command asks for ${to}: ` +
       `a run is never shortened; run it again with --force, or keep ${setting}=${from}`);
   }
   const cannotExtend = o.extend && !setting ? `\n--extend lengthens PPI runs only: an ${o.algo} run's final/ is not the whole state its training continues from` : '';
   const listed = diff.map((d) => d.text).join('\n  ');
-  throw new Error(finished
+  throw new RunRefused(finished
     ? `${name} finished with other settings than this command's (${configPath}):\n  ${listed}\n` +
       `Run it with the settings it finished with, or again with these with --force${cannotExtend}`
     : `${name} was started with other settings (${configPath}); a resumed run must be the same run:\n  ${listed}\n` +
@@ -466,7 +475,7 @@ function refuseExtension(o: RunOptions, dir: string, status: Status): void {
   const name = runName(o);
   const missing = Object.keys(status.outputs ?? {}).find((f) => f.startsWith(`${FINAL_DIR}/`) && !existsSync(join(dir, f)));
   if (!status.outputs || missing) {
-    throw new Error(`--extend: ${name} cannot continue from its final agents: ${missing ? `${join(dir, missing)} is not there (git keeps the PPI data sets that a later step or an extension needs only)` : 'it finished before its outputs were recorded'}; ` +
+    throw new RunRefused(`--extend: ${name} cannot continue from its final agents: ${missing ? `${join(dir, missing)} is not there (git keeps the PPI data sets that a later step or an extension needs only)` : 'it finished before its outputs were recorded'}; ` +
       'extend it where it finished, or run it again with --force');
   }
   const mine = recordedPath(dir);
@@ -477,7 +486,7 @@ function refuseExtension(o: RunOptions, dir: string, status: Status): void {
     return [c.dependsOn?.dir, c.initialisedFrom, c.frozenFrom].some(startsFromMine);
   }).map((configPath) => dirname(configPath));
   if (dependents.length > 0) {
-    throw new Error(`--extend: ${dependents.join(', ')} start${dependents.length === 1 ? 's' : ''} from the agents of ${name}, which a longer run would replace; ` +
+    throw new RunRefused(`--extend: ${dependents.join(', ')} start${dependents.length === 1 ? 's' : ''} from the agents of ${name}, which a longer run would replace; ` +
       'discard those runs first (--force, or remove them), then extend this one');
   }
 }
@@ -518,12 +527,12 @@ function openRun(o: RunOptions, plan: RunPlan, dir: string, log: (m: string) => 
   const exists = existsSync(dir);
   let status = exists ? readStatus(dir) : undefined;
   if (exists && !status && !o.force) {
-    throw new Error(`${join(dir, STATUS_FILE)} is missing: nothing says whether ${name} finished or how far it got; ` +
+    throw new RunRefused(`${join(dir, STATUS_FILE)} is missing: nothing says whether ${name} finished or how far it got; ` +
       'restore the file, or discard the run with --force');
   }
   if (status?.state === 'done' && !o.force) {
     const check = checkFinishedRun(dir, status);
-    if (check.problem) throw new Error(`${name} is marked done, but ${check.problem}; run it again with --force`);
+    if (check.problem) throw new RunRefused(`${name} is marked done, but ${check.problem}; run it again with --force`);
     const configPath = join(dir, CONFIG_FILE);
     const before = readJson<RunConfig>(configPath);
     const longer = compareSettings(o, plan, configPath, before, true, log);
@@ -541,7 +550,7 @@ function openRun(o: RunOptions, plan: RunPlan, dir: string, log: (m: string) => 
     discardRun(dir);
     status = undefined;
   } else if (status && !o.resume && !o.extend) {
-    throw new Error(`${dir} holds an unfinished run (${status.unitsDone}/${status.totalUnits}); continue it with --resume or discard it with --force`);
+    throw new RunRefused(`${dir} holds an unfinished run (${status.unitsDone}/${status.totalUnits}); continue it with --resume or discard it with --force`);
   }
   const configPath = join(dir, CONFIG_FILE);
   const before = status ? readJson<RunConfig>(configPath) : undefined;
@@ -561,7 +570,7 @@ async function runDependency(o: RunOptions, plan: RunPlan, hooks: RunHooks, log:
       if ((await runExperiment(options, hooks)).status === 'stopped') return false;
     } else {
       const check = checkFinishedRun(depDir, depStatus);
-      if (check.problem) throw new Error(`${runName(o)} starts from ${runName(options)}, which is marked done, but ${check.problem}; run it again with --force`);
+      if (check.problem) throw new RunRefused(`${runName(o)} starts from ${runName(options)}, which is marked done, but ${check.problem}; run it again with --force`);
     }
     log(`${o.experiment} seed ${o.seed}: using the ${options.experiment} agent at ${finalDir}`);
   }

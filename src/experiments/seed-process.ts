@@ -16,7 +16,9 @@ export const SEED_ENTRY = resolve(__dirname, '..', 'bin', 'cli.ts');
 export type SeedMessage =
   | { readonly type: 'progress'; readonly progress: Progress }
   | { readonly type: 'log'; readonly seed: number; readonly message: string }
-  | { readonly type: 'result'; readonly seed: number; readonly result: RunResult };
+  | { readonly type: 'result'; readonly seed: number; readonly result: RunResult }
+  /** The run was refused (`RunRefused`): retrying changes nothing. The process then exits with an error. */
+  | { readonly type: 'refused'; readonly seed: number; readonly message: string };
 
 /** The command line of the seed process that runs `o` (its seed, root, options and `--set` overrides). */
 export function seedArgs(o: RunOptions): string[] {

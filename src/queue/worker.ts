@@ -4,7 +4,8 @@
  * it is given (a filesystem all workers share).
  *
  * - A job's data is checked (src/queue/jobs.ts) and its run planned (`planRun`: settings, memory for `--jobs` runs at
- *   once, saved agents present) before anything starts; a job refused there fails at once, without retries.
+ *   once, saved agents present) before anything starts; a job refused there fails at once, without retries, and so
+ *   does one whose run directory its seed process refuses (`RunRefused`: other settings than the run's, say).
  * - Progress goes back to the queue (`job.updateProgress`: units done and total, rate, ETA, what is under way), and
  *   the seed's messages into the job's log.
  * - A worker that dies (SIGKILL, a lost machine) stops renewing its jobs' locks in Redis; after `lockSeconds` another
@@ -109,6 +110,7 @@ export async function runWorker(s: WorkerSettings): Promise<number> {
     running.set(id, entry);
     let stderr = '';
     let result: RunResult | undefined;
+    let refused: string | undefined;
     let latest: Progress | undefined;
     let sent: Progress | undefined;
     let lastSaid = 0;
@@ -121,6 +123,7 @@ export async function runWorker(s: WorkerSettings): Promise<number> {
         say(`${id}: ${m.message}`);
         job.log(`${new Date().toISOString()} ${m.message}`).catch(() => {});
       } else if (m.type === 'result') result = m.result;
+      else if (m.type === 'refused') refused = m.message;
     });
     const report = async () => {
       if (latest && latest !== sent) {
@@ -167,6 +170,7 @@ export async function runWorker(s: WorkerSettings): Promise<number> {
       }
       throw new Error(`the seed process was stopped by a signal at ${at}; the run resumes from its checkpoint on the next attempt`);
     }
+    if (refused !== undefined) throw new UnrecoverableError(`refused: ${refused}`);
     const why = exit.error ? `could not start: ${exit.error.message}` : exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
     throw new Error(`the seed process failed (${why}): ${stderr.trim().split('\n').slice(-6).join('\n') || '(no message)'}`);
   }

@@ -1,8 +1,9 @@
 /**
  * `--extend` through the queue, on loopback: a PPI Step-1 run done by a worker at 2 phases is lengthened to 4 by
  * enqueuing it again with `--extend` (the ended job is replaced), and ends byte for byte where a local 4-phase run
- * ends. Without the flag the longer run is refused with the hint; a job still queued is not replaced, nor one that a
- * queued later step starts from.
+ * ends. Without the flag the longer run is refused with the hint, at enqueueing or, when the queue has no job of the
+ * run, by the worker without retries; a job still queued is not replaced, nor one that a queued later step starts
+ * from.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,13 +62,21 @@ test('queue --extend: an ended PPI job is replaced by one that lengthens its run
       j.log.some((l) => /finished at phase 2; lengthening it to 4 \(--extend\)/.test(l)));
     assert.equal(done.started, 1);
 
-    // A later step queued on it (not run: the worker is stopped) keeps it from being lengthened again.
+    // With its job gone from the queue, a longer run without --extend reaches a worker, whose seed process refuses
+    // it: the job fails at once, not retried (the run directory would refuse every retry alike).
+    await (await q.queue.getJob(ID))!.remove();
+    assert.equal((await enqueue('step1', 4, ['phases=6'])).code, 0);
+    const refused = await waitFor('the longer run refused', (j) => j.state === 'failed');
+    assert.match(refused.failedReason ?? '', /^refused: step1\/ppi\/smoke\/seed-4 was run with phases=4 .*lengthen it to 6 phases with --extend/);
+    assert.equal(refused.started, 1, 'a refused run is not retried');
+
+    // A later step queued on it (not run: the worker is stopped) keeps it from being lengthened.
     worker.kill('SIGTERM');
     assert.equal((await finished(worker)).code, 0, log);
     const step2 = await enqueue('step2', 4, ['phases=4']);
     assert.equal(step2.code, 0, step2.out);
-    assert.match(step2.out, /present {2}step1\/ppi\/smoke\/seed-4 \(completed\)/);
-    const dependent = await enqueue('step1', 4, ['phases=6'], true);
+    assert.match(step2.out, /present {2}step1\/ppi\/smoke\/seed-4 \(failed\)/);
+    const dependent = await enqueue('step1', 4, ['phases=8'], true);
     assert.equal(dependent.code, 2, dependent.out);
     assert.match(dependent.out, /step1\/ppi\/smoke\/seed-4: the queued job step2\/ppi\/smoke\/seed-4 starts from its agents/);
     // A job that has not ended is not replaced.
@@ -75,7 +84,7 @@ test('queue --extend: an ended PPI job is replaced by one that lengthens its run
     const waiting = await enqueue('step1', 5, ['phases=4'], true);
     assert.equal(waiting.code, 2, waiting.out);
     assert.match(waiting.out, /step1\/ppi\/smoke\/seed-5 is queued \(waiting\) with phases=2: --extend replaces a job that has ended/);
-    assert.equal((await job(ID))?.outcome?.unitsDone, 4, 'the refused commands changed nothing');
+    assert.equal(JSON.parse(readFileSync(join(root, ID, 'status.json'), 'utf8')).unitsDone, 4, 'the refused commands changed nothing');
 
     // The same run locally at 4 phases from the start: the same curve and final agent (the evaluations differ by design).
     const r = await runCli(['step1', '--algo', 'ppi', '--preset', 'smoke', '--seeds', '4', '--root', local, ...sets([...SETTINGS, 'phases=4'])], { ICL_THREADS: '1' });
