@@ -50,7 +50,7 @@ export {
   mixedPoolFigure, snapshotEpisodeFigure, showPaperFigure, study, skipReason,
 } from './paper-figures';
 export type { ResultsSource, PaperFigure, SeriesSpec } from './paper-figures';
-export { loadPpiModel, inspectPpi, improvedUnderBeta, betaRecords, equilibriumRecords, stretchRecords, ppiModelActor, ppiInsideFigure, ppiLossFigure } from './ppi-inside';
+export { loadPpiModel, inspectPpi, improvedUnderBeta, betaRecords, equilibriumRecords, stretchRecords, horizonRecords, ppiModelActor, ppiInsideFigure, ppiLossFigure } from './ppi-inside';
 export type { PpiModelView, PpiInsideTrace } from './ppi-inside';
 export { CLAIMS, showVerdicts, verdictRows, verdictHtml, verdictText, measure, measureProbe, evidenceText } from './verdicts';
 export type { Claim, Evidence, Probe, Measured, VerdictRow } from './verdicts';

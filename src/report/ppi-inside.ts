@@ -72,9 +72,11 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /**
  * Plays `episodes` episodes of the agent against `coPlayer` and reads the model along them. Costs about as much as
- * playing the episodes twice (the rollouts are repeated once).
+ * playing the episodes twice (the rollouts are repeated once). `readRolloutRounds` reads Q̂ (and π) with rollouts of
+ * another length than the agent's along the same episodes, which the agent still plays with its own: what would a
+ * longer look-ahead make of the same histories?
  */
-export function inspectPpi(model: PpiModelView, coPlayer: Actor, coPlayerName: string, opts: { readonly episodes: number; readonly rounds?: number }, rng: Rng): PpiInsideTrace {
+export function inspectPpi(model: PpiModelView, coPlayer: Actor, coPlayerName: string, opts: { readonly episodes: number; readonly rounds?: number; readonly readRolloutRounds?: number }, rng: Rng): PpiInsideTrace {
   const { net, policy } = model;
   const T = opts.rounds ?? NUM_ROUNDS;
   const B = opts.episodes;
@@ -94,7 +96,7 @@ export function inspectPpi(model: PpiModelView, coPlayer: Actor, coPlayerName: s
     const t = Math.floor(s / 3);
     if (s % 3 === 1) {
       // after r_t: the prior's action logits, and Q̂ of both actions from this state
-      const rounds = Math.min(policy.rolloutRounds, Math.max(1, T - t));
+      const rounds = Math.min(opts.readRolloutRounds ?? policy.rolloutRounds, Math.max(1, T - t));
       const q = policy.beta === 0 ? null : qHatFromReturns(rolloutReturns(net, h, B, rounds, policy.rolloutsPerAction, rng.child(`q-${t}`)), B, policy.rolloutsPerAction);
       for (let b = 0; b < B; b++) {
         const o = b * K + PPI_OUT.action;
@@ -189,6 +191,35 @@ export function stretchRecords(trace: PpiInsideTrace, spans: readonly RoundSpan[
     policy: mean(trace.improved, s),
     q_gap: mean(trace.qC.map((q, t) => q - trace.qD[t]), s),
   }));
+}
+
+/**
+ * Q̂ read with rollouts of several lengths along the same played episodes (the agent plays them with its own
+ * rollouts, so every horizon reads the same histories): does a longer look-ahead see the co-player answer
+ * cooperation where the paper's 15 rounds do not? Per horizon and stretch of rounds: the mean Q̂ gap, the spread of
+ * the per-episode gaps (Monte-Carlo noise grows with the horizon, and pulls π's mean towards 0.5), the share of
+ * positive gaps, and the prior's and π's means. `coPlayer` makes a fresh co-player for each horizon.
+ */
+export function horizonRecords(
+  model: PpiModelView, coPlayer: () => Actor, coPlayerName: string, horizons: readonly number[], spans: readonly RoundSpan[],
+  opts: { readonly episodes: number; readonly rounds?: number }, rng: Rng,
+): Record<string, number | string>[] {
+  for (const h of horizons) if (!Number.isInteger(h) || h < 1) throw new RangeError(`horizonRecords: a horizon is a whole number of rounds ≥ 1, got ${h}`);
+  return horizons.flatMap((horizon) => {
+    const tr = inspectPpi(model, coPlayer(), coPlayerName, { ...opts, readRolloutRounds: horizon }, rng);
+    return spans.filter((s) => s.from < tr.rounds).map((s) => {
+      const to = Math.min(s.to, tr.rounds - 1);
+      const gaps: number[] = [];
+      for (let b = 0; b < tr.episodes; b++) for (let t = s.from; t <= to; t++) gaps.push(tr.qGap[b * tr.rounds + t]);
+      const mean = gaps.reduce((a, x) => a + x, 0) / gaps.length;
+      const avg = (xs: readonly number[]) => xs.slice(s.from, to + 1).reduce((a, x) => a + x, 0) / (to - s.from + 1);
+      return {
+        coplayer: coPlayerName, horizon, rounds: s.from === to ? String(s.from) : `${s.from}–${to}`,
+        q_gap: mean, q_gap_sd: Math.sqrt(gaps.reduce((a, x) => a + (x - mean) ** 2, 0) / gaps.length),
+        q_gap_positive: gaps.filter((x) => x > 0).length / gaps.length, prior: avg(tr.prior), policy: avg(tr.improved),
+      };
+    });
+  });
 }
 
 /** A saved PPI agent as a co-player, acting as in training (e.g. the other learner of a mixed-pool run). */

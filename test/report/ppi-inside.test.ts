@@ -9,7 +9,7 @@ import { C, D, outcomeOf } from '../../src/game/ipd';
 import { runExperiment } from '../../src/experiments/run';
 import { PPI_OUT, ppiInputs, ppiSteps } from '../../src/learners/ppi';
 import { seeded } from '../../src/rng';
-import { betaRecords, equilibriumRecords, improvedUnderBeta, inspectPpi, loadPpiModel, ppiInsideFigure, ppiLossFigure, ppiModelActor, stretchRecords } from '../../src/report/ppi-inside';
+import { betaRecords, equilibriumRecords, horizonRecords, improvedUnderBeta, inspectPpi, loadPpiModel, ppiInsideFigure, ppiLossFigure, ppiModelActor, stretchRecords } from '../../src/report/ppi-inside';
 import { parseRoundSpans } from '../../src/experiments/read-runs';
 import { finalDir } from '../../src/report/results';
 
@@ -84,6 +84,32 @@ test('stretchRecords: a trace in stretches of rounds; ppiModelActor: a saved age
   close(rows[2].policy, mean(tr.improved, 5, 11));
   close(rows[0].q_gap, tr.qC[0] - tr.qD[0]);
   close(rows[2].predicted_coplayer_cooperation, mean(tr.predictedCoplayer, 5, 11));
+});
+
+test('horizonRecords: Q̂ at other rollout lengths along the same episodes; its own horizon gives back its trace', () => {
+  const model = loadPpiModel(finalDirOf());
+  const rounds = 12, spans = parseRoundSpans('0-3,4-11');
+  const own = model.policy.rolloutRounds;
+  const rows = horizonRecords(model, () => memoryOneActor(TFT, 'tft'), 'Tit-for-Tat', [own, 1, 40], spans, { episodes: 6, rounds }, seeded('test/h'));
+  assert.deepEqual(rows.map((r) => `${r.horizon}:${r.rounds}`), [`${own}:0–3`, `${own}:4–11`, '1:0–3', '1:4–11', '40:0–3', '40:4–11']);
+  const tr = inspectPpi(model, memoryOneActor(TFT, 'tft'), 'Tit-for-Tat', { episodes: 6, rounds }, seeded('test/h'));
+  const close = (x: number | string, y: number) => assert.ok(Math.abs(Number(x) - y) < 1e-9, `${x} vs ${y}`);
+  const gap = (a: number, b: number) => { let sum = 0; for (let e = 0; e < 6; e++) for (let t = a; t <= b; t++) sum += tr.qGap[e * rounds + t]; return sum / (6 * (b - a + 1)); };
+  close(rows[0].q_gap, gap(0, 3));
+  close(rows[1].q_gap, gap(4, 11));
+  close(rows[1].policy, tr.improved.slice(4, 12).reduce((a, x) => a + x, 0) / 8);
+  close(rows[2].prior, Number(rows[0].prior)); // the same histories at every horizon: the prior does not depend on it
+  close(rows[4].prior, Number(rows[0].prior));
+  // One simulated round, one rollout per action (this model's rolloutsPerAction): each gap is this round's payoff
+  // with C minus that with D, each against a sampled reply: 1 − 2, 1 − 0, −1 − 2 or −1 − 0.
+  assert.equal(model.policy.rolloutsPerAction, 1);
+  const one = inspectPpi(model, memoryOneActor(TFT, 'tft'), 'Tit-for-Tat', { episodes: 6, rounds, readRolloutRounds: 1 }, seeded('test/h'));
+  assert.ok(one.qGap.every((g) => g === -3 || g === -1 || g === 1), `one-round gaps ${[...new Set(one.qGap)]}`);
+  let first = 0;
+  for (let e = 0; e < 6; e++) for (let t = 0; t <= 3; t++) first += one.qGap[e * rounds + t] / 24;
+  close(rows[2].q_gap, first);
+  assert.ok(Number(rows[2].q_gap_sd) >= 0 && Number(rows[4].q_gap_positive) >= 0 && Number(rows[4].q_gap_positive) <= 1);
+  assert.throws(() => horizonRecords(model, () => memoryOneActor(TFT, 'tft'), 'x', [0], spans, { episodes: 2, rounds }, seeded('x')), /a horizon is a whole number of rounds ≥ 1, got 0/);
 });
 
 test('ppiLossFigure: the three loss terms per phase from train.csv; null without PPI runs', () => {
