@@ -292,10 +292,11 @@ async function main(): Promise<number> {
       children.add(c);
       let stderr = '';
       c.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
-      c.on('message', (m: { type: string; progress?: Progress; message?: string; seed?: number; result?: { status: string; dir: string } }) => {
-        if (m.type === 'progress' && m.progress) { lines.set(seed, progressLine(m.progress)); redraw(); }
+      // A refusal ('refused') is also on stderr, which the exit handler prints.
+      c.on('message', (m: SeedMessage) => {
+        if (m.type === 'progress') { lines.set(seed, progressLine(m.progress)); redraw(); }
         else if (m.type === 'log') say(`seed ${m.seed}: ${m.message}`);
-        else if (m.type === 'result' && m.result) {
+        else if (m.type === 'result') {
           say(`seed ${seed}: ${m.result.status} (${m.result.dir})`);
           // A seed stops only on a signal. One sent to it alone (not through this process) stops the whole run.
           if (m.result.status === 'stopped' && !stopping) {
