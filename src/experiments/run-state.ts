@@ -42,7 +42,9 @@ export interface Status {
 /** status.json of a run directory; undefined when there is none. A garbled file is an error naming it. */
 export function readStatus(dir: string): Status | undefined {
   const path = join(dir, STATUS_FILE);
-  if (!existsSync(path)) return undefined;
+  // Only a file that is not there is "no status": any other error (a shared filesystem that fails for a moment) is
+  // thrown, not taken for a run that never started.
+  if (!statSync(path, { throwIfNoEntry: false })) return undefined;
   const s = readJson<Status>(path);
   if ((s?.state !== 'running' && s?.state !== 'done') || !Number.isInteger(s.unitsDone) || !Number.isInteger(s.totalUnits)) {
     throw new Error(`${path} is not a run status (it needs state 'running' or 'done', unitsDone and totalUnits)`);
@@ -134,6 +136,10 @@ export function checkFinishedRun(dir: string, status: Status): RunCheck {
   try {
     problem = status.outputs ? checkOutputs(dir, status.outputs) : checkLegacy(dir, status);
   } catch (e) {
+    // A file that cannot be read for another reason than its absence (EIO, ESTALE on a shared filesystem) says
+    // nothing about the run: thrown, so that a caller may try again, rather than reported as a problem of the run.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== undefined && code !== 'ENOENT') throw e;
     problem = (e as Error).message;
   }
   const result: RunCheck = { problem, legacy: status.outputs === undefined };

@@ -10,7 +10,7 @@ import type { Algo, ExperimentName } from '../experiments/experiments';
 import type { PresetName } from '../experiments/presets';
 import { openQueue } from './client';
 import { exposureWarning, parseRedisUrl } from './connection';
-import { dependencyChain, jobId, jobIdentity, lengthening, parseRunJob, runFlow, runJob, type RunJob } from './jobs';
+import { dependencyChain, describeJob, enqueueDecision, jobId, parseRunJob, runFlow, runJob, startsFromByPath, type JobOutcome, type RunJob } from './jobs';
 
 export interface EnqueueRequest {
   readonly experiment: ExperimentName;
@@ -26,8 +26,6 @@ export interface EnqueueRequest {
   readonly root?: string;
 }
 
-/** Job states in which a job is over: a job of the run can then replace it (`--extend`). */
-const ENDED = new Set(['completed', 'failed']);
 
 /** Flags of the local runner that mean nothing for queued runs, with what to do instead. */
 const LOCAL_ONLY: Record<string, string> = {
@@ -52,32 +50,35 @@ export async function enqueueRuns(url: string, r: EnqueueRequest, given: { reado
       const job = await q.call(q.queue.getJob(jobId(j)));
       return job ? { job, state: await q.call(job.getState()) } : undefined;
     };
+    // Jobs not yet ended that start from a run by path: a run they start from is not lengthened under them.
+    const pending = r.extend
+      ? (await q.call(q.queue.getJobs(['active', 'waiting', 'prioritized', 'delayed', 'waiting-children']))).filter((x): x is Job => x !== undefined)
+      : [];
     const plan: { job: RunJob; present?: string; replaces?: { job: Job; state: string; what: string } }[] = [];
     const refused: string[] = [];
     for (const j of jobs) {
       const e = await existing(j);
       if (!e) { plan.push({ job: j }); continue; }
-      let before: RunJob | undefined;
-      try {
-        before = parseRunJob(e.job.data);
-      } catch {
-        before = undefined;
+      const dependents: { id: string; state: string }[] = [];
+      if (r.extend) {
+        // The check, the removal and the new job are separate calls to Redis: two enqueuers racing on one run can
+        // interleave; the worker's runner checks the run directory again before it lengthens anything.
+        const parentId = e.job.parent?.id;
+        const parent = parentId ? await q.call(q.queue.getJob(parentId)) : undefined;
+        if (parent && !(parent.data as Partial<RunJob>).frozenFrom) dependents.push({ id: parent.id!, state: await q.call(parent.getState()) });
+        for (const x of pending) {
+          try {
+            if (startsFromByPath(parseRunJob(x.data), jobId(j))) dependents.push({ id: x.id!, state: await q.call(x.getState()) });
+          } catch {
+            /* not a run job: it runs nothing */
+          }
+        }
       }
-      if (before && jobIdentity(before) === jobIdentity(j)) { plan.push({ job: j, present: e.state }); continue; }
-      const longer = before && r.extend ? lengthening(before, j) : undefined;
-      if (!longer) {
-        refused.push(`${jobId(j)} is already queued (${e.state}) with other settings: ${describe(e.job.data)}, now ${describe(j)}; ` +
-          `cancel it first (npm run queue -- cancel ${jobId(j)} --queue …)` +
-          (before && !r.extend && lengthening(before, j) ? `, or lengthen its run with --extend once it has ended` : ''));
-        continue;
-      }
-      const what = `${longer.setting}=${longer.from} → ${longer.to}`;
-      // A job that waits for it (a later step) would start from agents that a longer run replaces.
-      const parentId = e.job.parent?.id;
-      const dependent = parentId ? await q.call(q.queue.getJob(parentId)) : undefined;
-      if (!ENDED.has(e.state)) refused.push(`${jobId(j)} is queued (${e.state}) with ${longer.setting}=${longer.from}: --extend replaces a job that has ended; wait for it, then enqueue again`);
-      else if (dependent) refused.push(`${jobId(j)}: the queued job ${dependent.id} starts from its agents, which a longer run would replace; cancel that job first`);
-      else plan.push({ job: j, replaces: { job: e.job, state: e.state, what } });
+      const outcome = e.state === 'completed' ? (e.job.returnvalue as Partial<JobOutcome> | null | undefined) : undefined;
+      const d = enqueueDecision(j, r.extend === true, { data: e.job.data, state: e.state, unitsDone: outcome?.unitsDone }, dependents);
+      if (d.kind === 'present') plan.push({ job: j, present: e.state });
+      else if (d.kind === 'refuse') refused.push(d.why);
+      else plan.push({ job: j, replaces: { job: e.job, state: e.state, what: d.what } });
     }
     console.log(`queue ${target.display}: ${r.experiment} --algo ${r.algo} --preset ${r.preset}, seeds ${r.seeds.join(',')}`);
     if (refused.length > 0) {
@@ -94,7 +95,7 @@ export async function enqueueRuns(url: string, r: EnqueueRequest, given: { reado
       if (replaces) {
         // Its dependencies stay (removeChildren: false) and become the new job's.
         await q.call(replaces.job.remove({ removeChildren: false }));
-        console.log(`  removed  ${jobId(job)} (${replaces.state}), to lengthen its run: ${replaces.what} (--extend)`);
+        console.log(`  removed  ${jobId(job)} (${replaces.state}): ${replaces.what}`);
       }
       const chain = [job, ...dependencyChain(job)];
       const before = await Promise.all(chain.map(existing));
@@ -104,7 +105,7 @@ export async function enqueueRuns(url: string, r: EnqueueRequest, given: { reado
         if (before[i]) console.log(`  present  ${jobId(x)} (${before[i]!.state})${waitsFor}`);
         else {
           added++;
-          console.log(`  added    ${jobId(x)}${describe(x) === 'preset settings' ? '' : ` (${describe(x)})`}${waitsFor}`);
+          console.log(`  added    ${jobId(x)}${describeJob(x) === 'preset settings' ? '' : ` (${describeJob(x)})`}${waitsFor}`);
         }
       });
     }
@@ -113,16 +114,4 @@ export async function enqueueRuns(url: string, r: EnqueueRequest, given: { reado
   } finally {
     await q.close();
   }
-}
-
-/** A job's settings in a few words, for messages. */
-function describe(data: unknown): string {
-  const d = data as Partial<RunJob>;
-  const parts = [
-    ...(Array.isArray(d.overrides) && d.overrides.length > 0 ? [`--set ${d.overrides.join(' ')}`] : []),
-    ...(d.initFrom ? [`--init-from ${d.initFrom}`] : []),
-    ...(d.frozenFrom ? [`--frozen-from ${d.frozenFrom}`] : []),
-    ...(d.extend ? ['--extend'] : []),
-  ];
-  return parts.length > 0 ? parts.join(' ') : 'preset settings';
 }

@@ -133,20 +133,100 @@ export function jobIdentity(j: RunJob): string {
 }
 
 /**
- * Whether `now` is `before` lengthened (`--extend`): the same run and the same identity but for a larger value of the
- * algorithm's length setting. Returns that setting and both values, or undefined (another run, other settings, the
- * same length or a shorter one, or an algorithm whose runs are not lengthened).
+ * Whether `now` lengthens the run of `before` (`--extend`): the same run, the same settings but for a larger value of
+ * the algorithm's length setting than the run has: `doneUnits` when known (a finished job's outcome: a preset that
+ * grew leaves the job's data as it was), else `before`'s. Returns the setting, both values, and `problem` when the run
+ * cannot be lengthened exactly (its length not a multiple of `logEvery`, as the runner refuses); undefined for
+ * another run, other settings, a length not larger, or an algorithm whose runs are not lengthened.
  */
-export function lengthening(before: RunJob, now: RunJob): { setting: string; from: number; to: number } | undefined {
+export function lengthening(before: RunJob, now: RunJob, doneUnits?: number): { setting: string; from: number; to: number; problem?: string } | undefined {
   const setting = ALGORITHMS[now.algo].lengthSetting;
   if (!setting || jobId(before) !== jobId(now)) return undefined;
   const at = (j: RunJob) => {
     const { learner, run } = resolveSettings(j);
     const { [setting]: length, ...rest } = learner as unknown as Record<string, unknown>;
-    return { length: Number(length), rest: JSON.stringify({ rest, run, initFrom: j.initFrom ?? null, frozenFrom: j.frozenFrom ?? null }) };
+    return { length: Number(length), logEvery: run.logEvery, rest: JSON.stringify({ rest, run, initFrom: j.initFrom ?? null, frozenFrom: j.frozenFrom ?? null }) };
   };
   const [a, b] = [at(before), at(now)];
-  return a.rest === b.rest && b.length > a.length ? { setting, from: a.length, to: b.length } : undefined;
+  const from = doneUnits ?? a.length;
+  if (a.rest !== b.rest || !(b.length > from)) return undefined;
+  const problem = from % b.logEvery === 0 ? undefined
+    : `its run was run to ${from}, not a multiple of logEvery=${b.logEvery}: a longer run would log other windows; run it again instead`;
+  return { setting, from, to: b.length, ...(problem ? { problem } : {}) };
+}
+
+/** Job states in which a job is over: one of the run can then replace it (`--extend`). */
+export const ENDED_STATES: ReadonlySet<string> = new Set(['completed', 'failed']);
+
+/** A job of the same run already in the queue, as `enqueueDecision` needs it. */
+export interface QueuedJob {
+  readonly data: unknown;
+  readonly state: string;
+  /** A finished job's units done (its outcome). */
+  readonly unitsDone?: number;
+}
+
+/** What enqueuing a job does about a job of the same run already queued. */
+export type EnqueueDecision =
+  | { readonly kind: 'present' }
+  | { readonly kind: 'replace'; readonly what: string }
+  | { readonly kind: 'refuse'; readonly why: string };
+
+/**
+ * Enqueuing `now` where `old` is queued for the same run: the same run and settings are present (not added again);
+ * other settings are refused. With `extend`, an ended job is replaced by `now` when `now` lengthens its run, or when it
+ * failed without `extend` (a worker refused a longer run and said to use `--extend`); refused while `old` has not
+ * ended, and while a job that has not ended starts from the run (`dependents`: a later step waiting for it, a job
+ * `--init-from`/`--frozen-from` its directory), since it would start from agents that the longer run replaces.
+ */
+export function enqueueDecision(now: RunJob, extend: boolean, old: QueuedJob, dependents: readonly { readonly id: string; readonly state: string }[]): EnqueueDecision {
+  const id = jobId(now);
+  let before: RunJob | undefined;
+  try {
+    before = parseRunJob(old.data);
+  } catch {
+    before = undefined;
+  }
+  const same = before !== undefined && jobIdentity(before) === jobIdentity(now);
+  const longer = before && extend ? lengthening(before, now, old.state === 'completed' ? old.unitsDone : undefined) : undefined;
+  const again = extend && same && old.state === 'failed' && before?.extend !== true;
+  if (!longer && !again) {
+    if (same) return { kind: 'present' };
+    const hint = before && !extend && lengthening(before, now) ? ', or lengthen its run with --extend once it has ended' : '';
+    return { kind: 'refuse', why: `${id} is already queued (${old.state}) with other settings: ${describeJob(old.data)}, now ${describeJob(now)}; cancel it first (npm run queue -- cancel ${id} --queue …)${hint}` };
+  }
+  if (longer?.problem) return { kind: 'refuse', why: `${id}: --extend: ${longer.problem}` };
+  const what = longer ? `to lengthen its run, ${longer.setting}=${longer.from} → ${longer.to}` : 'to run it again with --extend';
+  if (!ENDED_STATES.has(old.state)) return { kind: 'refuse', why: `${id} is queued (${old.state}) at ${longer ? `${longer.setting}=${longer.from}` : 'this length'}: --extend replaces a job that has ended; wait for it, then enqueue again` };
+  const pending = dependents.filter((d) => !ENDED_STATES.has(d.state));
+  if (pending.length > 0) {
+    return { kind: 'refuse', why: `${id}: ${pending.map((d) => `${d.id} (${d.state})`).join(', ')} start${pending.length === 1 ? 's' : ''} from its agents, which a longer run would replace; cancel ${pending.length === 1 ? 'it' : 'them'} first (npm run queue -- cancel ID --queue …)` };
+  }
+  return { kind: 'replace', what };
+}
+
+/** A job's settings in a few words, for messages. */
+export function describeJob(data: unknown): string {
+  const d = data as Partial<RunJob>;
+  const parts = [
+    ...(Array.isArray(d.overrides) && d.overrides.length > 0 ? [`--set ${d.overrides.join(' ')}`] : []),
+    ...(d.initFrom ? [`--init-from ${d.initFrom}`] : []),
+    ...(d.frozenFrom ? [`--frozen-from ${d.frozenFrom}`] : []),
+    ...(d.extend ? ['--extend'] : []),
+  ];
+  return parts.length > 0 ? parts.join(' ') : 'preset settings';
+}
+
+/**
+ * Whether a job starts from the saved agents of the run `id` by path (`--init-from`/`--frozen-from` its directory,
+ * its final/ or a learner in it), wherever the workers' root is: the path holds `/<id>` as whole segments.
+ */
+export function startsFromByPath(j: RunJob, id: string): boolean {
+  const at = (p: string) => {
+    const path = p.replace(/\/+$/, '');
+    return path.endsWith(`/${id}`) || path.includes(`/${id}/`);
+  };
+  return [j.initFrom, j.frozenFrom].some((p) => p !== undefined && at(p));
 }
 
 /** Redis hash of cancel requests (job id → when), read by the worker running the job. */

@@ -170,7 +170,10 @@ export async function runWorker(s: WorkerSettings): Promise<number> {
       }
       throw new Error(`the seed process was stopped by a signal at ${at}; the run resumes from its checkpoint on the next attempt`);
     }
-    if (refused !== undefined) throw new UnrecoverableError(`refused: ${refused}`);
+    if (refused !== undefined) {
+      throw new UnrecoverableError(`refused: ${refused}\n(in the queue, --force is not taken: to discard the run, remove its directory under the workers' root, ` +
+        `then npm run queue -- retry ${id}; to lengthen a PPI run, enqueue it again with --extend)`);
+    }
     const why = exit.error ? `could not start: ${exit.error.message}` : exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
     throw new Error(`the seed process failed (${why}): ${stderr.trim().split('\n').slice(-6).join('\n') || '(no message)'}`);
   }

@@ -78,6 +78,9 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
  */
 export function inspectPpi(model: PpiModelView, coPlayer: Actor, coPlayerName: string, opts: { readonly episodes: number; readonly rounds?: number; readonly readRolloutRounds?: number }, rng: Rng): PpiInsideTrace {
   const { net, policy } = model;
+  if (opts.readRolloutRounds !== undefined && !(Number.isInteger(opts.readRolloutRounds) && opts.readRolloutRounds >= 1)) {
+    throw new RangeError(`inspectPpi: readRolloutRounds is a whole number of rounds ≥ 1, got ${opts.readRolloutRounds}`);
+  }
   const T = opts.rounds ?? NUM_ROUNDS;
   const B = opts.episodes;
   const played = playMatch(ppiActor(net, false, policy, { rounds: T }), coPlayer, B, rng.child('play'), { rounds: T }).batch;
@@ -198,13 +201,15 @@ export function stretchRecords(trace: PpiInsideTrace, spans: readonly RoundSpan[
  * rollouts, so every horizon reads the same histories): does a longer look-ahead see the co-player answer
  * cooperation where the paper's 15 rounds do not? Per horizon and stretch of rounds: the mean Q̂ gap, the spread of
  * the per-episode gaps (Monte-Carlo noise grows with the horizon, and pulls π's mean towards 0.5), the share of
- * positive gaps, and the prior's and π's means. `coPlayer` makes a fresh co-player for each horizon.
+ * positive gaps, and the prior's and π's means. `coPlayer` makes a fresh co-player for each horizon. A rollout stops
+ * at the episode's end, so a horizon longer than the rounds left reads as many as are left.
  */
 export function horizonRecords(
   model: PpiModelView, coPlayer: () => Actor, coPlayerName: string, horizons: readonly number[], spans: readonly RoundSpan[],
   opts: { readonly episodes: number; readonly rounds?: number }, rng: Rng,
 ): Record<string, number | string>[] {
   for (const h of horizons) if (!Number.isInteger(h) || h < 1) throw new RangeError(`horizonRecords: a horizon is a whole number of rounds ≥ 1, got ${h}`);
+  if (model.policy.beta === 0) throw new RangeError(`horizonRecords: ${model.dir} acts with β = 0 and runs no rollouts; there is no Q̂ to read`);
   return horizons.flatMap((horizon) => {
     const tr = inspectPpi(model, coPlayer(), coPlayerName, { ...opts, readRolloutRounds: horizon }, rng);
     return spans.filter((s) => s.from < tr.rounds).map((s) => {

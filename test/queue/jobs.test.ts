@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exposureWarning, parseRedisUrl, redisOptions } from '../../src/queue/connection';
-import { dependencyChain, jobId, jobIdentity, jobRunOptions, lengthening, parseRunJob, runFlow, runJob, type RunJob } from '../../src/queue/jobs';
+import { dependencyChain, enqueueDecision, jobId, jobIdentity, jobRunOptions, lengthening, parseRunJob, runFlow, runJob, startsFromByPath, type RunJob } from '../../src/queue/jobs';
 
 const job = (over: Record<string, unknown> = {}): unknown =>
   ({ v: 1, experiment: 'step2', algo: 'a2c', preset: 'smoke', seed: 3, overrides: ['iterations=20'], ...over });
@@ -84,6 +84,8 @@ test('--extend in the queue: the job carries it to the worker, its dependencies 
   assert.equal(runFlow(long).children![0].data.extend, undefined);
   assert.equal(jobIdentity(short), jobIdentity({ ...short, extend: true }), '--extend is not a setting');
   assert.deepEqual(lengthening(short, long), { setting: 'phases', from: 2, to: 4 });
+  assert.deepEqual(lengthening(long, long, 2), { setting: 'phases', from: 2, to: 4 }, 'a finished run shorter than its job says (a preset that grew)');
+  assert.match(lengthening({ ...short, overrides: ['phases=3', 'logEvery=2'] }, { ...long, overrides: ['phases=6', 'logEvery=2'] })?.problem ?? '', /run to 3, not a multiple of logEvery=2/);
   assert.equal(lengthening(long, short), undefined, 'never shortened');
   assert.equal(lengthening(short, short), undefined, 'the same length is the same run');
   assert.equal(lengthening(short, { ...long, overrides: ['phases=4', 'beta=2'] }), undefined, 'another setting changed');
@@ -91,6 +93,40 @@ test('--extend in the queue: the job carries it to the worker, its dependencies 
   assert.equal(lengthening(short, { ...long, frozenFrom: '/x' }), undefined, 'another start');
   const a2c = runJob({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 1, overrides: ['iterations=20'] });
   assert.equal(lengthening(a2c, { ...a2c, overrides: ['iterations=40'], extend: true }), undefined, 'A2C runs are not lengthened');
+});
+
+test('enqueueDecision: present, refused or replaced, by settings, --extend, the old job\'s state and the jobs that start from its run', () => {
+  const at = (phases: number, extend = false) => runJob({ experiment: 'step1', algo: 'ppi', preset: 'smoke', seed: 2, overrides: [`phases=${phases}`], extend });
+  const none: { id: string; state: string }[] = [];
+  const decide = (now: RunJob, extend: boolean, data: RunJob, state: string, unitsDone?: number, deps = none) => enqueueDecision(now, extend, { data, state, unitsDone }, deps);
+  assert.deepEqual(decide(at(2), false, at(2), 'waiting'), { kind: 'present' });
+  assert.deepEqual(decide(at(2, true), true, at(2), 'completed', 2), { kind: 'present' }, 'done at that length: nothing to lengthen');
+  const other = decide(at(4), false, at(2), 'completed', 2);
+  assert.equal(other.kind, 'refuse');
+  assert.match((other as { why: string }).why, /already queued \(completed\) with other settings: --set phases=2, now --set phases=4; .*or lengthen its run with --extend once it has ended/);
+  assert.deepEqual(decide(at(4, true), true, at(2), 'completed', 2), { kind: 'replace', what: 'to lengthen its run, phases=2 → 4' });
+  assert.deepEqual(decide(at(4, true), true, at(4), 'completed', 2), { kind: 'replace', what: 'to lengthen its run, phases=2 → 4' }, 'a preset that grew: the outcome says 2 done');
+  assert.deepEqual(decide(at(4, true), true, at(4), 'failed'), { kind: 'replace', what: 'to run it again with --extend' }, 'the worker refused it and said --extend');
+  assert.deepEqual(decide(at(4, true), true, at(4, true), 'failed'), { kind: 'present' }, 'it failed with --extend already: retry it');
+  assert.match((decide(at(4, true), true, at(2), 'waiting') as { why: string }).why, /is queued \(waiting\) at phases=2: --extend replaces a job that has ended/);
+  assert.match((decide(at(4, true), true, at(2), 'active') as { why: string }).why, /is queued \(active\)/);
+  assert.match((decide(at(4, true), true, at(2), 'completed', 2, [{ id: 'step2/ppi/smoke/seed-2', state: 'waiting' }]) as { why: string }).why,
+    /step1\/ppi\/smoke\/seed-2: step2\/ppi\/smoke\/seed-2 \(waiting\) starts from its agents, which a longer run would replace; cancel it first/);
+  assert.equal(decide(at(4, true), true, at(2), 'completed', 2, [{ id: 'step2/ppi/smoke/seed-2', state: 'completed' }]).kind, 'replace',
+    'an ended dependent: the run directory decides (the runner refuses while its run is there)');
+  assert.match((decide(at(4, true), true, { ...at(2), overrides: ['phases=2', 'beta=2'] }, 'completed', 2) as { why: string }).why, /with other settings/);
+  assert.match((decide({ ...at(6, true), overrides: ['phases=6', 'logEvery=2'] }, true, { ...at(3), overrides: ['phases=3', 'logEvery=2'] }, 'completed', 3) as { why: string }).why, /--extend: its run was run to 3, not a multiple of logEvery=2/);
+  const a2c = runJob({ experiment: 'step1', algo: 'a2c', preset: 'smoke', seed: 2, overrides: ['iterations=20'] });
+  assert.equal(decide({ ...a2c, overrides: ['iterations=40'], extend: true }, true, a2c, 'completed', 20).kind, 'refuse', 'A2C runs are not lengthened');
+  assert.equal(decide(at(4, true), true, { v: 1, junk: true } as unknown as RunJob, 'completed').kind, 'refuse', 'an unreadable job is other settings');
+});
+
+test('startsFromByPath: --init-from/--frozen-from the run directory, its final/ or a learner in it, under any root', () => {
+  const id = 'step1/ppi/long/seed-1';
+  const mixed = (initFrom: string) => runJob({ experiment: 'mixed', algo: 'ppi', preset: 'long', seed: 0, initFrom });
+  for (const p of ['/shared/runs/step1/ppi/long/seed-1', '/x/step1/ppi/long/seed-1/', '/x/step1/ppi/long/seed-1/final', '/x/step1/ppi/long/seed-1/final/learner-0']) assert.ok(startsFromByPath(mixed(p), id), p);
+  for (const p of ['/x/step1/ppi/long/seed-10', '/x/step1/ppi/long/seed-1x/final', '/x/step2/ppi/long/seed-1']) assert.ok(!startsFromByPath(mixed(p), id), p);
+  assert.ok(startsFromByPath(runJob({ experiment: 'step2', algo: 'ppi', preset: 'long', seed: 0, frozenFrom: '/r/step1/ppi/long/seed-1/final' }), id));
 });
 
 test('flows: Step 3 waits for Step 2, which waits for Step 1, each dependency with the preset settings as the local runner runs it', () => {

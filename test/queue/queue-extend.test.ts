@@ -1,9 +1,9 @@
 /**
- * `--extend` through the queue, on loopback: a PPI Step-1 run done by a worker at 2 phases is lengthened to 4 by
- * enqueuing it again with `--extend` (the ended job is replaced), and ends byte for byte where a local 4-phase run
- * ends. Without the flag the longer run is refused with the hint, at enqueueing or, when the queue has no job of the
- * run, by the worker without retries; a job still queued is not replaced, nor one that a queued later step starts
- * from.
+ * `--extend` through the queue, on loopback: a PPI Step-1 run done by a worker at 2 phases is lengthened to 4 and
+ * then 6 by enqueuing it again with `--extend` (the ended job is replaced), and a Step 2 over it from 2 to 4 phases
+ * (its Step-1 job kept); each ends byte for byte where a local run of that length ends. Without the flag the longer
+ * run is refused with the hint, at enqueueing or, when the queue has no job of the run, by the worker without
+ * retries; a job still queued is not replaced, nor one that a queued later step or an `--init-from` job starts from.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,19 +35,21 @@ test('queue --extend: an ended PPI job is replaced by one that lengthens its run
     return p;
   };
   const job = async (id: string): Promise<JobView | undefined> => (await queueView(q)).jobs.find((j) => j.id === id);
-  const waitFor = async (what: string, ok: (j: JobView) => boolean): Promise<JobView> => {
+  const waitFor = async (id: string, what: string, ok: (j: JobView) => boolean): Promise<JobView> => {
     for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(200)) {
-      const j = await job(ID);
+      const j = await job(id);
       if (j && ok(j)) return j;
     }
-    assert.fail(`${what}: not within 120 s: ${JSON.stringify(await job(ID))}\n${log}`);
+    assert.fail(`${what}: not within 120 s: ${JSON.stringify(await job(id))}\n${log}`);
   };
-  const enqueue = (experiment: string, seed: number, more: string[], extend = false) =>
-    runCli([experiment, '--algo', 'ppi', '--preset', 'smoke', '--seeds', String(seed), ...sets([...SETTINGS, ...more]), ...(extend ? ['--extend'] : []), '--queue', redis.url]);
+  const enqueue = (experiment: string, seed: number, more: string[], extend = false, extra: string[] = []) =>
+    runCli([experiment, '--algo', 'ppi', '--preset', 'smoke', '--seeds', String(seed), ...sets([...SETTINGS, ...more]), ...(extend ? ['--extend'] : []), ...extra, '--queue', redis.url]);
+  const lengthened = (from: number, to: number) => (j: JobView) => j.state === 'completed' && j.outcome?.unitsDone === to &&
+    j.log.some((l) => new RegExp(`finished at phase ${from}; lengthening it to ${to} \\(--extend\\)`).test(l));
   try {
     assert.equal((await enqueue('step1', 4, [])).code, 0);
     worker = startWorker();
-    const first = await waitFor('the 2-phase run done', (j) => j.state === 'completed');
+    const first = await waitFor(ID, 'the 2-phase run done', (j) => j.state === 'completed');
     assert.equal(first.outcome?.unitsDone, 2);
 
     const plain = await enqueue('step1', 4, ['phases=4']);
@@ -56,42 +58,63 @@ test('queue --extend: an ended PPI job is replaced by one that lengthens its run
 
     const extended = await enqueue('step1', 4, ['phases=4'], true);
     assert.equal(extended.code, 0, extended.out);
-    assert.match(extended.out, /removed {2}step1\/ppi\/smoke\/seed-4 \(completed\), to lengthen its run: phases=2 → 4 \(--extend\)/);
+    assert.match(extended.out, /removed {2}step1\/ppi\/smoke\/seed-4 \(completed\): to lengthen its run, phases=2 → 4/);
     assert.match(extended.out, /added {4}step1\/ppi\/smoke\/seed-4 \(--set .*phases=4 --extend\)/);
-    const done = await waitFor('the run lengthened to 4 phases', (j) => j.state === 'completed' && j.outcome?.unitsDone === 4 &&
-      j.log.some((l) => /finished at phase 2; lengthening it to 4 \(--extend\)/.test(l)));
-    assert.equal(done.started, 1);
+    assert.equal((await waitFor(ID, 'the run lengthened to 4 phases', lengthened(2, 4))).started, 1);
 
     // With its job gone from the queue, a longer run without --extend reaches a worker, whose seed process refuses
-    // it: the job fails at once, not retried (the run directory would refuse every retry alike).
+    // it: the job fails at once, not retried (the run directory would refuse every retry alike). Doing what the
+    // message says, enqueuing it with --extend, replaces the failed job and lengthens the run.
     await (await q.queue.getJob(ID))!.remove();
     assert.equal((await enqueue('step1', 4, ['phases=6'])).code, 0);
-    const refused = await waitFor('the longer run refused', (j) => j.state === 'failed');
+    const refused = await waitFor(ID, 'the longer run refused', (j) => j.state === 'failed');
     assert.match(refused.failedReason ?? '', /^refused: step1\/ppi\/smoke\/seed-4 was run with phases=4 .*lengthen it to 6 phases with --extend/);
+    assert.match(refused.failedReason ?? '', /in the queue, --force is not taken/);
     assert.equal(refused.started, 1, 'a refused run is not retried');
+    const hinted = await enqueue('step1', 4, ['phases=6'], true);
+    assert.equal(hinted.code, 0, hinted.out);
+    assert.match(hinted.out, /removed {2}step1\/ppi\/smoke\/seed-4 \(failed\): to run it again with --extend/);
+    await waitFor(ID, 'the run lengthened to 6 phases', lengthened(4, 6));
 
-    // A later step queued on it (not run: the worker is stopped) keeps it from being lengthened.
+    // A job with a dependency: Step 2 over the finished Step 1, lengthened; the Step-1 job stays and is waited for again.
+    const S2 = 'step2/ppi/smoke/seed-4';
+    const step2 = await enqueue('step2', 4, ['phases=2']);
+    assert.match(step2.out, /present {2}step1\/ppi\/smoke\/seed-4 \(completed\)/);
+    await waitFor(S2, 'Step 2 done', (j) => j.state === 'completed' && j.outcome?.unitsDone === 2);
+    const step2Longer = await enqueue('step2', 4, ['phases=4'], true);
+    assert.equal(step2Longer.code, 0, step2Longer.out);
+    assert.match(step2Longer.out, /removed {2}step2\/ppi\/smoke\/seed-4 \(completed\): to lengthen its run, phases=2 → 4[\s\S]*present {2}step1\/ppi\/smoke\/seed-4 \(completed\)/);
+    await waitFor(S2, 'Step 2 lengthened to 4 phases', lengthened(2, 4));
+    assert.equal((await job(ID))?.state, 'completed', 'Step 1 ran once');
+
+    // Jobs that start from a run and have not run yet (the worker is stopped) keep it from being lengthened: a later
+    // step waiting for it, and a job --init-from its directory.
     worker.kill('SIGTERM');
     assert.equal((await finished(worker)).code, 0, log);
-    const step2 = await enqueue('step2', 4, ['phases=4']);
-    assert.equal(step2.code, 0, step2.out);
-    assert.match(step2.out, /present {2}step1\/ppi\/smoke\/seed-4 \(failed\)/);
-    const dependent = await enqueue('step1', 4, ['phases=8'], true);
-    assert.equal(dependent.code, 2, dependent.out);
-    assert.match(dependent.out, /step1\/ppi\/smoke\/seed-4: the queued job step2\/ppi\/smoke\/seed-4 starts from its agents/);
+    assert.equal((await enqueue('step3', 4, ['phases=2'])).code, 0);
+    const underStep3 = await enqueue('step2', 4, ['phases=6'], true);
+    assert.equal(underStep3.code, 2, underStep3.out);
+    assert.match(underStep3.out, /step2\/ppi\/smoke\/seed-4: step3\/ppi\/smoke\/seed-4 \(waiting\) starts from its agents/);
+    assert.equal((await enqueue('mixed', 9, [], false, ['--init-from', join(root, ID)])).code, 0);
+    const byPath = await enqueue('step1', 4, ['phases=8'], true);
+    assert.equal(byPath.code, 2, byPath.out);
+    assert.match(byPath.out, /step1\/ppi\/smoke\/seed-4: mixed\/ppi\/smoke\/seed-9 \(waiting\) starts from its agents/);
     // A job that has not ended is not replaced.
     assert.equal((await enqueue('step1', 5, [])).code, 0);
     const waiting = await enqueue('step1', 5, ['phases=4'], true);
     assert.equal(waiting.code, 2, waiting.out);
-    assert.match(waiting.out, /step1\/ppi\/smoke\/seed-5 is queued \(waiting\) with phases=2: --extend replaces a job that has ended/);
-    assert.equal(JSON.parse(readFileSync(join(root, ID, 'status.json'), 'utf8')).unitsDone, 4, 'the refused commands changed nothing');
+    assert.match(waiting.out, /step1\/ppi\/smoke\/seed-5 is queued \(waiting\) at phases=2: --extend replaces a job that has ended/);
+    assert.equal(JSON.parse(readFileSync(join(root, ID, 'status.json'), 'utf8')).unitsDone, 6, 'the refused commands changed nothing');
 
-    // The same run locally at 4 phases from the start: the same curve and final agent (the evaluations differ by design).
-    const r = await runCli(['step1', '--algo', 'ppi', '--preset', 'smoke', '--seeds', '4', '--root', local, ...sets([...SETTINGS, 'phases=4'])], { ICL_THREADS: '1' });
-    assert.equal(r.code, 0, r.out);
-    const a = join(root, ID), b = join(local, ID);
-    for (const f of ['train.csv', ...readdirSync(join(b, 'final/learner-0')).map((x) => `final/learner-0/${x}`)]) {
-      assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), `${f} differs from the local 4-phase run's`);
+    // The same runs locally at their lengths from the start: the same curves and final agents (the evaluations
+    // differ by design).
+    for (const [experiment, phases] of [['step1', 6], ['step2', 4]] as const) {
+      const r = await runCli([experiment, '--algo', 'ppi', '--preset', 'smoke', '--seeds', '4', '--root', local, ...sets([...SETTINGS, `phases=${phases}`])], { ICL_THREADS: '1' });
+      assert.equal(r.code, 0, r.out);
+      const a = join(root, `${experiment}/ppi/smoke/seed-4`), b = join(local, `${experiment}/ppi/smoke/seed-4`);
+      for (const f of ['train.csv', ...readdirSync(join(b, 'final/learner-0')).map((x) => `final/learner-0/${x}`)]) {
+        assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), `${experiment}: ${f} differs from the local ${phases}-phase run's`);
+      }
     }
   } finally {
     if (worker?.pid && running(worker.pid)) process.kill(-worker.pid, 'SIGTERM');
