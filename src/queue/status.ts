@@ -69,10 +69,15 @@ async function view(q: QueueHandle, job: Job, state: State): Promise<JobView> {
 
 /** Everything the queue holds, by state. */
 export async function queueView(q: QueueHandle): Promise<QueueView> {
+  // The jobs of every state in one read (one script in Redis), then each job's state: read state by state, a job that
+  // moved between two reads (waiting → active) could be missed or seen twice.
   const jobs: JobView[] = [];
-  for (const state of STATES) {
-    for (const job of await q.call(q.queue.getJobs([state], 0, -1, true))) if (job?.id) jobs.push(await view(q, job, state));
+  for (const job of await q.call(q.queue.getJobs([...STATES], 0, -1, true))) {
+    if (!job?.id) continue;
+    const state = await q.call(job.getState());
+    if ((STATES as readonly string[]).includes(state)) jobs.push(await view(q, job, state as State));
   }
+  jobs.sort((a, b) => STATES.indexOf(a.state) - STATES.indexOf(b.state));
   // A worker's Redis client is named `bull:<queue in base64>:w:<worker name>`; the name is `host:pid`.
   const workers = (await q.call(q.queue.getWorkers())).map((w) => w.rawname?.split(':w:')[1] ?? w.addr ?? '?');
   return { queue: q.target.display, workers, jobs };

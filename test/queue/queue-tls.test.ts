@@ -53,11 +53,11 @@ test('queue over rediss:// with a password: worker SIGTERM puts the job back, ca
       p.stderr!.on('data', (d: Buffer) => (log += d.toString()));
       return p;
     };
-    const job = async (): Promise<JobView> => (await queueView(q)).jobs.find((j) => j.id === ID)!;
+    const job = async (): Promise<JobView | undefined> => (await queueView(q)).jobs.find((j) => j.id === ID);
     const waitFor = async (what: string, ok: (j: JobView) => boolean): Promise<JobView> => {
       for (const deadline = Date.now() + 90_000; Date.now() < deadline; await sleep(200)) {
         const j = await job();
-        if (ok(j)) return j;
+        if (j && ok(j)) return j;
       }
       assert.fail(`${what}: not within 90 s: ${JSON.stringify(await job())}\n${log}`);
     };
