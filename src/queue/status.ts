@@ -151,8 +151,13 @@ export function formatView(v: QueueView, now = Date.now()): string {
 /** The jobs `ids` names, or with `all` those in `states`; each id must exist. */
 async function pick(q: QueueHandle, ids: readonly string[], all: readonly State[] | undefined): Promise<{ job: Job; state: State }[]> {
   if (all) {
+    // As in queueView: one read of all of them, then each one's state now.
     const out: { job: Job; state: State }[] = [];
-    for (const state of all) for (const job of await q.call(q.queue.getJobs([state], 0, -1, true))) if (job?.id) out.push({ job, state });
+    for (const job of await q.call(q.queue.getJobs([...all], 0, -1, true))) {
+      if (!job?.id) continue;
+      const state = (await q.call(job.getState())) as State;
+      if (all.includes(state)) out.push({ job, state });
+    }
     return out;
   }
   return Promise.all(ids.map(async (id) => {
