@@ -67,16 +67,26 @@ async function view(q: QueueHandle, job: Job, state: State): Promise<JobView> {
   };
 }
 
+/**
+ * The jobs in `states`, each with its state and its data read after it. The ids come from one read of all the states
+ * (one script in Redis): read state by state, a job moving between two reads (waiting → active) could be missed or
+ * seen twice. Its data is read after its state, so that a job seen failed carries its reason, one seen done its outcome.
+ */
+async function jobsNow(q: QueueHandle, states: readonly State[]): Promise<{ job: Job; state: State }[]> {
+  const out: { job: Job; state: State }[] = [];
+  for (const listed of await q.call(q.queue.getJobs([...states], 0, -1, true))) {
+    if (!listed?.id) continue;
+    const state = await q.call(q.queue.getJobState(listed.id));
+    const job = await q.call(q.queue.getJob(listed.id));
+    if (job && (states as readonly string[]).includes(state)) out.push({ job, state: state as State });
+  }
+  return out;
+}
+
 /** Everything the queue holds, by state. */
 export async function queueView(q: QueueHandle): Promise<QueueView> {
-  // The jobs of every state in one read (one script in Redis), then each job's state: read state by state, a job that
-  // moved between two reads (waiting → active) could be missed or seen twice.
   const jobs: JobView[] = [];
-  for (const job of await q.call(q.queue.getJobs([...STATES], 0, -1, true))) {
-    if (!job?.id) continue;
-    const state = await q.call(job.getState());
-    if ((STATES as readonly string[]).includes(state)) jobs.push(await view(q, job, state as State));
-  }
+  for (const { job, state } of await jobsNow(q, STATES)) jobs.push(await view(q, job, state));
   jobs.sort((a, b) => STATES.indexOf(a.state) - STATES.indexOf(b.state));
   // A worker's Redis client is named `bull:<queue in base64>:w:<worker name>`; the name is `host:pid`.
   const workers = (await q.call(q.queue.getWorkers())).map((w) => w.rawname?.split(':w:')[1] ?? w.addr ?? '?');
@@ -151,14 +161,7 @@ export function formatView(v: QueueView, now = Date.now()): string {
 /** The jobs `ids` names, or with `all` those in `states`; each id must exist. */
 async function pick(q: QueueHandle, ids: readonly string[], all: readonly State[] | undefined): Promise<{ job: Job; state: State }[]> {
   if (all) {
-    // As in queueView: one read of all of them, then each one's state now.
-    const out: { job: Job; state: State }[] = [];
-    for (const job of await q.call(q.queue.getJobs([...all], 0, -1, true))) {
-      if (!job?.id) continue;
-      const state = (await q.call(job.getState())) as State;
-      if (all.includes(state)) out.push({ job, state });
-    }
-    return out;
+    return jobsNow(q, all);
   }
   return Promise.all(ids.map(async (id) => {
     const job = await q.call(q.queue.getJob(id));
