@@ -10,7 +10,8 @@ import type { Algo, ExperimentName } from '../experiments/experiments';
 import type { PresetName } from '../experiments/presets';
 import { openQueue } from './client';
 import { exposureWarning, parseRedisUrl } from './connection';
-import { dependencyChain, describeJob, enqueueDecision, jobId, parseRunJob, runFlow, runJob, startsFromByPath, type JobOutcome, type RunJob } from './jobs';
+import { dependencyChain, describeJob, ENDED_STATES, enqueueDecision, jobId, parseRunJob, runFlow, runJob, startsFromByPath, type JobOutcome, type RunJob } from './jobs';
+import { jobsNow, STATES } from './status';
 
 export interface EnqueueRequest {
   readonly experiment: ExperimentName;
@@ -25,7 +26,6 @@ export interface EnqueueRequest {
   readonly extend?: boolean;
   readonly root?: string;
 }
-
 
 /** Flags of the local runner that mean nothing for queued runs, with what to do instead. */
 const LOCAL_ONLY: Record<string, string> = {
@@ -50,9 +50,15 @@ export async function enqueueRuns(url: string, r: EnqueueRequest, given: { reado
       const job = await q.call(q.queue.getJob(jobId(j)));
       return job ? { job, state: await q.call(job.getState()) } : undefined;
     };
-    // Jobs not yet ended that start from a run by path: a run they start from is not lengthened under them.
+    // Jobs not yet ended, read once with their states: a run they start from by path is not lengthened under them.
     const pending = r.extend
-      ? (await q.call(q.queue.getJobs(['active', 'waiting', 'prioritized', 'delayed', 'waiting-children']))).filter((x): x is Job => x !== undefined)
+      ? (await jobsNow(q, STATES.filter((st) => !ENDED_STATES.has(st)))).flatMap(({ job, state }) => {
+        try {
+          return [{ id: job.id!, state, run: parseRunJob(job.data) }];
+        } catch {
+          return []; // not a run job: it runs nothing
+        }
+      })
       : [];
     const plan: { job: RunJob; present?: string; replaces?: { job: Job; state: string; what: string } }[] = [];
     const refused: string[] = [];
@@ -66,13 +72,7 @@ export async function enqueueRuns(url: string, r: EnqueueRequest, given: { reado
         const parentId = e.job.parent?.id;
         const parent = parentId ? await q.call(q.queue.getJob(parentId)) : undefined;
         if (parent && !(parent.data as Partial<RunJob>).frozenFrom) dependents.push({ id: parent.id!, state: await q.call(parent.getState()) });
-        for (const x of pending) {
-          try {
-            if (startsFromByPath(parseRunJob(x.data), jobId(j))) dependents.push({ id: x.id!, state: await q.call(x.getState()) });
-          } catch {
-            /* not a run job: it runs nothing */
-          }
-        }
+        for (const x of pending) if (startsFromByPath(x.run, jobId(j))) dependents.push({ id: x.id, state: x.state });
       }
       const outcome = e.state === 'completed' ? (e.job.returnvalue as Partial<JobOutcome> | null | undefined) : undefined;
       const d = enqueueDecision(j, r.extend === true, { data: e.job.data, state: e.state, unitsDone: outcome?.unitsDone }, dependents);

@@ -72,7 +72,7 @@ async function view(q: QueueHandle, job: Job, state: State): Promise<JobView> {
  * (one script in Redis): read state by state, a job moving between two reads (waiting → active) could be missed or
  * seen twice. Its data is read after its state, so that a job seen failed carries its reason, one seen done its outcome.
  */
-async function jobsNow(q: QueueHandle, states: readonly State[]): Promise<{ job: Job; state: State }[]> {
+export async function jobsNow(q: QueueHandle, states: readonly State[]): Promise<{ job: Job; state: State }[]> {
   const out: { job: Job; state: State }[] = [];
   for (const listed of await q.call(q.queue.getJobs([...states], 0, -1, true))) {
     if (!listed?.id) continue;
