@@ -251,7 +251,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'PPI', experiment: 'mixed', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'cooperation with the other learner, first → last phase' },
         { label: 'PPI, 12 phases (study)', experiment: 'mixed', algo: 'ppi', root: `${STUDIES}/ppi-mixed-long`, probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'cooperation with the other learner, phase 1 → 12' },
       ],
-      verdict: 'A2C: a rise to ≈ 0.4 by 4–6k iterations, then flat to 20,000 at the long scale (3 seeds, batch 256; the paper jumps at 60–75k of batch 4,096): not reproduced at this length; PPI: not reproduced (at long, seed 0, 8 phases of 2,048 episodes: 0.11 → 0.08 with each other while each learner cooperates 0.66–0.74 with TFT in rounds 20–59; a 12-phase reduced study ends in mutual defection too)',
+      verdict: 'A2C: a rise to ≈ 0.4 by 4–6k iterations, then flat to 20,000 at the long scale (3 seeds, batch 256; the paper jumps at 60–75k of batch 4,096): not reproduced at this length; PPI: not reproduced (at long, seeds 0–1, 8 phases of 2,048 episodes: 0.11–0.15 → 0.078 ± 0.001 with each other while each learner cooperates 0.66–0.74 with TFT in rounds 20–59; a 12-phase reduced study ends in mutual defection too)',
       judgedAt: 'long',
     },
     {
@@ -263,7 +263,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'PPI, Opponent ID', experiment: 'mixed-opponent-id', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase' },
         { label: 'PPI, No Tabular', experiment: 'mixed-no-tabular', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase' },
       ],
-      verdict: 'A2C: flat without tabular co-players (0.11–0.14 through 20,000 iterations at long, 3 seeds) and with identities (0.13–0.17 through 20,000 at long, 3 seeds; at reduced two of eight Opponent-ID seeds drift late, below every mixed-pool seed); PPI at long (seed 0, 8 phases each): without tabular co-players it falls 0.27 → 0.12, as the paper\'s 0.1–0.22; with identities 0.05 → 0.002 (the paper ≈ 0), while cooperating 0.93–0.99 with a co-player named TFT; both ablations end in defection, but so does PPI\'s mixed pool (0.077)',
+      verdict: 'A2C: flat without tabular co-players (0.11–0.14 through 20,000 iterations at long, 3 seeds) and with identities (0.13–0.17 through 20,000 at long, 3 seeds; at reduced two of eight Opponent-ID seeds drift late, below every mixed-pool seed); PPI at long (seed 0, 8 phases each): without tabular co-players it falls 0.27 → 0.12, as the paper\'s 0.1–0.22; with identities 0.05 → 0.002 (the paper ≈ 0), while cooperating 0.93–0.99 with a co-player named TFT; both ablations end in defection, but so does PPI\'s mixed pool (0.078 ± 0.001, seeds 0–1)',
       judgedAt: 'long',
     },
     {
@@ -277,7 +277,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'A2C after 6,000 iterations (study)', experiment: 'mixed', algo: 'a2c', root: `${STUDIES}/a2c-mixed-long`, probes: tft(WINDOWS), what: 'cooperation with TFT, rounds 1–4 → 20–59 → 60–89' },
         { label: 'the same agent with learner 2', experiment: 'mixed', algo: 'a2c', root: `${STUDIES}/a2c-mixed-long`, probes: tft([[0, 0], [1, 9], [20, 59], [60, 89]], 'final', 'learner'), what: 'cooperation, rounds 0 → 1–9 → 20–59 → 60–89' },
       ],
-      verdict: 'A2C: the pattern at long, weaker: at 35 % of training (iteration 7,000, seeds 0–2) each learner cooperates little with the other in rounds 1–9 (0.14 and 0.25) and then 0.47–0.58 in rounds 10–59, less in the end game (the paper ≈ 0.8 from round 10 on), while reciprocating with TFT; by iteration 20,000 it has faded to 0.30–0.53 in rounds 20–59. PPI at long (phase 8, seed 0): TFT (0.27 → 0.74 → 0.85) and ALLC as in the paper, but no cooperation with the other learner (0.19 in round 0, 0.04 from round 60; the paper 0.12 → 0.47)',
+      verdict: 'A2C: the pattern at long, weaker: at 35 % of training (iteration 7,000, seeds 0–2) each learner cooperates little with the other in rounds 1–9 (0.14 and 0.25) and then 0.47–0.58 in rounds 10–59, less in the end game (the paper ≈ 0.8 from round 10 on), while reciprocating with TFT; by iteration 20,000 it has faded to 0.30–0.53 in rounds 20–59. PPI at long (phase 8, seeds 0–1): TFT (0.22–0.32 → 0.66–0.74 → 0.77–0.85) and ALLC as in the paper, but no cooperation with the other learner (0.19–0.30 in round 0, 0.02–0.04 from round 60; the paper 0.12 → 0.47)',
       judgedAt: 'long',
     },
   ],
