@@ -95,7 +95,7 @@ export interface Progress {
   readonly unit: 'iteration' | 'phase';
   readonly done: number;
   readonly total: number;
-  /** Units per second over this session of the run. */
+  /** Units per second over this session of the run; before its first unit, over the run's earlier sessions (0 if none). */
   readonly rate: number;
   /** Seconds to go at that rate. */
   readonly eta: number;
@@ -708,8 +708,11 @@ async function runSession(o: RunOptions, plan: RunPlan, dir: string, opened: Exc
 
     const started = Date.now(), startUnits = unitsDone;
     let latest: TrainPoint[] = [];
+    // Until this session finishes a unit, a resumed run is paced by its earlier sessions (status.json's compute
+    // time), so a seed resumed inside an hour-long PPI phase shows an ETA instead of '?'.
+    const earlierRate = earlier && earlier.seconds > 0 ? startUnits / earlier.seconds : 0;
     const progress = (message?: string): Progress => {
-      const rate = (unitsDone - startUnits) / Math.max(1e-3, (Date.now() - started) / 1000);
+      const rate = unitsDone > startUnits ? (unitsDone - startUnits) / Math.max(1e-3, (Date.now() - started) / 1000) : earlierRate;
       return {
         experiment: o.experiment, algo: o.algo, seed: o.seed, unit, done: unitsDone, total, rate,
         eta: rate > 0 ? (total - unitsDone) / rate : NaN, latest, ...(message ? { message } : {}),

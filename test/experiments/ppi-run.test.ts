@@ -192,6 +192,31 @@ test('a PPI run reports progress inside its phases (D0 pretraining, refits, acti
   }
 });
 
+test('a resumed run paces its progress by its earlier sessions until it finishes a unit, then by this session', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'ppi-eta-'));
+  const o = { experiment: 'step1' as const, algo: 'ppi' as const, preset: 'smoke' as const, seed: 2, root, overrides: [...FAST, 'phases=3', 'evalAt=0'] };
+  const first = await runExperiment(o, { shouldStop: () => true });
+  assert.equal(first.unitsDone, 1);
+  // One phase held in 1,000 s of earlier compute: 0.001 phases a second, 2,000 s for the two left.
+  writeJsonAtomic(join(first.dir, 'status.json'), { ...readStatus(first.dir)!, computeSeconds: 1000 });
+  const seen: { done: number; rate: number; eta: number; inside: boolean }[] = [];
+  await runExperiment({ ...o, resume: true }, { onProgress: (p) => seen.push({ done: p.done, rate: p.rate, eta: p.eta, inside: p.message !== undefined }) });
+  const before = seen.filter((p) => p.done === 1);
+  assert.ok(before.length > 0 && before.every((p) => p.inside), 'progress inside phase 2 is reported');
+  for (const p of before) {
+    assert.equal(p.rate, 1 / 1000);
+    assert.equal(p.eta, 2000);
+  }
+  // After phase 2 the rate is this session's own: a smoke phase takes seconds, not 1,000.
+  const after = seen.find((p) => p.done === 2)!;
+  assert.ok(after.rate > 0.01 && Number.isFinite(after.eta) && after.eta < 100, JSON.stringify(after));
+  // A run without earlier sessions has no pace before its first unit.
+  const fresh: number[] = [];
+  await runExperiment({ ...o, seed: 3, overrides: [...o.overrides, 'phases=1'] }, { onProgress: (p) => { if (p.done === 0) fresh.push(p.rate); } });
+  assert.ok(fresh.length > 0 && fresh.every((r) => r === 0), String(fresh));
+  rmSync(root, { recursive: true, force: true });
+});
+
 test('PPI settings: the paper preset is the paper\'s sizes, overrides are validated by name', () => {
   const paper = ppiPreset('mixed', 'paper');
   assert.equal(paper, PPI_PAPER);
