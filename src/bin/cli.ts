@@ -10,6 +10,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ALGOS, EXPERIMENT_SPECS, EXPERIMENTS, experimentSpec, type Algo, type ExperimentName } from '../experiments/experiments';
 import { allowedSettings, PRESETS, type PresetName } from '../experiments/presets';
 import { estimateRemainingSeconds, parseUntil, planRun, runExperiment, RunRefused, type Progress, type RunOptions, type RunResult } from '../experiments/run';
+import { formatDuration, formatRate } from '../experiments/progress-format';
 import { forkSeed, threadsPerSeed, type SeedMessage } from '../experiments/seed-process';
 import { describeEngine, resolveEngineKind } from '../model/engines';
 
@@ -111,16 +112,10 @@ function pick<T extends string>(value: string, allowed: readonly T[], flag: stri
   return value as T;
 }
 
-function formatDuration(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = Math.floor(s % 60);
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(sec).padStart(2, '0')}s`;
-}
-
 function progressLine(p: Progress): string {
   const latest = p.latest.map((t) => `${t.coPlayer} r=${t.reward.toFixed(3)} c=${t.cooperation.toFixed(2)}`).join(' | ');
   const doing = p.message ? `  [${p.message}]` : '';
-  return `${p.experiment}/${p.algo} seed ${p.seed}: ${p.unit} ${p.done}/${p.total} ${p.rate.toFixed(2)}/s ETA ${formatDuration(p.eta)}${doing}  ${latest}`;
+  return `${p.experiment}/${p.algo} seed ${p.seed}: ${p.unit} ${p.done}/${p.total} ${formatRate(p.rate)} ETA ${formatDuration(p.eta)}${doing}  ${latest}`;
 }
 
 /** Child mode: one seed, progress to the parent over IPC. */

@@ -14,6 +14,7 @@
  */
 import type { Job } from 'bullmq';
 import type { QueueHandle } from './client';
+import { formatDuration, formatRate } from '../experiments/progress-format';
 import { CANCEL_KEY, QUEUE_NAME, type JobOutcome, type JobProgressRecord, type RunJob } from './jobs';
 
 /** Job states in the order status lists them. */
@@ -93,12 +94,6 @@ export async function queueView(q: QueueHandle): Promise<QueueView> {
   return { queue: q.target.display, workers, jobs };
 }
 
-function duration(s: number | null | undefined): string {
-  if (s === null || s === undefined || !Number.isFinite(s)) return '?';
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = Math.floor(s % 60);
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(sec).padStart(2, '0')}s`;
-}
-
 /** One job as a line (and its log below it when it was started more than once or failed). */
 function jobLines(j: JobView, now: number): string[] {
   const p = j.progress;
@@ -108,12 +103,12 @@ function jobLines(j: JobView, now: number): string[] {
   switch (j.state) {
     case 'active': {
       const age = p ? (now - p.at) / 1000 : undefined;
-      detail = [p ? `${p.rate.toFixed(2)}/s  ETA ${duration(p.eta)}` : 'starting', `on ${j.worker ?? '?'}`,
-        age !== undefined && age > 10 ? `last report ${duration(age)} ago` : '', p?.message ? `[${p.message}]` : ''].filter(Boolean).join('  ');
+      detail = [p ? `${formatRate(p.rate)}  ETA ${formatDuration(p.eta)}` : 'starting', `on ${j.worker ?? '?'}`,
+        age !== undefined && age > 10 ? `last report ${formatDuration(age)} ago` : '', p?.message ? `[${p.message}]` : ''].filter(Boolean).join('  ');
       break;
     }
     case 'completed': {
-      const took = j.finishedAt && j.startedAt ? ` in ${duration((j.finishedAt - j.startedAt) / 1000)}` : '';
+      const took = j.finishedAt && j.startedAt ? ` in ${formatDuration((j.finishedAt - j.startedAt) / 1000)}` : '';
       detail = `${j.outcome?.status ?? 'done'} on ${j.outcome?.worker ?? j.worker ?? '?'}${took}`;
       break;
     }
@@ -147,7 +142,7 @@ export function formatView(v: QueueView, now = Date.now()): string {
   ];
   if (active.length > 0) {
     const etas = active.map((j) => j.progress?.eta).filter((e): e is number => typeof e === 'number');
-    out.push(`running: ${active.length} job${active.length === 1 ? '' : 's'}, ${rate.toFixed(2)} units/s together${etas.length ? `, the last of them done in about ${duration(Math.max(...etas))}` : ''}`);
+    out.push(`running: ${active.length} job${active.length === 1 ? '' : 's'}, ${formatRate(rate).replace('/', ' units/')} together${etas.length ? `, the last of them done in about ${formatDuration(Math.max(...etas))}` : ''}`);
   }
   for (const s of STATES) {
     const list = by.get(s);
