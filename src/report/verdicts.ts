@@ -224,7 +224,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'PPI', experiment: 'step2', algo: 'ppi', probes: [startOf('learner', 'reward'), endOf('learner', 'reward'), endOf('learner', 'coplayer_reward')], what: 'the new agent\'s reward first → last phase, then the Fixed-ICL\'s at the end' },
         { label: 'A2C (campaign: at long against the Step-1 variant\'s in-context learner, at reduced against an always-defector)', experiment: 'step2', algo: 'a2c', probes: [late('learner', 'reward'), late('learner', 'coplayer_reward'), late('learner', 'cooperation'), late('learner', 'coplayer_cooperation')], what: 'last 10 % of training: reward new agent → victim, then cooperation new agent → victim' },
       ],
-      verdict: 'A2C: yes at long, against its own Step-1 agent (a surplus of 0.66–0.98 per round in 3 seeds, the paper\'s ≈ 1.3; the victim cooperates 1.4–1.9 times as much), and against the mixed-pool study\'s agent (0.2); PPI: yes at long in seed 0, smaller (8 phases of 2,048 episodes: 0.42 per round against the Fixed-ICL\'s −0.00, which cooperates 0.28 to the new agent\'s 0.14; the paper 0.88 against 0.24 at phase 30), the direction only at reduced',
+      verdict: 'A2C: yes at long, against its own Step-1 agent (a surplus of 0.66–0.98 per round in 3 seeds, the paper\'s ≈ 1.3; the victim cooperates 1.4–1.9 times as much), and against the mixed-pool study\'s agent (0.2); PPI: yes at long in seeds 0–1, smaller (8 phases of 2,048 episodes: 0.42 and 0.50 per round against the Fixed-ICL\'s −0.00 and 0.02, which cooperates 0.28 and 0.34 to the new agent\'s 0.14 and 0.18; the paper 0.88 against 0.24 at phase 30), the direction only at reduced',
       judgedAt: 'long',
     },
   ],
