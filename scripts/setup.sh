@@ -65,6 +65,11 @@ if ! command -v redis-server >/dev/null 2>&1; then
   apt_install redis-server || echo "setup: could not install redis-server: the job queue's end-to-end test will fail" >&2
 fi
 
+if ! command -v pgrep >/dev/null 2>&1; then
+  echo "setup: installing Debian's procps (pgrep: scripts/park.sh finds the running experiments with it)" >&2
+  apt_install procps || echo "setup: could not install procps: scripts/park.sh and its test will fail" >&2
+fi
+
 # The project's Python environment. The stamp records which requirements.txt it was built from, so a changed pin
 # re-runs pip. `--retries 0`: where the index is unreachable pip fails at once instead of retrying for minutes.
 venv=.venv
