@@ -10,9 +10,10 @@ export function formatDuration(seconds: number | null | undefined): string {
 
 /**
  * Units (iterations, phases) per second, or per hour when fewer than 0.01 a second: a PPI phase at `long` takes
- * 20–30 minutes, which per second would always read 0.00.
+ * 20–30 minutes, which per second would always read 0.00. `unit` names what is counted (`2.40 units/h`).
  */
-export function formatRate(perSecond: number): string {
-  if (!Number.isFinite(perSecond) || perSecond <= 0) return '0/s';
-  return perSecond >= 0.01 ? `${perSecond.toFixed(2)}/s` : `${(perSecond * 3600).toFixed(2)}/h`;
+export function formatRate(perSecond: number, unit = ''): string {
+  const per = unit ? ` ${unit}/` : '/';
+  if (!Number.isFinite(perSecond) || perSecond <= 0) return `0${per}s`;
+  return perSecond >= 0.01 ? `${perSecond.toFixed(2)}${per}s` : `${(perSecond * 3600).toFixed(2)}${per}h`;
 }

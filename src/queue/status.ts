@@ -142,7 +142,7 @@ export function formatView(v: QueueView, now = Date.now()): string {
   ];
   if (active.length > 0) {
     const etas = active.map((j) => j.progress?.eta).filter((e): e is number => typeof e === 'number');
-    out.push(`running: ${active.length} job${active.length === 1 ? '' : 's'}, ${formatRate(rate).replace('/', ' units/')} together${etas.length ? `, the last of them done in about ${formatDuration(Math.max(...etas))}` : ''}`);
+    out.push(`running: ${active.length} job${active.length === 1 ? '' : 's'}, ${formatRate(rate, 'units')} together${etas.length ? `, the last of them done in about ${formatDuration(Math.max(...etas))}` : ''}`);
   }
   for (const s of STATES) {
     const list = by.get(s);

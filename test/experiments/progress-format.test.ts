@@ -17,4 +17,6 @@ test('rates read per second, or per hour below 0.01 a second (a PPI phase of 25 
   assert.equal(formatRate(1 / 1500), '2.40/h');
   assert.equal(formatRate(0), '0/s');
   assert.equal(formatRate(NaN), '0/s');
+  assert.equal(formatRate(1 / 1500, 'units'), '2.40 units/h');
+  assert.equal(formatRate(3, 'units'), '3.00 units/s');
 });
