@@ -211,7 +211,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'A2C, mixed-pool settings then c_e decay (study)', experiment: 'step1', algo: 'a2c', root: `${STUDIES}/a2c-step1-seeds/mixed-column-then-decay`, probes: tft(WINDOWS), what: 'cooperation with TFT, rounds 1–4 → 20–59 → 60–89' },
         { label: 'A2C (campaign: at long the variant A2C_STEP1_ICL, at reduced Table 2\'s Step-1 settings)', experiment: 'step1', algo: 'a2c', probes: tft(WINDOWS), what: 'cooperation with TFT, the same rounds' },
       ],
-      verdict: 'PPI: yes, slower (at long, 12 phases of 2,048 episodes, not 30 of 20,000: 0.77 and 0.89 with TFT in rounds 60–89 in seeds 0 and 1, the paper ≈ 0.9 by round 35); A2C: yes under Table 2\'s mixed-pool settings with the entropy bonus decayed (the long preset\'s Step-1 variant, seeds 0–2: 0.96, 0.98 and 0.99 with TFT from round 60, the paper 1.0 from round ≈ 20), not under its Step-1 settings (41 of 41 runs collapse to always-defect, in two implementations)',
+      verdict: 'PPI: yes, slower (at long, 12 phases of 2,048 episodes, not 30 of 20,000: 0.77, 0.89 and 0.86 with TFT in rounds 60–89 in seeds 0–2, the paper ≈ 0.9 by round 35); A2C: yes under Table 2\'s mixed-pool settings with the entropy bonus decayed (the long preset\'s Step-1 variant, seeds 0–2: 0.96, 0.98 and 0.99 with TFT from round 60, the paper 1.0 from round ≈ 20), not under its Step-1 settings (41 of 41 runs collapse to always-defect, in two implementations)',
       judgedAt: 'long',
     },
   ],
