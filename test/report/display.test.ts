@@ -88,13 +88,14 @@ test('progress reports: step and total are recognised by name; nested numbers ar
 });
 
 const chromium = process.env.ICL_CHROMIUM ?? '/usr/bin/chromium';
-test('exportFigure writes a PNG (rendered in Chromium) and a standalone HTML file', { skip: !existsSync(chromium) && `no Chromium at ${chromium}` }, async () => {
+test('exportFigure writes a PNG (rendered in Chromium, re-encoded as RGB) and a standalone HTML file', { skip: !existsSync(chromium) && `no Chromium at ${chromium}` }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'icl-display-'));
   try {
     const png = await exportFigure(fig, join(dir, 'sub', 'f.png'), { scale: 1 });
     const bytes = readFileSync(png);
     assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'PNG signature');
     assert.equal(bytes.readUInt32BE(16), 460, 'the layout width');
+    assert.equal(bytes[25], 2, 'colour type RGB: the opaque alpha channel Chromium writes is dropped (./png)');
     const html = await exportFigure(fig, join(dir, 'f.html'));
     assert.ok(statSync(html).size > 1_000_000, 'plotly is inlined');
     await assert.rejects(exportFigure(fig, join(dir, 'f.svg')), /must end in .png or .html/);
