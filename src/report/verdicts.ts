@@ -252,7 +252,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'PPI, 12 phases of 512 (study)', experiment: 'mixed', algo: 'ppi', root: `${STUDIES}/ppi-mixed-long`, probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'cooperation with the other learner, phase 1 → 12' },
         { label: 'PPI, 12 phases of 2,048 (study)', experiment: 'mixed', algo: 'ppi', root: `${STUDIES}/ppi-mixed-long12`, probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'cooperation with the other learner, phase 1 → 12' },
       ],
-      verdict: 'A2C: a rise to ≈ 0.4 by 4–6k iterations, then flat to 20,000 at the long scale (3 seeds, batch 256; the paper jumps at 60–75k of batch 4,096): not reproduced at this length; PPI: not reproduced (at long, seeds 0–1, 8 phases of 2,048 episodes: 0.11–0.15 → 0.078 ± 0.001 with each other while each learner cooperates 0.66–0.74 with TFT in rounds 20–59; seed 1 lengthened to 12 phases inches up to 0.12 / 0.10, the paper ≈ 0.88 there; a 12-phase reduced study ends in mutual defection too)',
+      verdict: 'A2C: a rise to ≈ 0.4 by 4–6k iterations, then flat to 20,000 at the long scale (3 seeds, batch 256; the paper jumps at 60–75k of batch 4,096): not reproduced at this length; PPI: not reproduced (at long, seeds 0–2, 8 phases of 2,048 episodes: 0.11–0.15 → 0.076 ± 0.004 with each other while each learner cooperates 0.66–0.74 with TFT in rounds 20–59; seed 1 lengthened to 12 phases inches up to 0.12 / 0.10, the paper ≈ 0.88 there; a 12-phase reduced study ends in mutual defection too)',
       judgedAt: 'long',
     },
     {
@@ -264,7 +264,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'PPI, Opponent ID', experiment: 'mixed-opponent-id', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase' },
         { label: 'PPI, No Tabular', experiment: 'mixed-no-tabular', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase' },
       ],
-      verdict: 'A2C: flat without tabular co-players (0.11–0.14 through 20,000 iterations at long, 3 seeds) and with identities (0.13–0.17 through 20,000 at long, 3 seeds; at reduced two of eight Opponent-ID seeds drift late, below every mixed-pool seed); PPI at long (8 phases each): without tabular co-players it falls 0.27 → 0.11 (0.108 ± 0.012, seeds 0–1), as the paper\'s 0.1–0.22; with identities 0.05 → 0.002 and 0.025 → 0.001 (0.002 ± 0.001, seeds 0–1; the paper ≈ 0), while cooperating 0.93–1.00 with a co-player named TFT; both ablations end in defection, but so does PPI\'s mixed pool (0.078 ± 0.001, seeds 0–1)',
+      verdict: 'A2C: flat without tabular co-players (0.11–0.14 through 20,000 iterations at long, 3 seeds) and with identities (0.13–0.17 through 20,000 at long, 3 seeds; at reduced two of eight Opponent-ID seeds drift late, below every mixed-pool seed); PPI at long (8 phases each): without tabular co-players it falls 0.27 → 0.11 (0.108 ± 0.012, seeds 0–1), as the paper\'s 0.1–0.22; with identities 0.05 → 0.002 and 0.025 → 0.001 (0.002 ± 0.001, seeds 0–1; the paper ≈ 0), while cooperating 0.93–1.00 with a co-player named TFT; both ablations end in defection, but so does PPI\'s mixed pool (0.076 ± 0.004, seeds 0–2)',
       judgedAt: 'long',
     },
     {
