@@ -117,21 +117,27 @@ export function encodeRgbPng(image: RgbImage): Buffer {
   if (pixels.length !== height * stride) throw new RangeError(`encodeRgbPng: ${pixels.length} bytes for ${width}×${height}×${channels}`);
   const filtered = Buffer.alloc(height * (stride + 1));
   let prev: Buffer = Buffer.alloc(stride);
+  let trial = Buffer.alloc(stride);
+  let best = Buffer.alloc(stride);
   for (let y = 0; y < height; y++) {
     const row = pixels.subarray(y * stride, (y + 1) * stride);
-    let best = -1;
+    let bestFilter = -1;
     let bestCost = Infinity;
     for (let f = 0; f <= 4; f++) {
       let cost = 0;
       for (let i = 0; i < stride; i++) {
         const v = (row[i] - predictor(f, row, prev, i, channels)) & 0xff;
+        trial[i] = v;
         cost += v < 128 ? v : 256 - v;
       }
-      if (cost < bestCost) [best, bestCost] = [f, cost];
+      if (cost < bestCost) {
+        [bestFilter, bestCost] = [f, cost];
+        [trial, best] = [best, trial];
+      }
     }
     const out = y * (stride + 1);
-    filtered[out] = best;
-    for (let i = 0; i < stride; i++) filtered[out + 1 + i] = (row[i] - predictor(best, row, prev, i, channels)) & 0xff;
+    filtered[out] = bestFilter;
+    best.copy(filtered, out + 1);
     prev = row;
   }
   const ihdr = Buffer.alloc(13);
