@@ -15,6 +15,14 @@
 export interface Blas {
   /** What was loaded, e.g. `OpenBLAS 0.3.21 … (Cooperlake kernel), 1 thread`. */
   readonly description: string;
+  /**
+   * Whether a row of C comes out the same, bit for bit, wherever it sits in a product and however many rows share
+   * it (measured once at load). True for OpenBLAS's AVX-512 kernels; false for its Haswell kernel, which OpenBLAS
+   * also picks on AMD Zen: that one rounds a row differently by its place in a tile of 12 rows and in the last,
+   * partial tile. Where false, a batch split between two threads, or matchups played together rather than one by
+   * one, agree with one call only to float32 rounding.
+   */
+  readonly rowsIndependent: boolean;
   sgemm(
     buffer: ArrayBuffer, transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
@@ -87,8 +95,12 @@ function load(): Blas {
   const core = optional('const char *openblas_get_corename()');
   const what = config ? `${String(config())}${core ? ` (${String(core())} kernel)` : ''}` : name;
   const description = `${what}, ${threads} thread${threads === 1 ? '' : 's'}`;
+  const call = (m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array): void => {
+    gemm(ROW_MAJOR, NO_TRANS, NO_TRANS, m, n, k, 1, a, k, b, n, 0, c, n);
+  };
   return {
     description,
+    rowsIndependent: rowsIndependent(call),
     sgemm(buffer, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
       // Views sized to what the product reads or writes (koffi passes their start as the pointer, no copy).
       const aRows = transA ? k : m, bRows = transB ? n : k;
@@ -98,4 +110,23 @@ function load(): Blas {
         new Float32Array(buffer, c, (m - 1) * ldc + n), ldc);
     },
   };
+}
+
+/**
+ * Probes a row-major C = A·B for rows whose result depends on their neighbours: products of 1 to 20 rows taken at
+ * several offsets of one 48-row A, each row compared with the same row of the 48-row product.
+ */
+export function rowsIndependent(gemm: (m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array) => void): boolean {
+  const M = 48, K = 64, N = 48;
+  let seed = 12345;
+  const next = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+  const a = Float32Array.from({ length: M * K }, next), b = Float32Array.from({ length: K * N }, next);
+  const whole = new Float32Array(M * N);
+  gemm(M, N, K, a, b, whole);
+  for (const [from, rows] of [[0, 1], [0, 5], [0, 7], [1, 12], [3, 4], [5, 3], [6, 6], [0, 13], [7, 20]]) {
+    const c = new Float32Array(rows * N);
+    gemm(rows, N, K, a.subarray(from * K, (from + rows) * K), b, c);
+    for (let i = 0; i < rows * N; i++) if (c[i] !== whole[from * N + i]) return false;
+  }
+  return true;
 }

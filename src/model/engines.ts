@@ -115,6 +115,17 @@ function ensureLoaded(kind: EngineKind): void {
   }
 }
 
+/**
+ * Whether an engine computes each row of a batch exactly as it would alone: then splitting a batch between two threads,
+ * or playing several matchups in one batch, gives one call's outputs bit for bit. The WebAssembly and plain-TypeScript
+ * kernels loop over rows; `native` and `blas` hold only where the BLAS's kernel does (`Blas.rowsIndependent`);
+ * tfjs's products make no such promise.
+ */
+export function rowsIndependent(kind: EngineKind): boolean {
+  if (kind === 'native' || kind === 'blas') return (require('./blas') as typeof import('./blas')).blas().rowsIndependent;
+  return kind === 'wasm-simd' || kind === 'js';
+}
+
 /** A one-line description of an engine kind (and its threads per network), for start-up reports and config.json. */
 export function describeEngine(kind: EngineKind, threads = 1): string {
   const what = engineWhat(kind);

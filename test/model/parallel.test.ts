@@ -4,6 +4,7 @@ import { seeded } from '../../src/rng';
 import { GruNet } from '../../src/model/gru-net';
 import type { EngineKind } from '../../src/model/gru-net';
 import { CTL, nextRequest } from '../../src/model/parallel-worker';
+import { rowsIndependent } from '../../src/model/engines';
 import { Worker } from 'node:worker_threads';
 
 function randomArray(n: number, seed: string): Float32Array {
@@ -18,6 +19,20 @@ function rel(a: Float32Array, b: Float32Array): number {
   return Math.sqrt(n / d);
 }
 
+/**
+ * Two threads split a batch's rows: bit for bit the rows of one thread where the engine computes each row alike
+ * wherever it sits (`rowsIndependent`), else equal to float32 rounding (OpenBLAS's Haswell kernel, also used on AMD Zen).
+ */
+function sameRows(exact: boolean, actual: Float32Array, expected: Float32Array, message?: string): void {
+  if (exact) {
+    assert.deepEqual(actual, expected, message);
+    return;
+  }
+  assert.equal(actual.length, expected.length, message);
+  const r = rel(actual, expected);
+  assert.ok(r < 1e-6, `${message ?? 'rows'}: relative difference ${r}`);
+}
+
 for (const engine of ['native', 'blas', 'wasm-simd'] as EngineKind[]) {
   test(`[${engine}] two threads give the outputs, summed gradients, recorded sequences and acting steps of one thread (B=7, T=9)`, () => {
     const cfg = { inputSize: 6, embedSize: 5, hiddenSize: 11, outputSize: 3 }, B = 7, T = 9;
@@ -25,23 +40,24 @@ for (const engine of ['native', 'blas', 'wasm-simd'] as EngineKind[]) {
     const single = net.clone({ threads: 1 });
     assert.equal(net.threads, 2);
     assert.equal(single.threads, 1);
+    const exact = rowsIndependent(engine);
     try {
       const x = randomArray(B * T * cfg.inputSize, 'x'), h0 = randomArray(B * cfg.hiddenSize, 'h0');
       const d = randomArray(B * T * cfg.outputSize, 'd');
       const out = net.forward(x, B, T, h0), ref = single.forward(x, B, T, h0);
-      assert.deepEqual(out, ref, 'rows are independent: the outputs are those of one thread exactly');
+      sameRows(exact, out, ref, 'the outputs are those of one thread');
       const g = net.backward(d), gRef = single.backward(d);
       assert.ok(rel(g, gRef) < 1e-6, `gradients ${rel(g, gRef)}`);
       net.params[0] += 0.25;                        // the worker gets the weights that changed
       single.params[0] += 0.25;
       const xs = x.subarray(0, B * cfg.inputSize);
       const s = net.step(h0, xs, B), sRef = single.step(h0, xs, B);
-      assert.deepEqual(s.h, sRef.h);
-      assert.deepEqual(s.out, sRef.out);
+      sameRows(exact, s.h, sRef.h);
+      sameRows(exact, s.out, sRef.out);
       net.beginSequence(B, 2, h0);
       single.beginSequence(B, 2, h0);
-      for (let t = 0; t < 2; t++) assert.deepEqual(net.sequenceStep(xs, t), single.sequenceStep(xs, t));
-      assert.deepEqual(net.sequenceOutputs(), single.sequenceOutputs());
+      for (let t = 0; t < 2; t++) sameRows(exact, net.sequenceStep(xs, t), single.sequenceStep(xs, t));
+      sameRows(exact, net.sequenceOutputs(), single.sequenceOutputs());
       const d2 = d.subarray(0, B * 2 * cfg.outputSize);
       assert.ok(rel(net.backward(d2), single.backward(d2)) < 1e-6);
       assert.equal(net.forward(x.subarray(0, T * cfg.inputSize), 1, T).length, T * cfg.outputSize, 'one row runs on this thread alone');
@@ -55,6 +71,7 @@ test('two threads survive thousands of small requests back to back (a message ma
   const cfg = { inputSize: 5, embedSize: 4, hiddenSize: 8, outputSize: 3 }, B = 4;
   const net = GruNet.create(cfg, seeded('many'), { threads: 2 });
   const single = net.clone({ threads: 1 });
+  const exact = rowsIndependent(net.engineKind);
   try {
     const x = randomArray(B * cfg.inputSize, 'many-x');
     let h = net.zeroState(B), hRef = single.zeroState(B);
@@ -62,9 +79,9 @@ test('two threads survive thousands of small requests back to back (a message ma
       const r = net.step(h, x, B), rRef = single.step(hRef, x, B);
       h = r.h;
       hRef = rRef.h;
-      if (i % 500 === 0) assert.deepEqual(r.out, rRef.out, `step ${i}`);
+      if (i % 500 === 0) sameRows(exact, r.out, rRef.out, `step ${i}`);
     }
-    assert.deepEqual(h, hRef);
+    sameRows(exact, h, hRef);
   } finally {
     net.dispose();
   }
@@ -140,24 +157,25 @@ test('a deferred result must be taken before the next call on that network; one-
 
 for (const engine of ['native', 'blas', 'wasm-simd', 'js'] as EngineKind[]) {
   for (const threads of engine === 'js' ? [1] : [1, 2]) {
-    test(`[${engine}/${threads}] acting in place (beginSteps/nextStep) gives exactly the outputs and states of step, across the state ring's wrap`, () => {
+    test(`[${engine}/${threads}] acting in place (beginSteps/nextStep) gives the outputs and states of step across the state ring's wrap (bit for bit where rows are independent)`, () => {
       const cfg = { inputSize: 6, embedSize: 5, hiddenSize: 11, outputSize: 3 }, B = 5;
       const net = GruNet.create(cfg, seeded('inplace'), { engine, threads });
       const ref = net.clone({ threads: 1 });
+      const exact = threads === 1 || rowsIndependent(engine);
       try {
         let h = randomArray(B * cfg.hiddenSize, 'inplace-h0');
         net.beginSteps(B, h);
         for (let t = 0; t < 21; t++) {                 // 21 steps: the ring of 8 wraps twice
           const x = randomArray(B * cfg.inputSize, `inplace-x${t}`);
           const r = ref.step(h, x, B);
-          assert.deepEqual(net.nextStep(x), r.out, `outputs at step ${t}`);
+          sameRows(exact, net.nextStep(x), r.out, `outputs at step ${t}`);
           h = r.h;
           if (t % 7 === 3) {
-            assert.deepEqual(net.stepState(), h, `states at step ${t}`);
+            sameRows(exact, net.stepState(), h, `states at step ${t}`);
             net.step(h, x, B);                         // an acting step in between does not disturb the histories
           }
         }
-        assert.deepEqual(net.stepState(), h);
+        sameRows(exact, net.stepState(), h);
         assert.throws(() => net.nextStep(new Float32Array(3)), /x must have B\*D = 30 entries, got 3/);
       } finally {
         net.dispose();
