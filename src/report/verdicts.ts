@@ -264,7 +264,7 @@ export const CLAIMS: Readonly<Record<'01' | '02' | '03' | '04', readonly Claim[]
         { label: 'PPI, Opponent ID', experiment: 'mixed-opponent-id', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase' },
         { label: 'PPI, No Tabular', experiment: 'mixed-no-tabular', algo: 'ppi', probes: [startOf('learner', 'cooperation'), endOf('learner', 'cooperation')], what: 'first → last phase' },
       ],
-      verdict: 'A2C: flat without tabular co-players (0.11–0.14 through 20,000 iterations at long, 3 seeds) and with identities (0.13–0.17 through 20,000 at long, 3 seeds; at reduced two of eight Opponent-ID seeds drift late, below every mixed-pool seed); PPI at long (8 phases each): without tabular co-players it falls 0.27 → 0.12 (0.118 ± 0.020, seeds 0–2), as the paper\'s 0.1–0.22; with identities 0.05 → 0.002 and 0.025 → 0.001 (0.002 ± 0.001, seeds 0–1; the paper ≈ 0), while cooperating 0.93–1.00 with a co-player named TFT; both ablations end in defection, but so does PPI\'s mixed pool (0.076 ± 0.004, seeds 0–2)',
+      verdict: 'A2C: flat without tabular co-players (0.11–0.14 through 20,000 iterations at long, 3 seeds) and with identities (0.13–0.17 through 20,000 at long, 3 seeds; at reduced two of eight Opponent-ID seeds drift late, below every mixed-pool seed); PPI at long (8 phases each): without tabular co-players it falls 0.27 → 0.12 (0.118 ± 0.020, seeds 0–2), as the paper\'s 0.1–0.22; with identities 0.05 → 0.002, 0.025 → 0.001 and 0.08 → 0.001 (0.002 ± 0.001, seeds 0–2; the paper ≈ 0), while cooperating 0.93–1.00 with a co-player named TFT; both ablations end in defection, but so does PPI\'s mixed pool (0.076 ± 0.004, seeds 0–2)',
       judgedAt: 'long',
     },
     {
