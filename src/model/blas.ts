@@ -30,6 +30,7 @@ export interface Blas {
 }
 
 import { lazy } from './lazy';
+import { seeded } from '../rng';
 
 const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
 
@@ -118,8 +119,7 @@ function load(): Blas {
  */
 export function rowsIndependent(gemm: (m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array) => void): boolean {
   const M = 48, K = 64, N = 48;
-  let seed = 12345;
-  const next = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+  const r = seeded('rows-independent'), next = (): number => r.normal();
   const a = Float32Array.from({ length: M * K }, next), b = Float32Array.from({ length: K * N }, next);
   const whole = new Float32Array(M * N);
   gemm(M, N, K, a, b, whole);

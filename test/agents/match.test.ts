@@ -15,7 +15,8 @@ const CFG = { ...A2C_STEP4, hiddenSize: 8, embedSize: 4, batchEpisodes: 12 };
  * BLAS does (`rowsIndependent`; OpenBLAS's Haswell kernel, also used on AMD Zen, does not).
  */
 const engines: EngineKind[] = ['wasm-simd'];
-if (resolveEngineKind() !== 'wasm-simd' && rowsIndependent(resolveEngineKind())) engines.push(resolveEngineKind());
+const defaultEngine = resolveEngineKind();
+if (defaultEngine !== 'wasm-simd' && rowsIndependent(defaultEngine)) engines.push(defaultEngine);
 
 for (const [engine, identities] of engines.flatMap((e) => [false, true].map((i) => [e, i] as const))) {
   test(`[${engine}] playMatchups plays exactly the episodes of playMatch, one matchup after another (identities: ${identities})`, () => {
